@@ -1,0 +1,122 @@
+# Makefile - one static executable, its tests, fuzzers and demo.
+#
+#   make            build ./hacluster (musl-gcc -static -Os), print its size
+#   make test       every test: unit (plain and ASan+UBSan), black-box,
+#                   layers, XML differential, short fuzz passes
+#   make demo       build and run the demo session
+#   make fuzz       longer fuzz runs (FUZZ_SECONDS each, default 300)
+#
+# Missing tools are installed from Debian packages (apt-get), and said so.
+
+MUSLCC   ?= musl-gcc
+CLANG    ?= clang
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	    -Wno-unused-parameter
+CFLAGS   ?= -Os
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP
+BUDGET   := 204800
+FUZZ_SECONDS ?= 300
+FUZZ_SHORT   ?= 25
+
+DIRS     := net xml quorum agents rm
+LIB_SRCS := $(foreach d,$(DIRS),$(wildcard $(d)/*.c))
+SRCS     := hacluster.c $(LIB_SRCS)
+UNIT_SRCS := test/unit.c $(wildcard test/unit_*.c)
+FUZZERS  := $(patsubst test/%.c,%,$(wildcard test/fuzz_*.c))
+
+OBJ      := build/musl
+ASAN     := build/asan
+FUZZ     := build/fuzz
+
+all: hacluster
+
+# --- tools ---------------------------------------------------------------
+# $(call need,COMMAND,PACKAGES)
+need = @command -v $(1) >/dev/null 2>&1 || { \
+	echo "make: $(1) not found: installing Debian package(s) $(2)"; \
+	{ apt-get install -y -q $(2) >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null 2>&1 && \
+	    apt-get install -y -q $(2) >/dev/null; }; } || \
+	{ echo "make: could not install $(2)"; exit 1; }; }
+
+tools-musl:
+	$(call need,$(MUSLCC),musl-tools)
+tools-clang:
+	$(call need,$(CLANG),clang)
+	@[ -n "$$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || \
+	  { v=$$($(CLANG) --version | sed -n 's/.*version \([0-9]*\).*/\1/p;q'); \
+	    echo "make: libFuzzer runtime not found: installing libclang-rt-$$v-dev"; \
+	    apt-get install -y -q libclang-rt-$$v-dev >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q libclang-rt-$$v-dev >/dev/null; }; }
+tools-xmllint:
+	$(call need,xmllint,libxml2-utils)
+
+# --- the product -----------------------------------------------------------
+$(OBJ)/%.o: %.c | tools-musl
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(CFLAGS) -c $< -o $@
+
+hacluster: $(SRCS:%.c=$(OBJ)/%.o)
+	$(MUSLCC) -static -s $(LDFLAGS) $^ -o $@
+	@size=$$(stat -c %s $@); \
+	 echo "hacluster: $$size bytes stripped, budget $(BUDGET) ($$((size * 100 / $(BUDGET)))%)"; \
+	 [ $$size -le $(BUDGET) ] || { echo "hacluster: over budget"; exit 1; }
+
+# --- unit tests: musl static, then clang ASan+UBSan on host libc -----------
+build/unit: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o)
+	$(MUSLCC) -static $^ -o $@
+
+ASAN_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	      -fno-omit-frame-pointer
+$(ASAN)/%.o: %.c | tools-clang
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CFLAGS:-Os=) $(ASAN_FLAGS) -Wno-unknown-warning-option -c $< -o $@
+
+build/unit-asan: $(LIB_SRCS:%.c=$(ASAN)/%.o) $(UNIT_SRCS:%.c=$(ASAN)/%.o)
+	$(CLANG) $(ASAN_FLAGS) $^ -o $@
+
+# --- fuzzers ---------------------------------------------------------------
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	      -fno-sanitize-recover=all
+$(FUZZ)/%.o: %.c | tools-clang
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CFLAGS:-Os=) $(FUZZ_FLAGS) -Wno-unknown-warning-option -c $< -o $@
+
+$(FUZZ)/fuzz_%: $(LIB_SRCS:%.c=$(FUZZ)/%.o) $(FUZZ)/test/fuzz_%.o
+	$(CLANG) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+fuzzers: $(FUZZERS:%=$(FUZZ)/%)
+
+# FUZZ_TIME seconds per target, corpus seeded from test/corpus/NAME.
+fuzz-run = @for f in $(FUZZERS); do \
+	  name=$${f\#fuzz_}; mkdir -p build/corpus/$$name; \
+	  seeds=test/corpus/$$name; [ -d $$seeds ] || seeds=; \
+	  echo "fuzz: $$f for $(1) s"; \
+	  $(FUZZ)/$$f -max_total_time=$(1) -max_len=65536 -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=0 \
+	    -artifact_prefix=build/ build/corpus/$$name $$seeds \
+	    >build/$$f.log 2>&1 || \
+	    { tail -40 build/$$f.log; echo "fuzz: $$f FAILED"; exit 1; }; \
+	  grep -E '^#[0-9]+.*DONE' build/$$f.log | tail -1; \
+	done
+
+fuzz: fuzzers
+	$(call fuzz-run,$(FUZZ_SECONDS))
+
+fuzz-short: fuzzers
+	$(call fuzz-run,$(FUZZ_SHORT))
+
+# --- the whole suite ---------------------------------------------------------
+test: hacluster build/unit build/unit-asan fuzzers | tools-xmllint
+	@bash test/run-all.sh
+
+demo: hacluster
+	@bash test/demo.sh ./hacluster
+
+clean:
+	rm -rf build hacluster
+
+.PHONY: all test demo fuzz fuzz-short fuzzers clean tools-musl tools-clang \
+	tools-xmllint
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,284 @@
+/* hacluster.c - the applet table, dispatch, --help/--list, install.
+ *
+ * One executable is every tool of the cluster.  The applet is chosen by
+ * the basename of argv[0] (a symlink made by `hacluster install`), else by
+ * the first argument: an applet name or one of the short verbs below. */
+#include "net/sys.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define VERSION "0.1"
+
+/* READY(name, summary): the applet's file defines name_main, name_help.
+ * LATER(name, summary, usage): declared, arrives with a later feature.
+ * Every applet but daemon and keygen is installed as a symlink. */
+#define APPLETS(READY, LATER) \
+	LATER(daemon, "run this node: ring, quorum, fencing, services", \
+	      "usage: hacluster daemon [-f] [-c FILE] [-n NODENAME]") \
+	READY(ccs_tool, "create, edit and list cluster.conf") \
+	READY(ccs_config_validate, "check cluster.conf, all problems at once") \
+	LATER(clustat, "cluster, member and service status", \
+	      "usage: clustat [-i N] [-I] [-l] [-x] [-Q] [-m MEMBER] " \
+	      "[-s SERVICE]") \
+	LATER(clusvcadm, "service administration", \
+	      "usage: clusvcadm -e|-d|-s|-R|-r|-M|-Z|-U SERVICE [-m MEMBER]") \
+	LATER(cman_tool, "membership and quorum", \
+	      "usage: cman_tool join|leave|kill|expected|votes|version|" \
+	      "wait|status|nodes [options]") \
+	LATER(fence_node, "fence a node with its configured methods", \
+	      "usage: fence_node [-O] NODE") \
+	LATER(fence_ack_manual, "acknowledge a manual fence", \
+	      "usage: fence_ack_manual [-O] -n NODE") \
+	LATER(fence_manual, "fence agent that waits for an administrator", \
+	      "usage: fence_manual [-q] -n NODE") \
+	LATER(keygen, "write a new cluster key", \
+	      "usage: hacluster keygen [-f] [FILE]")
+
+typedef int applet_main(int argc, char **argv);
+
+#define DECLARE(n, s) applet_main n##_main; extern const char n##_help[];
+#define NOTHING(n, s, u)
+APPLETS(DECLARE, NOTHING)
+
+struct applet {
+	const char *name, *summary, *help;
+	applet_main *main;
+};
+
+static int is_symlinked(const char *name)
+{
+	return strcmp(name, "daemon") && strcmp(name, "keygen");
+}
+
+#define AS_READY(n, s) { #n, s, n##_help, n##_main },
+#define AS_LATER(n, s, u) { #n, s, u, NULL },
+static const struct applet applets[] = { APPLETS(AS_READY, AS_LATER) };
+
+/* Short verbs of `hacluster VERB ...`: pass keeps the verb as the
+ * applet's first argument; otherwise arg replaces it (NULL: dropped). */
+struct verb {
+	const char *verb, *applet, *arg;
+	int pass;
+};
+
+static const struct verb verbs[] = {
+	{ "status", "clustat", NULL, 0 },
+	{ "validate", "ccs_config_validate", NULL, 0 },
+	{ "fence", "fence_node", NULL, 0 },
+	{ "relocate", "clusvcadm", "-r", 0 },
+	{ "enable", "clusvcadm", "-e", 0 },
+	{ "disable", "clusvcadm", "-d", 0 },
+	{ "stop", "clusvcadm", "-s", 0 },
+	{ "restart", "clusvcadm", "-R", 0 },
+	{ "migrate", "clusvcadm", "-M", 0 },
+	{ "freeze", "clusvcadm", "-Z", 0 },
+	{ "unfreeze", "clusvcadm", "-U", 0 },
+	{ "lock", "clusvcadm", "-l", 0 },
+	{ "unlock", "clusvcadm", "-u", 0 },
+	{ "nodes", "cman_tool", NULL, 1 },
+	{ "expected", "cman_tool", NULL, 1 },
+	{ "votes", "cman_tool", NULL, 1 },
+	{ "leave", "cman_tool", NULL, 1 },
+	{ "kill", "cman_tool", NULL, 1 },
+	{ "version", "cman_tool", NULL, 1 },
+	{ "join", "cman_tool", NULL, 1 },
+#define CCS(v) { #v, "ccs_tool", NULL, 1 },
+	CCS(create) CCS(addnode) CCS(delnode) CCS(addfence) CCS(delfence)
+	CCS(lsnode) CCS(lsfence) CCS(addnodeids) CCS(update)
+	CCS(addservice) CCS(delservice) CCS(lsservice)
+	CCS(addresource) CCS(delresource) CCS(lsresource)
+	CCS(adddomain) CCS(deldomain) CCS(lsdomain)
+};
+
+static const struct applet *find_applet(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(applets); i++)
+		if (!strcmp(applets[i].name, name))
+			return &applets[i];
+	return NULL;
+}
+
+static const struct verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(verbs); i++)
+		if (!strcmp(verbs[i].verb, name))
+			return &verbs[i];
+	return NULL;
+}
+
+static int is_help(const char *arg)
+{
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+static int run_later(const struct applet *a, int argc, char **argv)
+{
+	if (argc > 1 && is_help(argv[1])) {
+		printf("%s\n\n%s.\nNot available yet in hacluster %s.\n",
+		       a->help, a->summary, VERSION);
+		return 0;
+	}
+	die("not available yet in hacluster %s", VERSION);
+}
+
+static int run(const struct applet *a, int argc, char **argv)
+{
+	sys_prog = a->name;
+	sys_usage = a->help;
+	if (!a->main)
+		return run_later(a, argc, argv);
+	if (argc > 1 && is_help(argv[1])) {
+		fputs(a->help, stdout);
+		return 0;
+	}
+	return a->main(argc, argv);
+}
+
+/* argv[0] of the verb's applet becomes the applet name, the verb is kept,
+ * replaced or dropped. */
+static int run_verb(const struct verb *v, int argc, char **argv)
+{
+	char **av = xcalloc((size_t)argc + 2, sizeof *av);
+	int ac = 0;
+
+	av[ac++] = (char *)v->applet;
+	if (v->pass)
+		av[ac++] = argv[0];
+	else if (v->arg)
+		av[ac++] = (char *)v->arg;
+	for (int i = 1; i < argc; i++)
+		av[ac++] = argv[i];
+	return run(find_applet(v->applet), ac, av);
+}
+
+static void list(void)
+{
+	for (size_t i = 0; i < ARRAY_LEN(applets); i++)
+		printf("%-20s %s%s\n", applets[i].name, applets[i].summary,
+		       applets[i].main ? "" : " (not available yet)");
+}
+
+static const char main_help[] =
+"usage: hacluster APPLET [ARGS...] | hacluster VERB [ARGS...]\n"
+"       hacluster --list | --version | install [-f] [DIR]\n"
+"\n"
+"A high-availability cluster node and its tools in one executable.\n"
+"Run as a symlink named after an applet, or name the applet first.\n"
+"\n"
+"  --list      list the applets\n"
+"  --version   print the version\n"
+"  install     create a symlink per applet in DIR (default /usr/sbin);\n"
+"              -f replaces files that are not symlinks\n"
+"\n"
+"Short verbs: status validate relocate enable disable stop restart migrate\n"
+"freeze unfreeze lock unlock fence nodes expected votes leave kill version\n"
+"join, and every ccs_tool command (create addnode lsnode ...).\n";
+
+/* Make DIR/name point at self; 0 made or already right, -1 refused. */
+static int install_one(const char *dir, const char *name, const char *self,
+		       int force)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char old[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	int rc = 0;
+
+	if (lstat(path, &st) == 0) {
+		n = readlink(path, old, sizeof old - 1);
+		if (n >= 0 && (old[n] = 0, !strcmp(old, self)))
+			goto out;
+		if (!S_ISLNK(st.st_mode) && !force) {
+			warn_msg("%s exists and is not a symlink (use -f)",
+				 path);
+			rc = -1;
+			goto out;
+		}
+		if (unlink(path) < 0) {
+			warn_sys("%s", path);
+			rc = -1;
+			goto out;
+		}
+	}
+	if (symlink(self, path) < 0) {
+		warn_sys("%s", path);
+		rc = -1;
+	}
+out:
+	free(path);
+	return rc;
+}
+
+static int install(int argc, char **argv)
+{
+	char self[PATH_MAX];
+	const char *dir = "/usr/sbin";
+	int force = 0, i = 1, bad = 0;
+	ssize_t n;
+
+	sys_prog = "hacluster install";
+	sys_usage = "usage: hacluster install [-f] [DIR]";
+	if (i < argc && !strcmp(argv[i], "-f"))
+		force = 1, i++;
+	if (i < argc && argv[i][0] == '-')
+		die_usage("unknown option %s", argv[i]);
+	if (i < argc)
+		dir = argv[i++];
+	if (i < argc)
+		die_usage("too many arguments");
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n < 0)
+		die_sys("cannot find own path: /proc/self/exe");
+	self[n] = 0;
+	for (size_t k = 0; k < ARRAY_LEN(applets); k++)
+		if (is_symlinked(applets[k].name))
+			bad |= install_one(dir, applets[k].name, self, force);
+	return bad ? 1 : 0;
+}
+
+static int dispatch(int argc, char **argv)
+{
+	const struct applet *a;
+	const struct verb *v;
+
+	if (argc < 2) {
+		fputs(main_help, stderr);
+		return EXIT_USAGE;
+	}
+	if (is_help(argv[1]))
+		return fputs(main_help, stdout), 0;
+	if (!strcmp(argv[1], "--list"))
+		return list(), 0;
+	if (!strcmp(argv[1], "--version"))
+		return printf("hacluster %s\n", VERSION), 0;
+	if (!strcmp(argv[1], "install"))
+		return install(argc - 1, argv + 1);
+	if ((a = find_applet(argv[1])))
+		return run(a, argc - 1, argv + 1);
+	if ((v = find_verb(argv[1])))
+		return run_verb(v, argc - 1, argv + 1);
+	if (argv[1][0] == '-')
+		die_code(EXIT_USAGE, "unknown option %s (try --help)",
+			 argv[1]);
+	die_code(127, "unknown applet or verb '%s' (try --list)", argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = strrchr(argv[0], '/');
+	const struct applet *a;
+
+	base = base ? base + 1 : argv[0];
+	if ((a = find_applet(base)))
+		return run(a, argc, argv);
+	if (strncmp(base, "hacluster", 9))
+		die_code(127, "unknown applet name '%s' (try hacluster --list)",
+			 base);
+	return dispatch(argc, argv);
+}

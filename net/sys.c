@@ -1,0 +1,257 @@
+/* net/sys.c - errors, logging, checked allocation, clocks, whole files. */
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *sys_prog = "hacluster";
+const char *sys_usage;
+
+static void vmsg(const char *fmt, va_list ap, int err)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", sys_prog);
+	vfprintf(stderr, fmt, ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+}
+
+#define VMSG(fmt, err) do { va_list ap; va_start(ap, fmt); \
+	vmsg(fmt, ap, err); va_end(ap); } while (0)
+
+void warn_msg(const char *fmt, ...) { VMSG(fmt, 0); }
+void warn_sys(const char *fmt, ...) { int e = errno; VMSG(fmt, e); }
+void die(const char *fmt, ...) { VMSG(fmt, 0); exit(EXIT_REFUSED); }
+void die_sys(const char *fmt, ...) { int e = errno; VMSG(fmt, e); exit(1); }
+
+void die_code(int code, const char *fmt, ...)
+{
+	VMSG(fmt, 0);
+	exit(code);
+}
+
+void die_usage(const char *fmt, ...)
+{
+	VMSG(fmt, 0);
+	if (sys_usage)
+		fprintf(stderr, "%.*s\n", (int)strcspn(sys_usage, "\n"),
+			sys_usage);
+	exit(EXIT_USAGE);
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	static const char *const tag[] = {
+		[LOG_LVL_ERR] = "error", [LOG_LVL_WARN] = "warning",
+		[LOG_LVL_NOTICE] = "notice", [LOG_LVL_INFO] = "info",
+		[LOG_LVL_DEBUG] = "debug",
+	};
+	va_list ap;
+
+	if (level < LOG_LVL_ERR || level > LOG_LVL_DEBUG)
+		level = LOG_LVL_ERR;
+	fprintf(stderr, "%s[%d] %s: ", sys_prog, (int)getpid(), tag[level]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void *checked(void *p)
+{
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+void *xmalloc(size_t n) { return checked(malloc(n ? n : 1)); }
+void *xcalloc(size_t n, size_t sz) { return checked(calloc(n ? n : 1, sz)); }
+void *xrealloc(void *p, size_t n) { return checked(realloc(p, n ? n : 1)); }
+char *xstrdup(const char *s) { return checked(strdup(s)); }
+char *xstrndup(const char *s, size_t n) { return checked(strndup(s, n)); }
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die("bad format");
+	p = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s || (*s != '-' && (*s < '0' || *s > '9')))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+char *read_file(const char *path, size_t max, size_t *len)
+{
+	struct buf b = {0};
+	char chunk[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || b.len + (size_t)n > max) {
+			int e = n < 0 ? errno : EFBIG;
+			close(fd);
+			buf_free(&b);
+			errno = e;
+			return NULL;
+		}
+		buf_add(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	buf_add(&b, "", 0);
+	if (len)
+		*len = b.len;
+	return b.p;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int sync_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, slash == path ? 1 :
+				     (size_t)(slash - path)) : xstrdup(".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = fd < 0 ? -1 : fsync(fd);
+
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return rc;
+}
+
+int replace_file(const char *path, const void *data, size_t len,
+		 unsigned mode, const char *keep)
+{
+	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	int e;
+
+	if (fd < 0)
+		goto fail;
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 ||
+	    fsync(fd) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		goto fail;
+	}
+	if (close(fd) < 0)
+		goto fail;
+	if (keep && (unlink(keep) < 0 && errno != ENOENT))
+		goto fail;
+	if (keep && link(path, keep) < 0 && errno != ENOENT)
+		goto fail;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	free(tmp);
+	return sync_dir_of(path);
+fail:
+	e = errno;
+	unlink(tmp);
+	free(tmp);
+	errno = e;
+	return -1;
+}
+
+static void buf_grow(struct buf *b, size_t n)
+{
+	size_t cap = b->cap ? b->cap : 256;
+
+	if (b->len + n + 1 <= b->cap)
+		return;
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	b->p = xrealloc(b->p, cap);
+	b->cap = cap;
+}
+
+void buf_add(struct buf *b, const void *data, size_t n)
+{
+	buf_grow(b, n);
+	if (n)
+		memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+void buf_puts(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	buf_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->p);
+	*b = (struct buf){0};
+}

@@ -1,0 +1,39 @@
+#!/bin/bash
+# test/run-all.sh - the whole suite, as `make test` runs it: every stage
+# runs even when an earlier one fails; the last line is the total.
+# Each stage ends its output with a line "... N passed, N failed".
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+STAGES=(
+	"layers|sh test/layers.sh"
+	"unit|build/unit"
+	"unit-asan|build/unit-asan"
+	"blackbox|bash test/blackbox.sh ./hacluster"
+	"xml-differential|bash test/xmldiff.sh ./hacluster"
+	"fuzz|make -s fuzz-short"
+)
+
+total_p=0 total_f=0 broken=()
+for s in "${STAGES[@]}"; do
+	name=${s%%|*} cmd=${s#*|}
+	echo "=== $name: $cmd"
+	out=$(eval "$cmd" 2>&1)
+	rc=$?
+	echo "$out"
+	tally=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
+	p=$(echo "$tally" | sed -n 's/.*\b\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1/p')
+	f=$(echo "$tally" | sed -n 's/.*\b\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\2/p')
+	if [ "$name" = fuzz ]; then
+		# one pass per fuzzer that ran clean, one failure otherwise
+		p=$(echo "$out" | grep -c 'DONE') f=0
+	fi
+	p=${p:-0} f=${f:-0}
+	[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+	[ "$f" -eq 0 ] || broken+=("$name")
+	total_p=$((total_p + p)) total_f=$((total_f + f))
+done
+echo "==="
+[ ${#broken[@]} -eq 0 ] || echo "failed stages: ${broken[*]}"
+echo "$total_p passed, $total_f failed"
+[ "$total_f" -eq 0 ]

@@ -1,0 +1,45 @@
+/* xml/schema.h - resource types: attributes, levels, status intervals. */
+#ifndef SCHEMA_H
+#define SCHEMA_H
+
+enum {
+	SA_REQUIRED = 1,	/* must be given (unless the element is a ref) */
+	SA_UNIQUE = 2,		/* no two resources of the type share a value */
+	SA_PRIMARY = 4,		/* names the instance; what ref= points at */
+};
+
+struct schema_attr {
+	const char *name;
+	unsigned flags;
+	const char *def;	/* default value, or NULL */
+	const char *inherit;	/* "attr" or "service%attr", or NULL */
+};
+
+struct schema_check {
+	int depth;		/* OCF_CHECK_LEVEL */
+	int interval;		/* seconds */
+};
+
+enum { ST_ROOT = 1 };		/* a top-level service type (service, vm) */
+
+struct schema_type {
+	const char *name;
+	unsigned flags;
+	int start_level, stop_level;	/* as a child of service; 0: none */
+	const struct schema_attr *attrs;	/* ends with name NULL */
+	const struct schema_check *checks;	/* ends with interval 0 */
+};
+
+/* The type called name, or NULL. */
+const struct schema_type *schema_find(const char *name);
+/* All types, in table order; *n receives the count. */
+const struct schema_type *schema_types(int *n);
+const struct schema_attr *schema_attr(const struct schema_type *t,
+				      const char *name);
+/* Name of the primary attribute of t. */
+const char *schema_primary(const struct schema_type *t);
+/* 1 if name is one of the attributes any resource may carry (ref,
+ * __independent_subtree, ...). */
+int schema_is_common(const char *name);
+
+#endif
