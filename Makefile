@@ -24,11 +24,14 @@ SRCS     := hacluster.c $(LIB_SRCS)
 UNIT_SRCS := test/unit.c $(wildcard test/unit_*.c)
 FUZZERS  := $(patsubst test/%.c,%,$(wildcard test/fuzz_*.c))
 
-OBJ      := build/musl
-ASAN     := build/asan
-FUZZ     := build/fuzz
+BUILD    ?= build
+BIN      ?= hacluster
+OBJ      := $(BUILD)/musl
+ASAN     := $(BUILD)/asan
+FUZZ     := $(BUILD)/fuzz
+TOOLS    := $(patsubst test/tool_%.c,$(BUILD)/tool_%,$(wildcard test/tool_*.c))
 
-all: hacluster
+all: $(BIN)
 
 # --- tools ---------------------------------------------------------------
 # $(call need,COMMAND,PACKAGES)
@@ -56,14 +59,18 @@ $(OBJ)/%.o: %.c | tools-musl
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(CFLAGS) -c $< -o $@
 
-hacluster: $(SRCS:%.c=$(OBJ)/%.o)
+$(BIN): $(SRCS:%.c=$(OBJ)/%.o)
 	$(MUSLCC) -static -s $(LDFLAGS) $^ -o $@
 	@size=$$(stat -c %s $@); \
 	 echo "hacluster: $$size bytes stripped, budget $(BUDGET) ($$((size * 100 / $(BUDGET)))%)"; \
 	 [ $$size -le $(BUDGET) ] || { echo "hacluster: over budget"; exit 1; }
 
 # --- unit tests: musl static, then clang ASan+UBSan on host libc -----------
-build/unit: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o)
+$(BUILD)/unit: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o)
+	$(MUSLCC) -static $^ -o $@
+
+# test-only tools: test/tool_NAME.c linked with the library objects
+$(BUILD)/tool_%: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_%.o
 	$(MUSLCC) -static $^ -o $@
 
 ASAN_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -72,7 +79,7 @@ $(ASAN)/%.o: %.c | tools-clang
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CFLAGS:-Os=) $(ASAN_FLAGS) -Wno-unknown-warning-option -c $< -o $@
 
-build/unit-asan: $(LIB_SRCS:%.c=$(ASAN)/%.o) $(UNIT_SRCS:%.c=$(ASAN)/%.o)
+$(BUILD)/unit-asan: $(LIB_SRCS:%.c=$(ASAN)/%.o) $(UNIT_SRCS:%.c=$(ASAN)/%.o)
 	$(CLANG) $(ASAN_FLAGS) $^ -o $@
 
 # --- fuzzers ---------------------------------------------------------------
@@ -89,15 +96,15 @@ fuzzers: $(FUZZERS:%=$(FUZZ)/%)
 
 # FUZZ_TIME seconds per target, corpus seeded from test/corpus/NAME.
 fuzz-run = @for f in $(FUZZERS); do \
-	  name=$${f\#fuzz_}; mkdir -p build/corpus/$$name; \
+	  name=$${f\#fuzz_}; mkdir -p $(BUILD)/corpus/$$name; \
 	  seeds=test/corpus/$$name; [ -d $$seeds ] || seeds=; \
 	  echo "fuzz: $$f for $(1) s"; \
 	  $(FUZZ)/$$f -max_total_time=$(1) -max_len=65536 -timeout=10 \
 	    -rss_limit_mb=2048 -print_final_stats=0 \
-	    -artifact_prefix=build/ build/corpus/$$name $$seeds \
-	    >build/$$f.log 2>&1 || \
-	    { tail -40 build/$$f.log; echo "fuzz: $$f FAILED"; exit 1; }; \
-	  grep -E '^#[0-9]+.*DONE' build/$$f.log | tail -1; \
+	    -artifact_prefix=$(BUILD)/ $(BUILD)/corpus/$$name $$seeds \
+	    >$(BUILD)/$$f.log 2>&1 || \
+	    { tail -40 $(BUILD)/$$f.log; echo "fuzz: $$f FAILED"; exit 1; }; \
+	  grep -E '^#[0-9]+.*DONE' $(BUILD)/$$f.log | tail -1; \
 	done
 
 fuzz: fuzzers
@@ -107,16 +114,16 @@ fuzz-short: fuzzers
 	$(call fuzz-run,$(FUZZ_SHORT))
 
 # --- the whole suite ---------------------------------------------------------
-test: hacluster build/unit build/unit-asan fuzzers | tools-xmllint
-	@bash test/run-all.sh
+test: $(BIN) $(BUILD)/unit $(BUILD)/unit-asan $(TOOLS) fuzzers | tools-xmllint
+	@BUILD=$(BUILD) BIN=$(BIN) bash test/run-all.sh
 
-demo: hacluster
-	@bash test/demo.sh ./hacluster
+demo: $(BIN)
+	@bash test/demo.sh ./$(BIN)
 
 clean:
-	rm -rf build hacluster
+	rm -rf $(BUILD) $(BIN)
 
 .PHONY: all test demo fuzz fuzz-short fuzzers clean tools-musl tools-clang \
 	tools-xmllint
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -5,13 +5,15 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
+BUILD=${BUILD:-build} BIN=${BIN:-hacluster}
+export BUILD BIN
 STAGES=(
 	"layers|sh test/layers.sh"
-	"unit|build/unit"
-	"unit-asan|build/unit-asan"
-	"blackbox|bash test/blackbox.sh ./hacluster"
-	"xml-differential|bash test/xmldiff.sh ./hacluster"
-	"fuzz|make -s fuzz-short"
+	"unit|$BUILD/unit"
+	"unit-asan|$BUILD/unit-asan"
+	"blackbox|bash test/blackbox.sh $BIN"
+	"xml-differential|bash test/xmldiff.sh $BUILD"
+	"fuzz|make -s BUILD=$BUILD BIN=$BIN fuzz-short"
 )
 
 total_p=0 total_f=0 broken=()

@@ -47,6 +47,9 @@ struct xml_node *xml_parse(const char *buf, size_t len, struct xml_err *err);
 /* Read and parse a file; on failure err holds line 0 for I/O problems. */
 struct xml_node *xml_load(const char *path, struct xml_err *err);
 void xml_free(struct xml_node *n);
+/* Report a parse or load error as "prog: PATH:LINE:COL: msg" (or
+ * "prog: PATH: msg" when line is 0) on stderr. */
+void xml_perror(const char *path, const struct xml_err *err);
 
 /* The document's root element (NULL if none). */
 struct xml_node *xml_root(const struct xml_node *doc);
