@@ -13,6 +13,7 @@ STAGES=(
 	"unit-asan|$BUILD/unit-asan"
 	"blackbox|bash test/blackbox.sh $BIN"
 	"xml-differential|bash test/xmldiff.sh $BUILD"
+	"crypto-oracle|bash test/crypto-oracle.sh $BUILD"
 	"fuzz|make -s BUILD=$BUILD BIN=$BIN fuzz-short"
 )
 
