@@ -14,6 +14,10 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	    -Wno-unused-parameter
 CFLAGS   ?= -Os
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP
+# size: no unwind tables (C only, no backtraces), unused sections dropped
+SMALL    := -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	    -fno-unwind-tables
+LDSMALL  := -Wl,--gc-sections -Wl,--build-id=none
 BUDGET   := 204800
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT   ?= 25
@@ -57,10 +61,10 @@ tools-xmllint:
 # --- the product -----------------------------------------------------------
 $(OBJ)/%.o: %.c | tools-musl
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(CFLAGS) -c $< -o $@
+	$(MUSLCC) $(CFLAGS) $(SMALL) -c $< -o $@
 
 $(BIN): $(SRCS:%.c=$(OBJ)/%.o)
-	$(MUSLCC) -static -s $(LDFLAGS) $^ -o $@
+	$(MUSLCC) -static -s $(LDSMALL) $(LDFLAGS) $^ -o $@
 	@size=$$(stat -c %s $@); \
 	 echo "hacluster: $$size bytes stripped, budget $(BUDGET) ($$((size * 100 / $(BUDGET)))%)"; \
 	 [ $$size -le $(BUDGET) ] || { echo "hacluster: over budget"; exit 1; }
