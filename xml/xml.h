@@ -35,6 +35,12 @@ struct xml_node {
 	int line, col;		/* where it starts in the source; 0 if built */
 };
 
+/* Positions, in nodes, attributes and errors, are 1-based.  A column
+ * counts characters (UTF-8 sequences, not bytes); a TAB is one column,
+ * a byte order mark none; CR LF, CR and LF each end a line.  An error is
+ * placed at the offending character, except "unterminated ..." (placed
+ * where the construct began) and errors found at the end of the input
+ * ("unclosed tag <b> opened at 3:5", "missing root element"). */
 struct xml_err {
 	int line, col;		/* 1-based */
 	char msg[200];
@@ -42,7 +48,9 @@ struct xml_err {
 
 /* Parse len bytes.  Whitespace-only text between markup is dropped (it is
  * layout, and the writer makes its own), other text is kept verbatim.
- * Returns the XML_DOC node, or NULL with err filled. */
+ * Returns the XML_DOC node, or NULL with err filled (err may be NULL).
+ * XML 1.0 well-formedness, UTF-8 only, no entity but the predefined five,
+ * the DOCTYPE skipped: xml/xml.c lists every rule and deviation. */
 struct xml_node *xml_parse(const char *buf, size_t len, struct xml_err *err);
 /* Read and parse a file; on failure err holds line 0 for I/O problems. */
 struct xml_node *xml_load(const char *path, struct xml_err *err);
@@ -78,13 +86,16 @@ struct xml_node *xml_append(struct xml_node *parent, struct xml_node *n);
 struct xml_node *xml_add(struct xml_node *parent, const char *elem);
 void xml_unlink(struct xml_node *n);
 void xml_remove(struct xml_node *n);		/* unlink and free */
-/* Concatenated text of n's XML_TEXT children (NULL if none). */
+/* Concatenated text of n's XML_TEXT children (NULL if none); when there
+ * are several, the string lives in n until n changes or the next call. */
 const char *xml_text(const struct xml_node *n);
 
 /* Write a document or element: `<?xml version="1.0"?>` header for a
  * document, 2-space indent, attribute order kept, comments kept.  An
  * element whose children include text is written inline so its text is
- * not changed.  Output ends with a newline. */
+ * not changed.  Output ends with a newline.  For a parsed tree t,
+ * parse(write(t)) equals t; any tree whose names are XML names gives
+ * output that parses (what XML cannot hold is written as U+FFFD). */
 void xml_write(struct buf *out, const struct xml_node *n);
 
 /* Deep equality of two trees (kinds, names, attributes in order, text). */
