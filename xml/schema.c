@@ -10,25 +10,28 @@
 #define END { 0, 0, 0, 0 }
 #define REQ SA_REQUIRED
 #define PRI (SA_PRIMARY | SA_UNIQUE)
+#define B SA_BOOL
+#define I SA_INT
+#define T SA_TIME
 
 static const struct schema_attr service_attrs[] = {
 	{ "name", PRI | REQ, 0, 0 }, { "domain", 0, 0, 0 },
-	{ "autostart", 0, "1", 0 }, { "exclusive", 0, "0", 0 },
-	{ "recovery", 0, "restart", 0 }, { "max_restarts", 0, "0", 0 },
-	{ "restart_expire_time", 0, "0", 0 }, { "depend", 0, 0, 0 },
-	{ "depend_mode", 0, "hard", 0 }, { "nfslock", 0, "0", 0 },
-	{ "hardrecovery", 0, "0", 0 }, { "nfs_client_cache", 0, "0", 0 },
-	{ "priority", 0, "0", 0 }, END
+	{ "autostart", B, "1", 0 }, { "exclusive", B, "0", 0 },
+	{ "recovery", 0, "restart", 0 }, { "max_restarts", I, "0", 0 },
+	{ "restart_expire_time", T, "0", 0 }, { "depend", 0, 0, 0 },
+	{ "depend_mode", 0, "hard", 0 }, { "nfslock", B, "0", 0 },
+	{ "hardrecovery", B, "0", 0 }, { "nfs_client_cache", B, "0", 0 },
+	{ "priority", I, "0", 0 }, END
 };
 
 static const struct schema_attr vm_attrs[] = {
 	{ "name", PRI | REQ, 0, 0 }, { "domain", 0, 0, 0 },
-	{ "autostart", 0, "1", 0 }, { "exclusive", 0, "0", 0 },
+	{ "autostart", B, "1", 0 }, { "exclusive", B, "0", 0 },
 	{ "recovery", 0, "restart", 0 }, { "migrate", 0, "live", 0 },
 	{ "path", 0, 0, 0 }, { "depend", 0, 0, 0 },
-	{ "depend_mode", 0, "hard", 0 }, { "max_restarts", 0, "0", 0 },
-	{ "restart_expire_time", 0, "0", 0 }, { "priority", 0, "0", 0 },
-	{ "use_virsh", 0, 0, 0 }, { "xmlfile", 0, 0, 0 },
+	{ "depend_mode", 0, "hard", 0 }, { "max_restarts", I, "0", 0 },
+	{ "restart_expire_time", T, "0", 0 }, { "priority", I, "0", 0 },
+	{ "use_virsh", B, 0, 0 }, { "xmlfile", 0, 0, 0 },
 	{ "migration_mapping", 0, 0, 0 }, { "hypervisor", 0, 0, 0 },
 	{ "hypervisor_uri", 0, 0, 0 }, { "migration_uri", 0, 0, 0 },
 	{ "snapshot", 0, 0, 0 }, { "status_program", 0, 0, 0 }, END
@@ -36,8 +39,8 @@ static const struct schema_attr vm_attrs[] = {
 
 static const struct schema_attr ip_attrs[] = {
 	{ "address", PRI | REQ, 0, 0 }, { "family", 0, "auto", 0 },
-	{ "monitor_link", 0, "1", 0 },
-	{ "nfslock", 0, 0, "service%nfslock" }, { "sleeptime", 0, "10", 0 },
+	{ "monitor_link", B, "1", 0 },
+	{ "nfslock", B, 0, "service%nfslock" }, { "sleeptime", I, "10", 0 },
 	END
 };
 
@@ -49,25 +52,25 @@ static const struct schema_attr script_attrs[] = {
 static const struct schema_attr fs_attrs[] = {
 	{ "name", PRI, 0, 0 }, { "mountpoint", REQ | SA_UNIQUE, 0, 0 },
 	{ "device", REQ | SA_UNIQUE, 0, 0 }, { "fstype", 0, 0, 0 },
-	{ "force_unmount", 0, "0", 0 }, { "self_fence", 0, "0", 0 },
-	{ "nfslock", 0, 0, "service%nfslock" }, { "fsid", 0, 0, 0 },
-	{ "force_fsck", 0, "0", 0 }, { "options", 0, 0, 0 },
-	{ "active_monitor", 0, 0, 0 }, { "quick_status", 0, "0", 0 }, END
+	{ "force_unmount", B, "0", 0 }, { "self_fence", B, "0", 0 },
+	{ "nfslock", B, 0, "service%nfslock" }, { "fsid", 0, 0, 0 },
+	{ "force_fsck", B, "0", 0 }, { "options", 0, 0, 0 },
+	{ "active_monitor", B, 0, 0 }, { "quick_status", B, "0", 0 }, END
 };
 
 static const struct schema_attr netfs_attrs[] = {
 	{ "name", PRI, 0, 0 }, { "mountpoint", REQ, 0, 0 },
 	{ "host", REQ, 0, 0 }, { "export", REQ, 0, 0 },
-	{ "fstype", 0, "nfs", 0 }, { "force_unmount", 0, "0", 0 },
-	{ "options", 0, 0, 0 }, { "no_unmount", 0, "0", 0 }, END
+	{ "fstype", 0, "nfs", 0 }, { "force_unmount", B, "0", 0 },
+	{ "options", 0, 0, 0 }, { "no_unmount", B, "0", 0 }, END
 };
 
 static const struct schema_attr clusterfs_attrs[] = {
 	{ "name", PRI, 0, 0 }, { "mountpoint", REQ | SA_UNIQUE, 0, 0 },
 	{ "device", REQ, 0, 0 }, { "fstype", 0, 0, 0 },
-	{ "force_unmount", 0, "0", 0 }, { "options", 0, 0, 0 },
-	{ "self_fence", 0, "0", 0 }, { "fsid", 0, 0, 0 },
-	{ "nfslock", 0, 0, "service%nfslock" }, END
+	{ "force_unmount", B, "0", 0 }, { "options", 0, 0, 0 },
+	{ "self_fence", B, "0", 0 }, { "fsid", 0, 0, 0 },
+	{ "nfslock", B, 0, "service%nfslock" }, END
 };
 
 static const struct schema_attr nfsexport_attrs[] = {
@@ -78,14 +81,14 @@ static const struct schema_attr nfsexport_attrs[] = {
 static const struct schema_attr nfsclient_attrs[] = {
 	{ "name", PRI | REQ, 0, 0 }, { "target", REQ, 0, 0 },
 	{ "path", 0, 0, "path" }, { "fsid", 0, 0, "fsid" },
-	{ "options", 0, 0, 0 }, { "allow_recover", 0, "1", 0 },
+	{ "options", 0, 0, 0 }, { "allow_recover", B, "1", 0 },
 	{ "svcname", 0, 0, "service%name" }, END
 };
 
 static const struct schema_attr lvm_attrs[] = {
 	{ "name", PRI | REQ, 0, 0 }, { "vg_name", REQ, 0, 0 },
-	{ "lv_name", 0, 0, 0 }, { "self_fence", 0, "0", 0 },
-	{ "nfslock", 0, 0, "service%nfslock" }, END
+	{ "lv_name", 0, 0, 0 }, { "self_fence", B, "0", 0 },
+	{ "nfslock", B, 0, "service%nfslock" }, END
 };
 
 static const struct schema_attr smb_attrs[] = {

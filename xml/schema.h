@@ -6,6 +6,9 @@ enum {
 	SA_REQUIRED = 1,	/* must be given (unless the element is a ref) */
 	SA_UNIQUE = 2,		/* no two resources of the type share a value */
 	SA_PRIMARY = 4,		/* names the instance; what ref= points at */
+	SA_BOOL = 8,		/* rgmanager boolean: yes/no or a number */
+	SA_INT = 16,		/* non-negative integer */
+	SA_TIME = 32,		/* seconds, or with s/m/h/d/w suffixes */
 };
 
 struct schema_attr {
