@@ -1,9 +1,553 @@
-/* xml/ccs_tool.c - the ccs_tool applet: create, edit and list cluster.conf. */
-#include "../net/sys.h"
+/* xml/ccs_tool.c - the ccs_tool applet: options, the command table and
+ * the load / lock, edit, save frame around every command (spec 3.5).
+ *
+ * `ccs_tool [-c FILE] [-o FILE] [-C] [-F] COMMAND [ARGS]`.  Options may
+ * also follow the command and mix with its operands, as the original's
+ * examples do (`addnode node1 -n 1 -f apc port=1`): getopt's "-" mode
+ * hands the operands over in order.  Usage texts go to stderr with exit
+ * status 0, as in the original; errors are "ccs_tool: msg", exit 1.
+ *
+ * The daemon that would take an edit to the running cluster (`ccs_tool
+ * update`) does not exist yet; an edit in place says so in one line
+ * instead of pretending. */
+#include "ccs.h"
+#include "validate.h"
+#include "conf.h"
 
-const char ccs_tool_help[] = "usage: ccs_tool COMMAND [OPTIONS]\n";
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char ccs_tool_help[] =
+"usage: ccs_tool [-c FILE] [-o FILE] [-C] [-F] COMMAND [OPTIONS] [ARGS]\n"
+"\n"
+"Create, edit and list cluster.conf (default " CONF_PATH ").\n"
+"An edit adds 1 to config_version while holding FILE.lock, keeps the\n"
+"previous file as FILE.old and FILE.bak.1..3, and replaces FILE atomically.\n"
+"Options may also follow the command; COMMAND -h shows its usage.\n"
+"\n"
+"  -c, --configfile FILE  read and edit FILE\n"
+"  -o, --outputfile FILE  write the result to FILE instead (- = stdout)\n"
+"  -C, --no_ccs           do not mention the update of the running cluster\n"
+"  -F, --force_ccs        mention it even when writing to another file\n"
+"  -h, --help             this text\n"
+"\n"
+"Commands:\n"
+"  create [-2] NAME                write a skeleton file (-2: two nodes)\n"
+"  addnode NODE -n ID -f FENCEDEV [-v VOTES] [-a ALTNAME] [KEY=VALUE...]\n"
+"  delnode NODE                    remove a node\n"
+"  lsnode [-v]                     list the nodes\n"
+"  addfence NAME AGENT [KEY=VALUE...]  add a fence device\n"
+"  delfence NAME                   remove a fence device\n"
+"  lsfence [-v]                    list the fence devices\n"
+"  addnodeids [-n FIRST] [-m MCAST] [-v]  number the nodes without an ID\n"
+"  addservice NAME [ATTR=VALUE...] add a service (domain=, recovery=...)\n"
+"  delservice NAME                 remove a service\n"
+"  lsservice [-v]                  list the services (-v: resources too)\n"
+"  addresource TYPE ATTR=VALUE... [-s SERVICE]  add a resource\n"
+"  delresource TYPE NAME [-s SERVICE]  remove a resource\n"
+"  lsresource [-v]                 list the resources\n"
+"  adddomain NAME [-o] [-r] [-n] NODE[:PRIORITY]...  add a failover domain\n"
+"  deldomain NAME                  remove a failover domain\n"
+"  lsdomain [-v]                   list the failover domains\n"
+"  update FILE                     spread FILE to the cluster (not yet)\n"
+"  help                            this text\n";
+
+enum kind { K_PLAIN, K_READ, K_EDIT, K_NEW };
+
+struct cmd {
+	const char *name;
+	ccs_fn *fn;
+	enum kind kind;
+	const char *opts;	/* its own getopt letters */
+	const char *ints;	/* those taking a non-negative integer */
+	const char *need;	/* those it cannot do without (else usage) */
+	int min, max;		/* operands; max -1: any number */
+	const char *usage;	/* after "Usage: ccs_tool NAME " */
+};
+
+static ccs_fn cmd_update, cmd_help;
+
+#define LIST "[options]\n -v --verbose       Print all properties of the item\n"
+#define DEL "[options] <name>\n"
+#define PAIRS "[<attr>=<value>]...\n"
+
+static const struct cmd cmds[] = {
+	{ "create", ccs_create, K_NEW, "2", "", "", 1, 1,
+	  "[-2] <clustername>\n"
+	  " -2                 Create a two-node cluster (cman two_node)\n" },
+	{ "addnode", ccs_addnode, K_EDIT, "n:v:a:f:", "nv", "f", 1, -1,
+	  "[options] <nodename> [<fencearg>=<value>]...\n"
+	  " -n --nodeid        Nodeid (required)\n"
+	  " -v --votes         Number of votes for this node (default 1)\n"
+	  " -a --altname       Second name (interface) of a multihomed host\n"
+	  " -f --fence_type    Fence device to use (required)\n" },
+	{ "delnode", ccs_delnode, K_EDIT, "", "", "", 1, 1, DEL },
+	{ "lsnode", ccs_lsnode, K_READ, "v", "", "", 0, 0, LIST },
+	{ "addfence", ccs_addfence, K_EDIT, "", "", "", 2, -1,
+	  "[options] <name> <agent> [param=value]\n" },
+	{ "delfence", ccs_delfence, K_EDIT, "", "", "", 1, 1, DEL },
+	{ "lsfence", ccs_lsfence, K_READ, "v", "", "", 0, 0, LIST },
+	{ "addnodeids", ccs_addnodeids, K_EDIT, "n:m:v", "n", "", 0, 0,
+	  "[options]\n"
+	  " -n --nodeid        Nodeid to start with (default 1)\n"
+	  " -m --multicast     Set or change the multicast address\n"
+	  " -v --verbose       Print nodeids that are assigned\n" },
+	{ "addservice", ccs_addservice, K_EDIT, "", "", "", 1, -1,
+	  "[options] <name> " PAIRS },
+	{ "delservice", ccs_delservice, K_EDIT, "", "", "", 1, 1, DEL },
+	{ "lsservice", ccs_lsservice, K_READ, "v", "", "", 0, 0, LIST },
+	{ "addresource", ccs_addresource, K_EDIT, "s:", "", "", 1, -1,
+	  "[options] <type> " PAIRS
+	  " -s --service       Put it inline into this service (else global;\n"
+	  "                    ref=<name> then refers to a global one)\n" },
+	{ "delresource", ccs_delresource, K_EDIT, "s:", "", "", 2, 2,
+	  "[options] <type> <name>\n"
+	  " -s --service       Remove it from this service (else global)\n" },
+	{ "lsresource", ccs_lsresource, K_READ, "v", "", "", 0, 0, LIST },
+	{ "adddomain", ccs_adddomain, K_EDIT, "orn", "", "", 2, -1,
+	  "[options] <name> <node>[:<priority>]...\n"
+	  " -o --ordered       Prefer nodes by priority (1 = most preferred)\n"
+	  " -r --restricted    Run only on these nodes\n"
+	  " -n --nofailback    Do not move back to a more preferred node\n" },
+	{ "deldomain", ccs_deldomain, K_EDIT, "", "", "", 1, 1, DEL },
+	{ "lsdomain", ccs_lsdomain, K_READ, "v", "", "", 0, 0, LIST },
+	{ "update", cmd_update, K_PLAIN, "", "", "", 0, -1, "<xml file>\n" },
+	{ "help", cmd_help, K_PLAIN, "", "", "", 0, -1, "\n" },
+};
+
+/* Long names; a command gets those whose letter and argument match its
+ * own options, and always the common ones (c O C F h). */
+enum { OPT_OUT = 'O' };
+static const struct option named[] = {
+	{ "configfile", required_argument, 0, 'c' },
+	{ "outputfile", required_argument, 0, OPT_OUT },
+	{ "no_ccs", no_argument, 0, 'C' },
+	{ "force_ccs", no_argument, 0, 'F' },
+	{ "help", no_argument, 0, 'h' },
+	{ "nodeid", required_argument, 0, 'n' },
+	{ "votes", required_argument, 0, 'v' },
+	{ "verbose", no_argument, 0, 'v' },
+	{ "altname", required_argument, 0, 'a' },
+	{ "fence_type", required_argument, 0, 'f' },
+	{ "multicast", required_argument, 0, 'm' },
+	{ "service", required_argument, 0, 's' },
+	{ "ordered", no_argument, 0, 'o' },
+	{ "restricted", no_argument, 0, 'r' },
+	{ "nofailback", no_argument, 0, 'n' },
+};
+
+static const char try_help[] = "Try 'ccs_tool help' for help.\n";
+
+static int owns(const struct cmd *cmd, int letter)
+{
+	return letter > 0 && strchr(cmd->opts, letter) != NULL;
+}
+
+static void usage(const struct cmd *cmd)
+{
+	int rw = cmd->kind == K_EDIT;
+
+	fprintf(stderr, "Usage: ccs_tool %s %s", cmd->name, cmd->usage);
+	fputs(" -c --configfile    Name of configuration file (" CONF_PATH
+	      ")\n", stderr);
+	if (rw)
+		fprintf(stderr, " %s --outputfile    Name of output file "
+			"(defaults to same as --configfile)\n"
+			" -C --no_ccs        Don't mention the cluster update\n"
+			" -F --force_ccs     Mention it even if the output file"
+			" differs\n", owns(cmd, 'o') ? "  " : "-o");
+	fputs(" -h --help          Display this help text\n", stderr);
+	exit(0);
+}
+
+static void bad_int(int letter, const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || *end)
+		die("argument to %c (%s) is not an integer", letter, s);
+	if (v < 0)
+		die("argument to %c cannot be negative", letter);
+	if (v > 1000000000L)
+		die("argument to %c (%s) is too large", letter, s);
+}
+
+/* The common options, before or after the command. */
+static int common_opt(struct ccs *c, int letter, const char *arg)
+{
+	switch (letter) {
+	case 'c': c->conf = arg; return 1;
+	case OPT_OUT: c->out = arg; return 1;
+	case 'C': c->no_update = 1; return 1;
+	case 'F': c->force_update = 1; return 1;
+	}
+	return 0;
+}
+
+static void longs_for(const struct cmd *cmd, struct option *lo)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(named); i++) {
+		const char *p = strchr(cmd->opts, named[i].val);
+		int arg = named[i].has_arg == required_argument;
+
+		if (strchr("cOCFh", named[i].val) ||
+		    (p && (p[1] == ':') == arg))
+			lo[n++] = named[i];
+	}
+	lo[n] = (struct option){ 0, 0, 0, 0 };
+}
+
+static void command_opt(struct ccs *c, const struct cmd *cmd, int letter,
+			const char *arg)
+{
+	if (letter == 'o' && !owns(cmd, 'o'))
+		letter = OPT_OUT;
+	if (common_opt(c, letter, arg))
+		return;
+	if (!owns(cmd, letter) || letter == 'h' || letter >= 128)
+		usage(cmd);
+	if (strchr(cmd->ints, letter))
+		bad_int(letter, arg);
+	c->opt[letter] = arg ? arg : "";
+}
+
+/* argv[0] is the command.  Operands come back from getopt as 1, in
+ * order, wherever they stand; after "--" getopt stops. */
+static void command_opts(struct ccs *c, const struct cmd *cmd, int argc,
+			 char **argv)
+{
+	struct option lo[ARRAY_LEN(named) + 1];
+	char optstr[48];
+	int ch;
+
+	snprintf(optstr, sizeof optstr, "-%sc:CFh%s", cmd->opts,
+		 owns(cmd, 'o') ? "" : "o:");
+	longs_for(cmd, lo);
+	argv[0] = (char *)"ccs_tool";
+	c->arg = xcalloc((size_t)argc, sizeof *c->arg);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, optstr, lo, NULL)) != -1) {
+		if (ch == 1)
+			c->arg[c->narg++] = optarg;
+		else
+			command_opt(c, cmd, ch, optarg);
+	}
+	while (optind < argc)
+		c->arg[c->narg++] = argv[optind++];
+}
+
+/* The options before the command; returns the command's index. */
+static int global_opts(struct ccs *c, int argc, char **argv)
+{
+	static const struct cmd none = { .opts = "" };
+	struct option lo[ARRAY_LEN(named) + 1];
+	int ch;
+
+	longs_for(&none, lo);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "+c:o:CFh", lo, NULL)) != -1) {
+		if (ch == 'h') {
+			fputs(ccs_tool_help, stdout);
+			exit(0);
+		}
+		if (!common_opt(c, ch == 'o' ? OPT_OUT : ch, optarg)) {
+			fputs(try_help, stderr);
+			exit(1);
+		}
+	}
+	return optind;
+}
+
+/* --- loading and saving ------------------------------------------------ */
+
+static void find_root(struct ccs *c)
+{
+	c->root = xml_root(c->doc);
+	if (!c->root || strcmp(c->root->name, "cluster"))
+		die("%s: the root element is not <cluster>", c->conf);
+}
+
+static void load(struct ccs *c)
+{
+	struct xml_err err;
+
+	c->doc = xml_load(c->conf, &err);
+	if (!c->doc) {
+		xml_perror(c->conf, &err);
+		exit(1);
+	}
+	find_root(c);
+}
+
+static void bump_version(struct ccs *c)
+{
+	const char *v = xml_get(c->root, "config_version");
+	long n;
+
+	if (!v)
+		die("Can't find \"config_version\" in config file");
+	if (parse_int(v, 0, 2000000000L, &n) < 0)
+		die("config_version \"%s\" is not a valid integer", v);
+	xml_setf(c->root, "config_version", "%ld", n + 1);
+}
+
+static int to_stdout(const struct ccs *c)
+{
+	return !strcmp(c->out, "-");
+}
+
+/* Lock what is written before reading: -o may name the same file. */
+static void open_edit(struct ccs *c)
+{
+	if (!strcmp(c->out, c->conf)) {
+		c->doc = store_begin(&c->st, c->conf);
+		if (!c->doc)
+			die("%s", c->st.err);
+		find_root(c);
+	} else {
+		if (!to_stdout(c) && store_lock(&c->st, c->out) < 0)
+			die("%s", c->st.err);
+		load(c);
+	}
+	bump_version(c);
+}
+
+/* The validator is the one judge of values.  What this run built has no
+ * source position (line 0), so an error it reports at line 0 is the
+ * edit's own: refuse the edit before anything is written.  Problems the
+ * file already had are left to ccs_config_validate. */
+static void check_edit(const struct ccs *c)
+{
+	struct conf_diags d = {0};
+	struct conf *cf = conf_load(c->doc, &d);
+	int bad = 0;
+
+	validate_conf(cf, &d);
+	for (int i = 0; i < d.n; i++)
+		if (d.v[i].sev == CONF_ERROR && d.v[i].line == 0 && ++bad)
+			warn_msg("%s", d.v[i].text);
+	conf_free(cf);
+	conf_diags_free(&d);
+	if (bad)
+		die("nothing written to %s", c->out);
+}
+
+static void save(struct ccs *c)
+{
+	struct buf b = {0};
+
+	check_edit(c);
+	if (!to_stdout(c)) {
+		if (store_commit(&c->st, c->doc) < 0)
+			die("%s", c->st.err);
+		return;
+	}
+	xml_write(&b, c->doc);
+	fwrite(b.p, 1, b.len, stdout);
+	buf_free(&b);
+}
+
+static void say_not_propagated(const struct ccs *c)
+{
+	if (to_stdout(c) || (!c->force_update &&
+			     (c->no_update || strcmp(c->out, c->conf))))
+		return;
+	warn_msg("%s: config_version %s saved; not propagated: no running "
+		 "cluster in this version; run 'ccs_tool update' once the "
+		 "daemon runs", c->out, xml_get(c->root, "config_version"));
+}
+
+static void frame(struct ccs *c, const struct cmd *cmd)
+{
+	if (cmd->kind == K_READ)
+		load(c);
+	if (cmd->kind == K_EDIT)
+		open_edit(c);
+	if (cmd->kind == K_NEW && !to_stdout(c) &&
+	    store_lock(&c->st, c->out) < 0)
+		die("%s", c->st.err);
+	if (cmd->kind == K_NEW && c->st.existed)
+		die("%s already exists", c->out);
+	cmd->fn(c);
+	if (cmd->kind == K_EDIT || cmd->kind == K_NEW)
+		save(c);
+	if (cmd->kind == K_EDIT)
+		say_not_propagated(c);
+}
+
+static void cmd_update(struct ccs *c)
+{
+	if (c->narg < 1) {
+		fprintf(stderr, "Too few arguments.\n%s", try_help);
+		exit(1);
+	}
+	die("update: not available in this version: no cluster daemon runs "
+	    "yet to take %s", c->arg[0]);
+}
+
+static void cmd_help(struct ccs *c)
+{
+	fputs(ccs_tool_help, stdout);
+}
+
+/* --- helpers for the command files ------------------------------------- */
+
+struct xml_node *ccs_find(const struct xml_node *parent, const char *elem,
+			  const char *attr, const char *value)
+{
+	struct xml_node *n;
+	const char *v;
+
+	xml_each(n, parent, elem)
+		if ((v = xml_get(n, attr)) && !strcmp(v, value))
+			return n;
+	return NULL;
+}
+
+/* An attribute name the writer can put out as it is. */
+static int xml_name_ok(const char *s)
+{
+	if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+		return 0;
+	while (*s && (isalnum((unsigned char)*s) || strchr("_.-", *s)))
+		s++;
+	return !*s;
+}
+
+char *ccs_pair(const char *arg, const char **value)
+{
+	const char *eq = strchr(arg, '=');
+	char *key;
+
+	if (!eq || eq == arg)
+		die("option '%s' is not opt=value pair", arg);
+	key = xstrndup(arg, (size_t)(eq - arg));
+	if (!xml_name_ok(key))
+		die("'%s' is not a valid attribute name", key);
+	*value = eq + 1;
+	return key;
+}
+
+int ccs_in(const char *word, const char *list)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; *p; p += strspn(p, " ")) {
+		size_t len = strcspn(p, " ");
+		if (len == n && !strncmp(p, word, n))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
+int ccs_props(const struct xml_node *n, const char *prefix,
+	      const char *skip)
+{
+	int any = 0;
+
+	for (int i = 0; n && i < n->nattrs; i++) {
+		if (ccs_in(n->attrs[i].name, skip))
+			continue;
+		if (!any++)
+			fputs(prefix, stdout);
+		printf(" %s=%s", n->attrs[i].name, n->attrs[i].value);
+	}
+	if (any)
+		putchar('\n');
+	return any > 0;
+}
+
+/* xml.h only appends; link n in right before next. */
+static void put_before(struct xml_node *parent, struct xml_node *next,
+		       struct xml_node *n)
+{
+	n->parent = parent;
+	n->next = next;
+	n->prev = next->prev;
+	if (next->prev)
+		next->prev->next = n;
+	else
+		parent->child = n;
+	next->prev = n;
+}
+
+struct xml_node *ccs_need(struct xml_node *parent, const char *name,
+			  const char *before)
+{
+	struct xml_node *n = xml_child(parent, name), *k;
+
+	if (n)
+		return n;
+	xml_each(k, parent, NULL)
+		if (ccs_in(k->name, before))
+			break;
+	if (!k)
+		return xml_add(parent, name);
+	n = xml_new(XML_ELEM, name, NULL);
+	put_before(parent, k, n);
+	return n;
+}
+
+const char *ccs_or(const char *s, const char *def)
+{
+	return s ? s : def;
+}
+
+static const struct cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(cmds); i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+static void check_counts(struct ccs *c, const struct cmd *cmd)
+{
+	if (c->narg < cmd->min)
+		usage(cmd);
+	for (const char *p = cmd->need; *p; p++)
+		if (!c->opt[(unsigned char)*p])
+			usage(cmd);
+	if (cmd->max >= 0 && c->narg > cmd->max)
+		die("unexpected argument '%s'", c->arg[cmd->max]);
+}
 
 int ccs_tool_main(int argc, char **argv)
 {
-	die("not written yet");
+	struct ccs c = { .conf = CONF_PATH };
+	const struct cmd *cmd;
+	int i;
+
+	if (argc < 2) {
+		fputs(ccs_tool_help, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-verbose")) {	/* the original's; no effect */
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
+	i = global_opts(&c, argc, argv);
+	if (i >= argc) {
+		fprintf(stderr, "Too few arguments.\n%s", try_help);
+		return 1;
+	}
+	cmd = find_cmd(argv[i]);
+	if (!cmd) {
+		fprintf(stderr, "Unknown command, %s.\n%s", argv[i], try_help);
+		return 1;
+	}
+	command_opts(&c, cmd, argc - i, argv + i);
+	if (!c.out)
+		c.out = c.conf;
+	check_counts(&c, cmd);
+	frame(&c, cmd);
+	return 0;
 }
