@@ -57,6 +57,7 @@ tools-clang:
 	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q libclang-rt-$$v-dev >/dev/null; }; }
 tools-xmllint:
 	$(call need,xmllint,libxml2-utils)
+	$(call need,python3,python3)
 
 # --- the product -----------------------------------------------------------
 $(OBJ)/%.o: %.c | tools-musl
@@ -108,7 +109,7 @@ fuzz-run = @for f in $(FUZZERS); do \
 	    -artifact_prefix=$(BUILD)/ $(BUILD)/corpus/$$name $$seeds \
 	    >$(BUILD)/$$f.log 2>&1 || \
 	    { tail -40 $(BUILD)/$$f.log; echo "fuzz: $$f FAILED"; exit 1; }; \
-	  grep -E '^#[0-9]+.*DONE' $(BUILD)/$$f.log | tail -1; \
+	  grep -E '^[\#][0-9]+.*DONE' $(BUILD)/$$f.log | tail -1; \
 	done
 
 fuzz: fuzzers
