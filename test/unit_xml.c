@@ -567,6 +567,27 @@ TEST(xml_children_edit)
 	xml_free(doc);
 }
 
+TEST(xml_insert_before_links)
+{
+	struct xml_err err;
+	struct xml_node *doc = parse("<r><a/><b/></r>", &err);
+	struct xml_node *r = xml_root(doc), *a = xml_child(r, "a");
+	struct xml_node *b = xml_child(r, "b");
+	char *out;
+
+	xml_insert_before(a, xml_new(XML_ELEM, "first", NULL));
+	xml_insert_before(b, xml_new(XML_ELEM, "mid", NULL));
+	xml_insert_before(a, b);		/* moves b, relinks both ends */
+	CHECK(r->child && !strcmp(r->child->name, "first"));
+	CHECK(r->last && !strcmp(r->last->name, "mid"));
+	CHECK(b->prev == r->child && b->next == a && a->prev == b);
+	CHECK(r->last->next == NULL && r->child->prev == NULL);
+	out = written(r);
+	CHECK_STR(out, "<r>\n  <first/>\n  <b/>\n  <a/>\n  <mid/>\n</r>\n");
+	free(out);
+	xml_free(doc);
+}
+
 TEST(xml_text_joined)
 {
 	struct xml_err err;

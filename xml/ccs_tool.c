@@ -358,9 +358,9 @@ static void say_not_propagated(const struct ccs *c)
 	if (to_stdout(c) || (!c->force_update &&
 			     (c->no_update || strcmp(c->out, c->conf))))
 		return;
-	warn_msg("%s: config_version %s saved; not propagated: no running "
-		 "cluster in this version; run 'ccs_tool update' once the "
-		 "daemon runs", c->out, xml_get(c->root, "config_version"));
+	warn_msg("%s: config_version %s saved; not propagated to a running "
+		 "cluster (not available yet)", c->out,
+		 xml_get(c->root, "config_version"));
 }
 
 static void frame(struct ccs *c, const struct cmd *cmd)
@@ -465,19 +465,6 @@ int ccs_props(const struct xml_node *n, const char *prefix,
 }
 
 /* xml.h only appends; link n in right before next. */
-static void put_before(struct xml_node *parent, struct xml_node *next,
-		       struct xml_node *n)
-{
-	n->parent = parent;
-	n->next = next;
-	n->prev = next->prev;
-	if (next->prev)
-		next->prev->next = n;
-	else
-		parent->child = n;
-	next->prev = n;
-}
-
 struct xml_node *ccs_need(struct xml_node *parent, const char *name,
 			  const char *before)
 {
@@ -491,7 +478,7 @@ struct xml_node *ccs_need(struct xml_node *parent, const char *name,
 	if (!k)
 		return xml_add(parent, name);
 	n = xml_new(XML_ELEM, name, NULL);
-	put_before(parent, k, n);
+	xml_insert_before(k, n);
 	return n;
 }
 

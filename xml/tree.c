@@ -52,6 +52,22 @@ struct xml_node *xml_append(struct xml_node *parent, struct xml_node *n)
 	return n;
 }
 
+struct xml_node *xml_insert_before(struct xml_node *next, struct xml_node *n)
+{
+	struct xml_node *parent = next->parent;
+
+	xml_unlink(n);
+	n->parent = parent;
+	n->next = next;
+	n->prev = next->prev;
+	if (next->prev)
+		next->prev->next = n;
+	else
+		parent->child = n;
+	next->prev = n;
+	return n;
+}
+
 struct xml_node *xml_add(struct xml_node *parent, const char *elem)
 {
 	return xml_append(parent, xml_new(XML_ELEM, elem, NULL));

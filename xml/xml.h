@@ -83,6 +83,9 @@ int xml_unset(struct xml_node *n, const char *name);	/* 1 if removed */
 struct xml_node *xml_new(enum xml_kind kind, const char *name,
 			 const char *text);
 struct xml_node *xml_append(struct xml_node *parent, struct xml_node *n);
+/* n (unlinked first if linked) as the sibling just before next, which
+ * must have a parent. */
+struct xml_node *xml_insert_before(struct xml_node *next, struct xml_node *n);
 struct xml_node *xml_add(struct xml_node *parent, const char *elem);
 void xml_unlink(struct xml_node *n);
 void xml_remove(struct xml_node *n);		/* unlink and free */
