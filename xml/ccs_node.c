@@ -7,8 +7,8 @@
  * and say what is wrong; a missing <clusternodes> or <fencedevices> is
  * created by the add commands and read as empty by the others. */
 #include "ccs.h"
+#include "conf.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,16 +212,6 @@ void ccs_lsfence(struct ccs *c)
 	}
 }
 
-/* IPv4 224.0.0.0/4 or IPv6 ff00::/8. */
-static int is_multicast(const char *s)
-{
-	unsigned char a[16];
-
-	if (inet_pton(AF_INET, s, a) == 1)
-		return a[0] >= 224 && a[0] <= 239;
-	return inet_pton(AF_INET6, s, a) == 1 && a[0] == 0xff;
-}
-
 static void set_multicast(struct ccs *c)
 {
 	const char *addr = c->opt['m'];
@@ -235,7 +225,7 @@ static void set_multicast(struct ccs *c)
 	}
 	if (!addr)
 		return;
-	if (!is_multicast(addr))
+	if (!conf_is_mcast(addr))
 		die("%s is not a valid multicast address", addr);
 	cman = cman ? cman : ccs_need(c->root, "cman",
 				      "clusternodes fencedevices rm");

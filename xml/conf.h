@@ -274,6 +274,8 @@ int conf_time(const char *s, int *out);
 int conf_cluster_id(const char *name);
 /* "239.192.<id >> 8>.<id % 255>" into out (16 bytes); % 255 as cman. */
 void conf_mcast_addr(int cluster_id, char *out);
+/* 1 if s is an IPv4 multicast (224.0.0.0/4) or IPv6 (ff00::/8) address. */
+int conf_is_mcast(const char *s);
 /* cman: max((expected + 2) / 2, (total + 2) / 2); 1 with two_node and at
  * most 2 member nodes. */
 int conf_quorum(int expected, int total, int two_node, int members);

@@ -7,6 +7,7 @@
  * not implemented: the name hash is always used. */
 #include "conf.h"
 
+#include <arpa/inet.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,15 @@ int conf_time(const char *s, int *out)
 	}
 	*out = (int)total;
 	return 0;
+}
+
+int conf_is_mcast(const char *s)
+{
+	unsigned char a[16];
+
+	if (inet_pton(AF_INET, s, a) == 1)
+		return a[0] >= 224 && a[0] <= 239;
+	return inet_pton(AF_INET6, s, a) == 1 && a[0] == 0xff;
 }
 
 /* --- cman's arithmetic ---------------------------------------------------- */

@@ -205,19 +205,13 @@ void xml_setf(struct xml_node *n, const char *name, const char *fmt, ...)
 {
 	struct buf b = {0};
 	va_list ap;
-	int len;
 
 	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (len < 0)
-		return;
-	b.p = xmalloc((size_t)len + 1);
-	va_start(ap, fmt);
-	vsnprintf(b.p, (size_t)len + 1, fmt, ap);
-	va_end(ap);
+	buf_add(&b, "", 0);
 	xml_set(n, name, b.p);
-	free(b.p);
+	buf_free(&b);
 }
 
 int xml_unset(struct xml_node *n, const char *name)

@@ -79,21 +79,12 @@ static void check_cluster(struct vctx *v)
 		    "%d characters", c->name, CONF_MAX_NAME);
 }
 
-static int is_mcast(const char *s)
-{
-	unsigned char a[16];
-
-	if (inet_pton(AF_INET, s, a) == 1)
-		return a[0] >= 224 && a[0] <= 239;
-	return inet_pton(AF_INET6, s, a) == 1 && a[0] == 0xff;
-}
-
 static void check_cman(struct vctx *v)
 {
 	const struct conf_cman *m = &v->c->cman;
 	const struct xml_node *mc = xml_child(m->x, "multicast");
 
-	if (mc && m->mcast && !is_mcast(m->mcast))
+	if (mc && m->mcast && !conf_is_mcast(m->mcast))
 		ERR(v, mc, "addr", "addr=\"%s\": not a multicast address",
 		    m->mcast);
 	if (v->c->totem.x && v->c->totem.consensus < v->c->totem.join)
