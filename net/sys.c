@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +49,21 @@ void die_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+static struct {
+	int syslog, max;
+} lg = { 0, LOG_LVL_INFO };
+
+void log_to_syslog(const char *ident)
+{
+	openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	lg.syslog = 1;
+}
+
+void log_set_level(int level)
+{
+	lg.max = level;
+}
+
 void log_msg(int level, const char *fmt, ...)
 {
 	static const char *const tag[] = {
@@ -59,11 +75,18 @@ void log_msg(int level, const char *fmt, ...)
 
 	if (level < LOG_LVL_ERR || level > LOG_LVL_DEBUG)
 		level = LOG_LVL_ERR;
-	fprintf(stderr, "%s[%d] %s: ", sys_prog, (int)getpid(), tag[level]);
+	if (level > lg.max)
+		return;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (lg.syslog) {
+		vsyslog(level, fmt, ap);
+	} else {
+		fprintf(stderr, "%s[%d] %s: ", sys_prog, (int)getpid(),
+			tag[level]);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void *checked(void *p)

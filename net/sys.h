@@ -29,6 +29,11 @@ void die_code(int code, const char *fmt, ...) PRINTF(2, 3) NORETURN;
 enum { LOG_LVL_ERR = 3, LOG_LVL_WARN = 4, LOG_LVL_NOTICE = 5,
        LOG_LVL_INFO = 6, LOG_LVL_DEBUG = 7 };
 void log_msg(int level, const char *fmt, ...) PRINTF(2, 3);
+/* From now on log_msg() writes to syslog (facility daemon) as ident,
+ * and no longer to stderr. */
+void log_to_syslog(const char *ident);
+/* Drop messages above level (default LOG_LVL_INFO; LOG_LVL_DEBUG: all). */
+void log_set_level(int level);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
