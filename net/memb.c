@@ -1,0 +1,573 @@
+/* net/memb.c - membership: gather, commit, recovery, configuration changes.
+ *
+ * Spec 1.6-1.8.  GATHER: every node multicasts JOIN {proc, failed} every
+ * `join` ms and merges what it hears; when all of proc - failed have sent
+ * the same sets (consensus), the lowest id creates the commit token.
+ * Whoever stays silent for `consensus` ms is moved to failed.  COMMIT:
+ * the commit token goes round twice, first collecting each member's old
+ * ring id, aru and highest seq, then telling everyone the result; the
+ * representative then starts the new ring's token.  RECOVERY: members of
+ * one old ring (the transitional set) resend the old messages above the
+ * lowest aru among them so all hold the same set (totem_ring.c).  Entering
+ * OPERATIONAL delivers those messages, the transitional configuration,
+ * then the regular one.
+ *
+ * A JOIN is stale (left over from an earlier gather) when its sender is
+ * in my ring and its max_seq is below my ring's seq: the sender took part
+ * in forming this ring, so it knew that seq.  Deviation from totemsrp:
+ * nodes in COMMIT or RECOVERY ignore JOINs instead of restarting; a node
+ * left out keeps sending JOINs and is merged as soon as the ring is
+ * OPERATIONAL.  The old ring's store is frozen once a node reported its
+ * aru and high seq in the commit token, so every transitional member
+ * delivers exactly the set agreed in the token.  A node's first ring
+ * (nothing before it) gets no transitional configuration, and its
+ * regular one lists every member as joined.  A JOIN that lists me as
+ * failed does not pull an operational ring apart: its sender forms a
+ * ring of its own and merge detection joins the two afterwards. */
+#include "totem_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+
+static const char *const state_name[] = {
+	"START", "GATHER", "COMMIT", "RECOVERY", "OPERATIONAL",
+};
+
+static const char *const event_name[EV_NEVENTS] = {
+	[EV_TOKEN_LOST] = "token lost", [EV_CONSENSUS] = "consensus",
+	[EV_JOIN] = "join", [EV_FOREIGN] = "foreign ring",
+	[EV_LEAVE] = "leave", [EV_FAIL_RECV] = "failed to receive",
+	[EV_COMMIT] = "commit token", [EV_COMMIT_FULL] = "commit complete",
+	[EV_RECOVERED] = "recovered",
+};
+
+void memb_set_state(struct totem *t, enum totem_state s,
+		    enum memb_event ev)
+{
+	totem_log(t, TL_INFO, "%s -> %s (%s)", state_name[t->state],
+		  state_name[s], event_name[ev]);
+	t->state = s;
+}
+
+static void fmt_set(char *buf, size_t cap, const struct nodeset *s)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < s->n && off + 12 < cap; i++)
+		off += (size_t)snprintf(buf + off, cap - off, " %u", s->id[i]);
+}
+
+static void active_set(const struct totem *t, struct nodeset *a)
+{
+	*a = t->proc;
+	set_sub(a, &t->failed);
+}
+
+/* ---- gather ------------------------------------------------------------ */
+
+static void send_join(struct totem *t)
+{
+	struct join j = { t->oper_ring.seq, t->max_seq, t->proc, t->failed };
+	uint8_t p[CTL_MAX];
+	size_t len = msg_join_enc(&j, p, sizeof p);
+
+	if (len)
+		totem_xmit(t, 0, p, len);
+}
+
+static void commit_create(struct totem *t, const struct nodeset *a,
+			  int64_t now);
+
+static void check_consensus(struct totem *t, int64_t now)
+{
+	struct nodeset a;
+
+	active_set(t, &a);
+	for (int i = 0; i < a.n; i++)
+		if (a.id[i] != t->me && !set_has(&t->consensus, a.id[i]))
+			return;
+	if (a.n && a.id[0] == t->me)
+		commit_create(t, &a, now);
+}
+
+/* (Re)announce my sets: everyone must agree with them afresh. */
+static void announce(struct totem *t, int64_t now)
+{
+	char a[TOTEM_MAX_NODES * 6], b[TOTEM_MAX_NODES * 6];
+
+	fmt_set(a, sizeof a, &t->proc);
+	fmt_set(b, sizeof b, &t->failed);
+	totem_log(t, TL_DEBUG, "join: proc%s failed%s", a, b);
+	t->consensus.n = 0;
+	set_add(&t->consensus, t->me);
+	send_join(t);
+	t->t_join = now + t->cfg.join;
+	t->t_consensus = now + t->cfg.consensus;
+}
+
+static void gather_enter(struct totem *t, enum memb_event ev, int64_t now)
+{
+	if (t->state == TOTEM_RECOVERY) {
+		t->st = t->old;
+		t->old = NULL;
+	}
+	if (t->state == TOTEM_OPERATIONAL)
+		sendq_rewind(t);
+	t->proc.n = t->failed.n = 0;
+	set_add(&t->proc, t->me);
+	set_union(&t->proc, &t->oper_memb);
+	if (t->state == TOTEM_COMMIT || t->state == TOTEM_RECOVERY)
+		set_union(&t->proc, &t->memb);
+	t->frozen = 0;
+	t->t_loss = t->t_retrans = t->t_pend = t->t_merge = NEVER;
+	memb_set_state(t, TOTEM_GATHER, ev);
+	announce(t, now);
+}
+
+static int stale_join(const struct totem *t, uint32_t from,
+		      const struct join *j)
+{
+	return set_has(&t->oper_memb, from) && j->max_seq < t->oper_ring.seq;
+}
+
+static void join_in_gather(struct totem *t, uint32_t from,
+			   const struct join *j, int64_t now)
+{
+	if (stale_join(t, from, j) || set_has(&t->failed, from))
+		return;
+	if (set_has(&j->failed, t->me)) {
+		set_add(&t->failed, from);
+		announce(t, now);
+		return;
+	}
+	if (set_eq(&t->proc, &j->proc) && set_eq(&t->failed, &j->failed)) {
+		set_add(&t->consensus, from);
+		check_consensus(t, now);
+		return;
+	}
+	if (set_subset(&j->proc, &t->proc) &&
+	    set_subset(&j->failed, &t->failed))
+		return;
+	set_union(&t->proc, &j->proc);
+	set_union(&t->failed, &j->failed);
+	set_add(&t->proc, from);
+	announce(t, now);
+}
+
+void memb_join_timer(struct totem *t, int64_t now)
+{
+	if (t->state != TOTEM_GATHER) {
+		t->t_join = NEVER;
+		return;
+	}
+	send_join(t);
+	t->t_join = now + t->cfg.join;
+	check_consensus(t, now);
+}
+
+/* ---- commit -------------------------------------------------------- */
+
+static void commit_fill(struct totem *t, struct commit *c)
+{
+	struct commit_ent *e = &c->ent[c->filled++];
+
+	e->old = t->oper_ring;
+	e->aru = t->st->aru;
+	e->high = t->st->high;
+	e->had_ring = (uint8_t)t->had_ring;
+	t->frozen = 1;
+}
+
+static void use_ring_seq(struct totem *t, uint64_t seq)
+{
+	if (t->io.save_ring_seq)
+		t->io.save_ring_seq(t->io.ctx, seq);
+	t->cfg.ring_seq = seq;
+	if (seq > t->max_seq)
+		t->max_seq = seq;
+}
+
+static void commit_full(struct totem *t, struct commit *c, int64_t now);
+
+static void commit_pass(struct totem *t, struct commit *c, int64_t now)
+{
+	uint8_t p[CTL_MAX];
+	size_t len;
+
+	if (c->memb.n == 1) {
+		commit_full(t, c, now);
+		return;
+	}
+	len = msg_commit_enc(c, p, sizeof p);
+	if (len)
+		totem_ctl_send(t, ring_next(t), p, len, now);
+}
+
+static void enter_commit(struct totem *t, const struct commit *c,
+			 enum memb_event ev, int64_t now)
+{
+	t->ring = c->ring;
+	t->memb = c->memb;
+	t->t_join = t->t_consensus = NEVER;
+	t->t_loss = now + t->cfg.token;
+	memb_set_state(t, TOTEM_COMMIT, ev);
+}
+
+static void commit_create(struct totem *t, const struct nodeset *a,
+			  int64_t now)
+{
+	struct commit *c = &t->commit;
+	char ids[TOTEM_MAX_NODES * 6];
+	uint64_t base = t->max_seq > t->cfg.ring_seq ? t->max_seq :
+			t->cfg.ring_seq;
+
+	memset(c, 0, sizeof *c);
+	c->ring = (struct ring_id){ base + 4, t->me };
+	c->pass = 1;
+	c->memb = *a;
+	use_ring_seq(t, c->ring.seq);
+	fmt_set(ids, sizeof ids, a);
+	totem_log(t, TL_INFO, "consensus: creating ring %llu with members:%s",
+		  (unsigned long long)c->ring.seq, ids);
+	commit_fill(t, c);
+	enter_commit(t, c, EV_CONSENSUS, now);
+	commit_pass(t, c, now);
+}
+
+static void commit_accept(struct totem *t, struct commit *c, int64_t now)
+{
+	struct nodeset a;
+
+	active_set(t, &a);
+	if (!set_eq(&c->memb, &a) || set_index(&c->memb, t->me) != c->filled
+	    || c->ring.rep != c->memb.id[0] || c->ring.seq <= t->cfg.ring_seq)
+		return;
+	use_ring_seq(t, c->ring.seq);
+	commit_fill(t, c);
+	enter_commit(t, c, EV_COMMIT, now);
+	commit_pass(t, c, now);
+}
+
+/* ---- recovery ----------------------------------------------------------- */
+
+static void find_transitional(struct totem *t)
+{
+	const struct commit *c = &t->commit;
+
+	t->trans.n = 0;
+	t->low_aru = UINT32_MAX;
+	t->high_limit = 0;
+	for (int i = 0; i < c->memb.n; i++) {
+		if (!ring_eq(c->ent[i].old, t->oper_ring))
+			continue;
+		set_add(&t->trans, c->memb.id[i]);
+		if (c->ent[i].aru < t->low_aru)
+			t->low_aru = c->ent[i].aru;
+		if (c->ent[i].high > t->high_limit)
+			t->high_limit = c->ent[i].high;
+	}
+}
+
+/* Who resends old message seq: the first transitional member whose aru
+ * covers it surely holds it, so it alone does; above every aru, each
+ * holder does.  All members compute this from the same commit token. */
+static int must_resend(const struct totem *t, uint32_t seq)
+{
+	const struct commit *c = &t->commit;
+
+	for (int i = 0; i < c->memb.n; i++)
+		if (ring_eq(c->ent[i].old, t->oper_ring) &&
+		    c->ent[i].aru >= seq)
+			return c->memb.id[i] == t->me;
+	return 1;
+}
+
+static void load_recovery(struct totem *t)
+{
+	uint32_t end = t->high_limit - t->low_aru > QLEN - 1 ?
+		       t->low_aru + QLEN - 1 : t->high_limit;
+
+	t->rq_n = t->rq_pos = 0;
+	for (uint32_t seq = t->low_aru + 1; seq <= end && seq; seq++)
+		if (store_has(t->st, seq) && must_resend(t, seq))
+			t->rq[t->rq_n++] = seq;
+}
+
+static void recovery_enter(struct totem *t, int64_t now)
+{
+	memb_set_state(t, TOTEM_RECOVERY, EV_COMMIT_FULL);
+	find_transitional(t);
+	load_recovery(t);
+	t->old = t->st;
+	t->st = t->st == &t->stores[0] ? &t->stores[1] : &t->stores[0];
+	store_reset(t->st, t->ring);
+	t->tok_seen = t->fwd_seq = t->released = t->prev_aru = 0;
+	t->last_aru = t->last_seq = 0;
+	t->have_last = t->last_ok = t->idle_visits = t->fail_recv = 0;
+	t->my_sent = t->my_backlog = t->my_retr = t->orf_started = 0;
+	t->t_loss = now + t->cfg.token;
+}
+
+static void commit_full(struct totem *t, struct commit *c, int64_t now)
+{
+	int rep = c->ring.rep == t->me;
+
+	t->t_retrans = NEVER;
+	if (t->state == TOTEM_COMMIT && c->pass == (rep ? 1 : 2)) {
+		t->commit = *c;
+		recovery_enter(t, now);
+		c->pass = 2;
+		if (c->memb.n > 1) {
+			commit_pass(t, c, now);
+			return;
+		}
+	}
+	if (t->state == TOTEM_RECOVERY && rep && c->pass == 2 &&
+	    !t->orf_started) {
+		t->orf_started = 1;
+		ring_start_token(t, now);
+	}
+}
+
+/* ---- operational ------------------------------------------------------- */
+
+static void emit_conf(struct totem *t, enum totem_confkind kind,
+		      const struct nodeset *m, const struct nodeset *left,
+		      const struct nodeset *joined)
+{
+	struct totem_confchg c;
+
+	memset(&c, 0, sizeof c);
+	c.kind = kind;
+	c.ring_seq = t->ring.seq;
+	c.rep = t->ring.rep;
+	c.nmembers = m->n;
+	c.nleft = left->n;
+	c.njoined = joined->n;
+	memcpy(c.members, m->id, sizeof c.members[0] * m->n);
+	memcpy(c.left, left->id, sizeof c.left[0] * left->n);
+	memcpy(c.joined, joined->id, sizeof c.joined[0] * joined->n);
+	if (kind == TOTEM_TRANSITIONAL) {
+		c.ring_seq = t->oper_ring.seq;
+		c.rep = t->oper_ring.rep;
+	}
+	t->io.confchg(t->io.ctx, &c);
+}
+
+/* Old-ring messages: the contiguous ones still belong to the old regular
+ * configuration; past the first hole they go to the transitional one. */
+static void deliver_old(struct totem *t)
+{
+	struct store *o = t->old;
+	struct nodeset left = t->oper_memb, none = { 0 };
+
+	while (o->delivered < t->high_limit && store_has(o, o->delivered + 1))
+		ring_deliver_seq(t, o, ++o->delivered);
+	if (!t->had_ring)
+		return;
+	set_sub(&left, &t->trans);
+	emit_conf(t, TOTEM_TRANSITIONAL, &t->trans, &left, &none);
+	while (o->delivered < t->high_limit)
+		ring_deliver_seq(t, o, ++o->delivered);
+}
+
+void memb_operational(struct totem *t, int64_t now)
+{
+	struct nodeset joined = t->memb, none = { 0 };
+	char ids[TOTEM_MAX_NODES * 6];
+
+	memb_set_state(t, TOTEM_OPERATIONAL, EV_RECOVERED);
+	deliver_old(t);
+	rasm_reset(t);
+	if (t->had_ring)
+		set_sub(&joined, &t->trans);
+	fmt_set(ids, sizeof ids, &t->memb);
+	totem_log(t, TL_NOTICE, "new ring %llu with %d members:%s",
+		  (unsigned long long)t->ring.seq, t->memb.n, ids);
+	t->oper_ring = t->ring;
+	t->oper_memb = t->memb;
+	t->had_ring = 1;
+	t->old = NULL;
+	t->frozen = 0;
+	t->t_merge = now + t->cfg.merge;
+	emit_conf(t, TOTEM_REGULAR, &t->memb, &none, &joined);
+	ring_deliver(t);
+}
+
+/* ---- the state x event table ---------------------------------------- */
+
+typedef void action(struct totem *t, uint32_t from, const void *arg,
+		    int64_t now);
+
+static void start(struct totem *t, uint32_t from, const void *arg,
+		  int64_t now)
+{
+	gather_enter(t, EV_TOKEN_LOST, now);
+}
+
+static void lost(struct totem *t, uint32_t from, const void *arg,
+		 int64_t now)
+{
+	if (t->state == TOTEM_OPERATIONAL)
+		totem_log(t, TL_NOTICE, "A processor failed, forming new "
+			  "configuration: token lost after %d ms",
+			  t->cfg.token);
+	else
+		totem_log(t, TL_NOTICE, "token lost in %s after %d ms",
+			  state_name[t->state], t->cfg.token);
+	gather_enter(t, EV_TOKEN_LOST, now);
+}
+
+static void consensus_timeout(struct totem *t, uint32_t from,
+			      const void *arg, int64_t now)
+{
+	struct nodeset missing;
+
+	active_set(t, &missing);
+	set_sub(&missing, &t->consensus);
+	if (missing.n)
+		totem_log(t, TL_NOTICE, "consensus timeout: %d node(s) did "
+			  "not agree, marking them failed", missing.n);
+	else
+		totem_log(t, TL_NOTICE, "consensus timeout: agreed but no "
+			  "commit token came, gathering again");
+	set_union(&t->failed, &missing);
+	announce(t, now);
+	check_consensus(t, now);
+}
+
+static void join_operational(struct totem *t, uint32_t from,
+			     const void *arg, int64_t now)
+{
+	const struct join *j = arg;
+
+	if ((set_has(&t->memb, from) && j->max_seq < t->ring.seq) ||
+	    set_has(&j->failed, t->me))
+		return;		/* stale, or it gave up on us: merge later */
+	totem_log(t, TL_NOTICE, "JOIN from node %u: forming new "
+		  "configuration", from);
+	gather_enter(t, EV_JOIN, now);
+	join_in_gather(t, from, j, now);
+}
+
+static void join_gather(struct totem *t, uint32_t from, const void *arg,
+			int64_t now)
+{
+	join_in_gather(t, from, arg, now);
+}
+
+static void foreign(struct totem *t, uint32_t from, const void *arg,
+		    int64_t now)
+{
+	const struct ring_id *r = arg;
+
+	if (ring_eq(*r, t->ring) ||
+	    (set_has(&t->memb, from) && r->seq < t->ring.seq))
+		return;
+	totem_log(t, TL_NOTICE, "node %u is on ring %llu, not ours: merging",
+		  from, (unsigned long long)r->seq);
+	gather_enter(t, EV_FOREIGN, now);
+	set_add(&t->proc, from);
+	announce(t, now);
+}
+
+static void leave_ring(struct totem *t, uint32_t from, const void *arg,
+		       int64_t now)
+{
+	if (!set_has(&t->memb, from))
+		return;
+	totem_log(t, TL_NOTICE, "node %u left the ring: forming new "
+		  "configuration", from);
+	gather_enter(t, EV_LEAVE, now);
+	set_add(&t->failed, from);
+	announce(t, now);
+}
+
+static void leave_gather(struct totem *t, uint32_t from, const void *arg,
+			 int64_t now)
+{
+	if (!set_has(&t->proc, from) || set_has(&t->failed, from))
+		return;
+	set_add(&t->failed, from);
+	announce(t, now);
+}
+
+static void fail_recv(struct totem *t, uint32_t from, const void *arg,
+		      int64_t now)
+{
+	totem_log(t, TL_ERR, "FAILED TO RECEIVE: token aru stuck on this "
+		  "node for %d rotations, forming a ring alone",
+		  t->cfg.fail_recv_const);
+	gather_enter(t, EV_FAIL_RECV, now);
+	t->failed.n = 0;
+	for (int i = 0; i < t->proc.n; i++)
+		if (t->proc.id[i] != t->me)
+			set_add(&t->failed, t->proc.id[i]);
+	announce(t, now);
+}
+
+static void commit_rx(struct totem *t, uint32_t from, const void *arg,
+		      int64_t now)
+{
+	commit_accept(t, (struct commit *)arg, now);
+}
+
+static void commit_full_rx(struct totem *t, uint32_t from, const void *arg,
+			   int64_t now)
+{
+	commit_full(t, (struct commit *)arg, now);
+}
+
+static void recovered(struct totem *t, uint32_t from, const void *arg,
+		      int64_t now)
+{
+	memb_operational(t, now);
+}
+
+static action *const on[5][EV_NEVENTS] = {
+	[0] = { [EV_TOKEN_LOST] = start },
+	[TOTEM_GATHER] = { [EV_CONSENSUS] = consensus_timeout,
+		[EV_JOIN] = join_gather, [EV_LEAVE] = leave_gather,
+		[EV_COMMIT] = commit_rx },
+	[TOTEM_COMMIT] = { [EV_TOKEN_LOST] = lost, [EV_LEAVE] = leave_ring,
+		[EV_COMMIT_FULL] = commit_full_rx },
+	[TOTEM_RECOVERY] = { [EV_TOKEN_LOST] = lost, [EV_LEAVE] = leave_ring,
+		[EV_FAIL_RECV] = fail_recv, [EV_COMMIT_FULL] = commit_full_rx,
+		[EV_RECOVERED] = recovered },
+	[TOTEM_OPERATIONAL] = { [EV_TOKEN_LOST] = lost,
+		[EV_JOIN] = join_operational, [EV_FOREIGN] = foreign,
+		[EV_LEAVE] = leave_ring, [EV_FAIL_RECV] = fail_recv },
+};
+
+void memb_event(struct totem *t, enum memb_event ev, uint32_t from,
+		const void *arg, int64_t now)
+{
+	action *fn = on[t->state][ev];
+
+	if (!fn) {
+		totem_log(t, TL_DEBUG, "%s ignored in %s", event_name[ev],
+			  state_name[t->state]);
+		return;
+	}
+	fn(t, from, arg, now);
+}
+
+void memb_join_rx(struct totem *t, uint32_t from, const struct join *j,
+		  int64_t now)
+{
+	if (j->max_seq > t->max_seq)
+		t->max_seq = j->max_seq;
+	memb_event(t, EV_JOIN, from, j, now);
+}
+
+void memb_commit_rx(struct totem *t, const struct commit *c, int64_t now)
+{
+	struct commit copy = *c;
+
+	if (t->state == TOTEM_GATHER && c->pass == 1)
+		memb_event(t, EV_COMMIT, 0, &copy, now);
+	else if (ring_eq(c->ring, t->ring) && c->filled == c->memb.n)
+		memb_event(t, EV_COMMIT_FULL, 0, &copy, now);
+}

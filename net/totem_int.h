@@ -1,0 +1,214 @@
+/* net/totem_int.h - private state shared by the totem ring's files.
+ *
+ * totem.c     entry points, timers, packet dispatch, logging
+ * totem_ring.c operational ring: token visit, ordering, retransmission,
+ *             flow control, hold, delivery and reassembly
+ * memb.c      membership: gather, commit, recovery, configuration changes
+ * totem_msg.c encode/decode of every packet type */
+#ifndef TOTEM_INT_H
+#define TOTEM_INT_H
+
+#include "totem.h"
+
+#define TOTEM_VERSION	1
+#define RTR_MAX		30	/* retransmit requests carried by a token */
+#define QLEN		1024	/* slots of a ring's message store */
+#define CTL_MAX		4096	/* control packets (tokens, joins, commit) */
+#define MCAST_HDR	30	/* plain MCAST header bytes */
+#define ENCAP_HDR	21	/* outer header around a recovered MCAST */
+#define MTU_MAX		9000
+#define NEVER		INT64_MAX	/* a timer that is not running */
+
+enum msg_type { MSG_TOKEN = 1, MSG_MCAST, MSG_MERGE, MSG_JOIN, MSG_COMMIT,
+		MSG_LEAVE, MSG_HOLD_CANCEL, MSG_NTYPES };
+
+/* Membership events: the columns of memb.c's state table. */
+enum memb_event { EV_TOKEN_LOST, EV_CONSENSUS, EV_JOIN, EV_FOREIGN,
+		  EV_LEAVE, EV_FAIL_RECV, EV_COMMIT, EV_COMMIT_FULL,
+		  EV_RECOVERED, EV_NEVENTS };
+
+enum { TL_ERR = 3, TL_WARN = 4, TL_NOTICE = 5, TL_INFO = 6, TL_DEBUG = 7 };
+
+struct ring_id {
+	uint64_t seq;
+	uint32_t rep;
+};
+
+struct nodeset {
+	int n;
+	uint32_t id[TOTEM_MAX_NODES];	/* ascending, no zero */
+};
+
+struct tok {
+	struct ring_id ring;
+	uint32_t token_seq, seq, aru, aru_addr, backlog, fcc, retrans;
+	uint8_t oper;			/* recovery is over: go OPERATIONAL */
+	int nrtr;
+	uint32_t rtr[RTR_MAX];
+};
+
+struct mcast {
+	struct ring_id ring;
+	uint32_t seq;
+	uint8_t encap;			/* data is a whole old-ring MCAST */
+	uint32_t sender;		/* plain only: the originator */
+	uint16_t msgno;			/* plain only: sender's message no. */
+	uint16_t frag;			/* plain only: fragment index */
+	uint8_t last;			/* plain only: last fragment */
+	const uint8_t *data;
+	size_t len;
+};
+
+struct join {
+	uint64_t ring_seq;		/* sender's last operational ring */
+	uint64_t max_seq;		/* highest ring seq it knows */
+	struct nodeset proc, failed;
+};
+
+struct commit_ent {
+	struct ring_id old;
+	uint32_t aru, high;
+	uint8_t had_ring;
+};
+
+struct commit {
+	struct ring_id ring;
+	uint8_t pass;			/* 1: collecting, 2: installing */
+	int filled;
+	struct nodeset memb;
+	struct commit_ent ent[TOTEM_MAX_NODES];
+};
+
+/* One ring's messages, slot = seq % QLEN, each a whole MCAST packet. */
+struct store {
+	struct ring_id ring;
+	uint32_t aru, high, delivered;
+	uint32_t seq[QLEN];
+	uint16_t len[QLEN];
+	uint8_t have[QLEN], miss[QLEN];
+	uint8_t *buf;			/* QLEN x mtu */
+};
+
+/* Fragments waiting for the token; a message leaves when its last one
+ * is multicast, so a ring change can restart it from fragment 0. */
+struct sendq {
+	int cap, head, count, sent, msgs;
+	uint16_t next_msgno;
+	uint16_t *len, *frag, *msgno;
+	uint8_t *last, *buf;		/* cap x fragmax */
+};
+
+struct rasm {
+	uint32_t from, len;
+	uint16_t msgno;			/* the message being rebuilt */
+	int next;			/* fragment index expected */
+	uint8_t *buf;			/* TOTEM_MAX_MSG */
+};
+
+struct totem {
+	struct totem_cfg cfg;
+	struct totem_io io;
+	enum totem_state state;
+	uint32_t me;
+	int fragmax, left_ring;
+	uint64_t max_seq;
+
+	/* the ring being formed or run, and the last operational one */
+	struct ring_id ring, oper_ring;
+	struct nodeset memb, oper_memb;
+	int had_ring;
+	struct store stores[2], *st, *old;
+
+	/* gather */
+	struct nodeset proc, failed, consensus, trans;
+
+	/* recovery */
+	struct commit commit;
+	uint32_t low_aru, high_limit;
+	uint32_t *rq;
+	int rq_n, rq_pos, orf_started, frozen;
+
+	/* token visit memory */
+	uint32_t tok_seen, last_seq, last_aru, prev_aru, released;
+	int have_last, last_ok, idle_visits, fail_recv;
+	int my_sent, my_backlog, my_retr;	/* my share in fcc etc. */
+
+	/* a control packet to resend if nothing comes back */
+	uint8_t last_pkt[CTL_MAX];
+	size_t last_len;
+	uint32_t last_to;
+	uint32_t fwd_seq;		/* token.seq when I forwarded */
+
+	/* a token held (idle ring) or passed to myself (singleton) */
+	uint8_t pend[CTL_MAX];
+	size_t pend_len;
+
+	int64_t t_loss, t_retrans, t_pend, t_join, t_consensus, t_merge;
+
+	struct sendq q;
+	struct rasm rasm[TOTEM_MAX_NODES];
+	uint8_t *rasm_buf;
+	struct totem_stats stats;
+	uint8_t pkt[MTU_MAX + ENCAP_HDR];	/* scratch for building */
+};
+
+/* totem.c */
+void totem_log(struct totem *t, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void totem_xmit(struct totem *t, uint32_t to, const void *p, size_t len);
+void totem_ctl_send(struct totem *t, uint32_t to, const void *p,
+		    size_t len, int64_t now);
+int ring_eq(struct ring_id a, struct ring_id b);
+uint32_t ring_next(const struct totem *t);
+
+/* node sets */
+int set_has(const struct nodeset *s, uint32_t id);
+void set_add(struct nodeset *s, uint32_t id);
+void set_union(struct nodeset *s, const struct nodeset *o);
+void set_sub(struct nodeset *s, const struct nodeset *o);
+int set_eq(const struct nodeset *a, const struct nodeset *b);
+int set_subset(const struct nodeset *a, const struct nodeset *b);
+int set_index(const struct nodeset *s, uint32_t id);
+
+/* totem_msg.c: encoders return the length, 0 if it does not fit;
+ * decoders return 0 or -1 for a malformed packet. */
+size_t msg_token_enc(const struct tok *k, uint8_t *buf, size_t cap);
+int msg_token_dec(struct tok *k, const uint8_t *p, size_t len);
+size_t msg_mcast_enc(const struct mcast *m, uint8_t *buf, size_t cap);
+int msg_mcast_dec(struct mcast *m, const uint8_t *p, size_t len);
+size_t msg_join_enc(const struct join *j, uint8_t *buf, size_t cap);
+int msg_join_dec(struct join *j, const uint8_t *p, size_t len);
+size_t msg_commit_enc(const struct commit *c, uint8_t *buf, size_t cap);
+int msg_commit_dec(struct commit *c, const uint8_t *p, size_t len);
+/* MERGE, LEAVE and HOLD_CANCEL carry only a ring id */
+size_t msg_ring_enc(int type, struct ring_id r, uint8_t *buf, size_t cap);
+int msg_ring_dec(struct ring_id *r, const uint8_t *p, size_t len);
+
+/* totem_ring.c */
+void ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
+		   int64_t now, int held);
+void ring_mcast_rx(struct totem *t, uint32_t from, const struct mcast *m,
+		   const uint8_t *p, size_t len, int64_t now);
+void ring_hold_cancel(struct totem *t, int64_t now, int local);
+void ring_start_token(struct totem *t, int64_t now);
+void store_reset(struct store *s, struct ring_id r);
+int store_put(struct totem *t, struct store *s, uint32_t seq,
+	      const uint8_t *p, size_t len);
+int store_has(const struct store *s, uint32_t seq);
+void ring_deliver_seq(struct totem *t, struct store *s, uint32_t seq);
+void ring_deliver(struct totem *t);
+void rasm_reset(struct totem *t);
+void sendq_rewind(struct totem *t);
+
+/* memb.c */
+void memb_event(struct totem *t, enum memb_event ev, uint32_t from,
+		const void *arg, int64_t now);
+void memb_join_rx(struct totem *t, uint32_t from, const struct join *j,
+		  int64_t now);
+void memb_commit_rx(struct totem *t, const struct commit *c, int64_t now);
+void memb_join_timer(struct totem *t, int64_t now);
+void memb_set_state(struct totem *t, enum totem_state s,
+		    enum memb_event ev);
+void memb_operational(struct totem *t, int64_t now);
+
+#endif
