@@ -19,8 +19,7 @@
  * LATER(name, summary, usage): declared, arrives with a later feature.
  * Every applet but daemon and keygen is installed as a symlink. */
 #define APPLETS(READY, LATER) \
-	LATER(daemon, "run this node: ring, quorum, fencing, services", \
-	      "usage: hacluster daemon [-f] [-c FILE] [-n NODENAME]") \
+	READY(daemon, "run this node: ring, quorum, fencing, services") \
 	READY(ccs_tool, "create, edit and list cluster.conf") \
 	READY(ccs_config_validate, "check cluster.conf, all problems at once") \
 	LATER(clustat, "cluster, member and service status", \
@@ -28,17 +27,14 @@
 	      "[-s SERVICE]") \
 	LATER(clusvcadm, "service administration", \
 	      "usage: clusvcadm -e|-d|-s|-R|-r|-M|-Z|-U SERVICE [-m MEMBER]") \
-	LATER(cman_tool, "membership and quorum", \
-	      "usage: cman_tool join|leave|kill|expected|votes|version|" \
-	      "wait|status|nodes [options]") \
+	READY(cman_tool, "membership and quorum") \
 	LATER(fence_node, "fence a node with its configured methods", \
 	      "usage: fence_node [-O] NODE") \
 	LATER(fence_ack_manual, "acknowledge a manual fence", \
 	      "usage: fence_ack_manual [-O] -n NODE") \
 	LATER(fence_manual, "fence agent that waits for an administrator", \
 	      "usage: fence_manual [-q] -n NODE") \
-	LATER(keygen, "write a new cluster key", \
-	      "usage: hacluster keygen [-f] [FILE]")
+	READY(keygen, "write a new cluster key")
 
 typedef int applet_main(int argc, char **argv);
 

@@ -1,0 +1,357 @@
+/* rm/daemon.c - the daemon applet: load config, start the ring, serve.
+ *
+ * Start-up may die; everything that can fail is done before the fork,
+ * in the order `service cman start` followed, so the administrator sees
+ * the step that failed and why:
+ *
+ *   load and validate cluster.conf (every problem listed)
+ *   -> find the local node (what was tried, when it is not found)
+ *   -> lock the pid file ("Node is already active")
+ *   -> open the control socket, start the ring (key, sockets, totem)
+ *   -> fork: the parent waits until the child has joined the ring or a
+ *      start-up timeout passed, then exits; the child logs to syslog.
+ *
+ * With -f there is no fork and logs go to stderr.  Once the loop runs,
+ * nothing exits but SIGTERM/SIGINT: leave the ring, remove the socket
+ * and the pid file, exit 0. */
+#include "daemon.h"
+#include "node.h"
+#include "local.h"
+#include "../net/loop.h"
+#include "../net/sys.h"
+#include "../xml/validate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FLUSH_MS	100	/* loop time given to the leave message */
+
+const char daemon_help[] =
+"usage: hacluster daemon [-f] [-d] [-c FILE] [-n NODENAME]\n"
+"  -f           stay in the foreground and log on stderr\n"
+"  -d           log debug messages too\n"
+"  -c FILE      the configuration (default " CONF_PATH ")\n"
+"  -n NODENAME  this node's clusternode name (default: uname -n, its\n"
+"               short form, else the node whose address is local)\n"
+"  -h           this help\n"
+"Without -f it prints its start-up steps, goes to the background once\n"
+"this node has joined the ring (or after a start-up timeout) and logs to\n"
+"syslog.  SIGTERM leaves the cluster cleanly.\n"
+"Exit status: 0 started (with -f: stopped by a signal), 1 not started,\n"
+"2 usage.\n";
+
+static struct {
+	int foreground, debug;
+	const char *name;
+	int lockfd, report;
+	struct daemon d;
+} D = { .lockfd = -1, .report = -1 };
+
+/* --- the start-up steps on stdout (not with -f) --------------------------- */
+static void step(const char *what)
+{
+	if (!D.foreground) {
+		printf("   %s... ", what);
+		fflush(stdout);
+	}
+}
+
+static void step_end(const char *how)
+{
+	if (!D.foreground) {
+		printf("%s\n", how);
+		fflush(stdout);
+	}
+}
+
+#define STEP_OK()	step_end("[  OK  ]")
+#define STEP_FAILED()	step_end("[FAILED]")
+
+/* --- start-up ------------------------------------------------------------- */
+static void make_dir(const char *dir, unsigned mode)
+{
+	if (mkdir(dir, mode) < 0 && errno != EEXIST) {
+		STEP_FAILED();
+		die_sys("cman not started: %s", dir);
+	}
+}
+
+static void lock_pid_file(void)
+{
+	make_dir(DAEMON_RUN_DIR, 0755);
+	D.lockfd = open(DAEMON_PID_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (D.lockfd < 0) {
+		STEP_FAILED();
+		die_sys("cman not started: %s", DAEMON_PID_FILE);
+	}
+	if (flock(D.lockfd, LOCK_EX | LOCK_NB) < 0) {
+		STEP_FAILED();
+		if (errno == EWOULDBLOCK)
+			die("Node is already active");
+		die_sys("cman not started: lock %s", DAEMON_PID_FILE);
+	}
+}
+
+static void write_pid(void)
+{
+	char line[24];
+	int n = snprintf(line, sizeof line, "%d\n", (int)getpid());
+
+	if (ftruncate(D.lockfd, 0) < 0 || pwrite(D.lockfd, line, (size_t)n,
+						 0) != n)
+		log_msg(LOG_LVL_ERR, "cannot write %s: %s", DAEMON_PID_FILE,
+			strerror(errno));
+}
+
+/* Every problem of the file at once, then refuse on errors; mere
+ * warnings (ccs_config_validate shows them) go to the log. */
+static void load_config(void)
+{
+	const char *path = D.d.conf_path;
+	struct buf out = {0};
+	int warnings = 0, errors = validate_file(path, &out, &warnings);
+	char *save = NULL;
+
+	if (errors)
+		STEP_FAILED();
+	for (char *l = out.p ? strtok_r(out.p, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		if (errors)
+			warn_msg("%s", l);
+		else
+			log_msg(LOG_LVL_INFO, "%s", l);
+	}
+	buf_free(&out);
+	if (errors)
+		die("cman not started: %s fails to validate (%d error%s)",
+		    path, errors, errors == 1 ? "" : "s");
+	if (!(D.d.conf = conf_read(path, NULL))) {
+		STEP_FAILED();
+		die_sys("cman not started: %s", path);
+	}
+	if (!D.d.conf->name || !*D.d.conf->name) {
+		STEP_FAILED();
+		die("cman not started: %s: no cluster name", path);
+	}
+	STEP_OK();
+}
+
+static void find_node(void)
+{
+	struct buf tried = {0};
+
+	D.d.me = node_find_local(D.d.conf, D.name, &tried, D.d.addr);
+	if (!D.d.me) {
+		STEP_FAILED();
+		die("cman not started: Can't find local node name in the "
+		    "configuration (tried %s)", tried.p);
+	}
+	buf_free(&tried);
+	if (D.d.me->nodeid <= 0) {
+		STEP_FAILED();
+		die("cman not started: node %s has no nodeid in %s",
+		    D.d.me->name, D.d.conf_path);
+	}
+	STEP_OK();
+}
+
+static void start_ring(void)
+{
+	char err[256];
+
+	make_dir(LOCAL_STATE_DIR, 0755);
+	if (ctl_listen(CTL_PATH, daemon_verbs, daemon_nverbs, &D.d) < 0) {
+		STEP_FAILED();
+		if (errno == EADDRINUSE)
+			die("Node is already active");
+		die_sys("cman not started: control socket %s", CTL_PATH);
+	}
+	if (local_start(D.d.conf, D.d.me, D.d.addr, err, sizeof err) < 0) {
+		STEP_FAILED();
+		ctl_shutdown();
+		die("cman not started: %s", err);
+	}
+	STEP_OK();
+}
+
+/* --- going to the background ---------------------------------------------- */
+static int startup_timeout_ms(void)
+{
+	long ms = 2L * (D.d.conf->totem.token + D.d.conf->totem.consensus);
+
+	return ms < 10000 ? 10000 : ms > 120000 ? 120000 : (int)ms;
+}
+
+/* The parent: wait for "J" (joined) from the child, EOF (it died) or the
+ * timeout; then exit. */
+static int wait_child(int fd)
+{
+	int ms = startup_timeout_ms();
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+	char c = 0;
+	ssize_t n;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	step("Joining the cluster");
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 1 && c == 'J') {
+		STEP_OK();
+		return 0;
+	}
+	if (n == 0) {
+		STEP_FAILED();
+		warn_msg("the daemon stopped during start-up (see syslog)");
+		return EXIT_REFUSED;
+	}
+	step_end("[WAITING]");
+	printf("   not joined after %d s; still trying in the background "
+	       "(cman_tool status)\n", ms / 1000);
+	return 0;
+}
+
+static void detach_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	close(fd);
+}
+
+static void background(void)
+{
+	int sv[2];
+	pid_t pid;
+
+	fflush(stdout);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    (pid = fork()) < 0)
+		die_sys("cman not started: fork");
+	if (pid > 0) {
+		close(sv[1]);
+		exit(wait_child(sv[0]));
+	}
+	close(sv[0]);
+	D.report = sv[1];
+	setsid();
+	if (chdir("/") < 0) {
+		/* stay where we are */
+	}
+	log_to_syslog("hacluster");
+	detach_stdio();
+}
+
+/* --- running -------------------------------------------------------------- */
+static void on_joined(void *ctx)
+{
+	log_msg(LOG_LVL_NOTICE, "node %d (%s) is a cluster member",
+		D.d.me->nodeid, D.d.me->name);
+	if (D.report >= 0) {
+		if (write(D.report, "J", 1) < 0) {
+			/* the parent gave up waiting: nothing to tell */
+		}
+		close(D.report);
+		D.report = -1;
+	}
+}
+
+static void on_stop(void *ctx, int sig)
+{
+	log_msg(LOG_LVL_NOTICE, "%s: leaving the cluster",
+		sig == SIGINT ? "SIGINT" : "SIGTERM");
+	loop_stop();
+}
+
+static void on_hup(void *ctx, int sig)
+{
+	log_msg(LOG_LVL_NOTICE, "SIGHUP: configuration reload is not "
+		"available yet; nothing changed");
+}
+
+static void on_child(void *ctx, pid_t pid, int status)
+{
+	log_msg(LOG_LVL_DEBUG, "child %d exited (status 0x%x)", (int)pid,
+		status);
+}
+
+static void run(void)
+{
+	loop_on_signal(SIGTERM, on_stop, NULL);
+	loop_on_signal(SIGINT, on_stop, NULL);
+	loop_on_signal(SIGHUP, on_hup, NULL);
+	loop_on_child(on_child, NULL);
+	write_pid();
+	log_msg(LOG_LVL_NOTICE, "started: cluster %s, node %s (id %d), "
+		"config version %d", D.d.conf->name, D.d.me->name,
+		D.d.me->nodeid, D.d.conf->config_version);
+	loop_run();
+	local_stop(FLUSH_MS);
+	ctl_shutdown();
+	unlink(DAEMON_PID_FILE);
+	close(D.lockfd);
+	log_msg(LOG_LVL_NOTICE, "stopped");
+}
+
+static void parse(int argc, char **argv)
+{
+	int opt;
+
+	D.d.conf_path = CONF_PATH;
+	opterr = 0;
+	while ((opt = getopt(argc, argv, ":fdc:n:h")) != -1) {
+		switch (opt) {
+		case 'f': D.foreground = 1; break;
+		case 'd': D.debug = 1; break;
+		case 'c': D.d.conf_path = optarg; break;
+		case 'n': D.name = optarg; break;
+		case 'h': fputs(daemon_help, stdout); exit(0);
+		case ':': die_usage("option -%c needs an argument", optopt);
+		default: die_usage("unknown option -%c", optopt);
+		}
+	}
+	if (optind < argc)
+		die_usage("unexpected argument '%s'", argv[optind]);
+}
+
+int daemon_main(int argc, char **argv)
+{
+	parse(argc, argv);
+	log_set_level(D.debug ? LOG_LVL_DEBUG :
+		      D.foreground ? LOG_LVL_INFO : LOG_LVL_WARN);
+	if (!D.foreground)
+		printf("Starting cluster: \n");
+	umask(022);
+	if (loop_init() < 0)
+		die_sys("cman not started: event loop");
+	step("Loading config");
+	load_config();
+	step("Finding the local node");
+	find_node();
+	step("Checking for a running node");
+	lock_pid_file();
+	STEP_OK();
+	step("Starting the ring");
+	start_ring();
+	local_on_join(on_joined, NULL);
+	if (!D.foreground) {
+		background();
+		log_set_level(D.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	}
+	run();
+	return 0;
+}

@@ -1,0 +1,23 @@
+/* rm/daemon.h - what the daemon's parts share: config and local node. */
+#ifndef DAEMON_H
+#define DAEMON_H
+
+#include "../net/ctl.h"
+#include "../xml/conf.h"
+
+#define DAEMON_RUN_DIR	"/run/hacluster"
+#define DAEMON_PID_FILE	DAEMON_RUN_DIR "/hacluster.pid"
+#define DAEMON_VERSION	"6.2.0"		/* cman protocol version */
+
+struct daemon {
+	const char *conf_path;
+	struct conf *conf;
+	const struct conf_node *me;
+	char addr[64];			/* our address as text, or "" */
+};
+
+/* The control verbs (rm/verbs.c); ctx is the struct daemon. */
+extern const struct ctl_verb daemon_verbs[];
+extern const int daemon_nverbs;
+
+#endif
