@@ -1,10 +1,11 @@
 # Makefile - one static executable, its tests, fuzzers and demo.
 #
-#   make            build ./hacluster (musl-gcc -static -Os), print its size
+#   make            build ./hacluster (musl-gcc -static -Oz), print its size
 #   make test       every test: unit (plain and ASan+UBSan), black-box,
 #                   layers, XML differential, short fuzz passes
 #   make demo       build and run the demo session
 #   make fuzz       longer fuzz runs (FUZZ_SECONDS each, default 300)
+#   make soak       thousands of simulator seeds (SEEDS), then make fuzz
 #
 # Missing tools are installed from Debian packages (apt-get), and said so.
 
@@ -12,12 +13,14 @@ MUSLCC   ?= musl-gcc
 CLANG    ?= clang
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	    -Wno-unused-parameter
-CFLAGS   ?= -Os
-CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP
-# size: no unwind tables (C only, no backtraces), unused sections dropped
+OPT      ?= -Oz
+# BASE: every build; CFLAGS from the command line adds to it
+BASE     := -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP $(CFLAGS)
+# size: no unwind tables (C only, no backtraces), unused sections dropped,
+# code and data share pages (no padding between them)
 SMALL    := -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	    -fno-unwind-tables
-LDSMALL  := -Wl,--gc-sections -Wl,--build-id=none
+LDSMALL  := -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code
 BUDGET   := 204800
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT   ?= 25
@@ -62,7 +65,7 @@ tools-xmllint:
 # --- the product -----------------------------------------------------------
 $(OBJ)/%.o: %.c | tools-musl
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(CFLAGS) $(SMALL) -c $< -o $@
+	$(MUSLCC) $(OPT) $(BASE) $(SMALL) -c $< -o $@
 
 $(BIN): $(SRCS:%.c=$(OBJ)/%.o)
 	$(MUSLCC) -static -s $(LDSMALL) $(LDFLAGS) $^ -o $@
@@ -82,7 +85,7 @@ ASAN_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	      -fno-omit-frame-pointer
 $(ASAN)/%.o: %.c | tools-clang
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CFLAGS:-Os=) $(ASAN_FLAGS) -Wno-unknown-warning-option -c $< -o $@
+	$(CLANG) $(BASE) $(ASAN_FLAGS) -Wno-unknown-warning-option -c $< -o $@
 
 $(BUILD)/unit-asan: $(LIB_SRCS:%.c=$(ASAN)/%.o) $(UNIT_SRCS:%.c=$(ASAN)/%.o)
 	$(CLANG) $(ASAN_FLAGS) $^ -o $@
@@ -92,7 +95,7 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	      -fno-sanitize-recover=all
 $(FUZZ)/%.o: %.c | tools-clang
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CFLAGS:-Os=) $(FUZZ_FLAGS) -Wno-unknown-warning-option -c $< -o $@
+	$(CLANG) $(BASE) $(FUZZ_FLAGS) -Wno-unknown-warning-option -c $< -o $@
 
 $(FUZZ)/fuzz_%: $(LIB_SRCS:%.c=$(FUZZ)/%.o) $(FUZZ)/test/fuzz_%.o
 	$(CLANG) -fsanitize=fuzzer,address,undefined $^ -o $@
@@ -122,13 +125,18 @@ fuzz-short: fuzzers
 test: $(BIN) $(BUILD)/unit $(BUILD)/unit-asan $(TOOLS) fuzzers | tools-xmllint
 	@BUILD=$(BUILD) BIN=$(BIN) bash test/run-all.sh
 
+# long chaos: many more simulator seeds, then longer fuzz runs
+soak: $(BIN) $(BUILD)/tool_sim fuzzers
+	SEEDS=$${SEEDS:-5000} $(BUILD)/tool_sim
+	$(MAKE) -s BUILD=$(BUILD) BIN=$(BIN) fuzz
+
 demo: $(BIN)
 	@bash test/demo.sh ./$(BIN)
 
 clean:
 	rm -rf $(BUILD) $(BIN)
 
-.PHONY: all test demo fuzz fuzz-short fuzzers clean tools-musl tools-clang \
+.PHONY: all test demo soak fuzz fuzz-short fuzzers clean tools-musl tools-clang \
 	tools-xmllint
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

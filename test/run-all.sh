@@ -14,6 +14,10 @@ STAGES=(
 	"blackbox|bash test/blackbox.sh $BIN"
 	"xml-differential|bash test/xmldiff.sh $BUILD"
 	"crypto-oracle|bash test/crypto-oracle.sh $BUILD"
+	"sim|$BUILD/tool_sim"
+	"daemon-smoke|bash test/daemon-smoke.sh $BIN"
+	"netns-harness|bash test/netns/harness.test.sh $BIN"
+	"netns-ring|bash test/netns/ring.test.sh $BIN"
 	"fuzz|make -s BUILD=$BUILD BIN=$BIN fuzz-short"
 )
 

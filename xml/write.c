@@ -18,14 +18,26 @@
  * bodies, which have no escapes, "--" and "?>" are broken by a space. */
 #include "scan.h"
 
-static const char *const attr_esc[256] = {
-	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
-	['\t'] = "&#9;", ['\n'] = "&#10;", ['\r'] = "&#13;",
+enum { IN_TEXT = 1, IN_ATTR = 2 };
+
+static const struct {
+	char c, where;
+	const char *as;
+} escapes[] = {
+	{ '&', IN_TEXT | IN_ATTR, "&amp;" }, { '<', IN_TEXT | IN_ATTR, "&lt;" },
+	{ '>', IN_TEXT | IN_ATTR, "&gt;" }, { '\r', IN_TEXT | IN_ATTR, "&#13;" },
+	{ '"', IN_ATTR, "&quot;" }, { '\t', IN_ATTR, "&#9;" },
+	{ '\n', IN_ATTR, "&#10;" },
 };
 
-static const char *const text_esc[256] = {
-	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['\r'] = "&#13;",
-};
+/* How c is written where (IN_TEXT or IN_ATTR); NULL: as itself. */
+static const char *escape_of(char c, int where)
+{
+	for (size_t i = 0; i < ARRAY_LEN(escapes); i++)
+		if (escapes[i].c == c && escapes[i].where & where)
+			return escapes[i].as;
+	return NULL;
+}
 
 static const char replacement[] = "\xEF\xBF\xBD";
 
@@ -48,14 +60,14 @@ static void replace_bad(struct buf *out, const char *s, size_t len,
 	while (*i < len && ((unsigned char)s[*i] & 0xC0) == 0x80);
 }
 
-static void escape(struct buf *out, const char *s, const char *const *esc)
+static void escape(struct buf *out, const char *s, int where)
 {
 	size_t len = s ? strlen(s) : 0, i = 0, from = 0;
 	const char *e;
 	int n;
 
 	while (i < len) {
-		e = esc[(unsigned char)s[i]];
+		e = escape_of(s[i], where);
 		if (!e && (n = char_len(s + i, len - i))) {
 			i += (size_t)n;
 			continue;
@@ -122,7 +134,7 @@ static void write_elem(struct buf *out, const struct xml_node *n, int depth,
 	buf_printf(out, "<%s", n->name);
 	for (int k = 0; k < n->nattrs; k++) {
 		buf_printf(out, " %s=\"", n->attrs[k].name);
-		escape(out, n->attrs[k].value, attr_esc);
+		escape(out, n->attrs[k].value, IN_ATTR);
 		buf_add(out, "\"", 1);
 	}
 	if (!n->child) {
@@ -142,7 +154,7 @@ static void write_elem(struct buf *out, const struct xml_node *n, int depth,
 static void write_text(struct buf *out, const struct xml_node *n, int depth,
 		       int inl)
 {
-	escape(out, n->text, text_esc);
+	escape(out, n->text, IN_TEXT);
 }
 
 static void write_comment(struct buf *out, const struct xml_node *n,
