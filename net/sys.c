@@ -8,8 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
-#include <syslog.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,14 +50,42 @@ void die_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+/* Syslog is spoken directly: one datagram "<PRI>IDENT[PID]: text" to
+ * /dev/log, which every syslog daemon and journald accept and stamp with
+ * their own time.  libc's syslog() would pull in strftime and the time
+ * zone code only to write a stamp the receiver replaces. */
 static struct {
-	int syslog, max;
-} lg = { 0, LOG_LVL_INFO };
+	int fd, max;
+	const char *ident;
+} lg = { -1, LOG_LVL_INFO, NULL };
+
+enum { FACILITY_DAEMON = 3 << 3 };
 
 void log_to_syslog(const char *ident)
 {
-	openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
-	lg.syslog = 1;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	strcpy(sa.sun_path, "/dev/log");
+	lg.ident = ident;
+	lg.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (lg.fd >= 0 && connect(lg.fd, (struct sockaddr *)&sa,
+				  sizeof sa) < 0) {
+		close(lg.fd);
+		lg.fd = -1;
+	}
+}
+
+/* One message to /dev/log; stderr if there is no syslog to take it. */
+static void to_syslog(int level, const char *fmt, va_list ap)
+{
+	struct buf b = {0};
+
+	buf_printf(&b, "<%d>%s[%d]: ", FACILITY_DAEMON | level, lg.ident,
+		   (int)getpid());
+	buf_vprintf(&b, fmt, ap);
+	if (send(lg.fd, b.p, b.len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		fprintf(stderr, "%s\n", b.p);
+	buf_free(&b);
 }
 
 void log_set_level(int level)
@@ -78,8 +107,8 @@ void log_msg(int level, const char *fmt, ...)
 	if (level > lg.max)
 		return;
 	va_start(ap, fmt);
-	if (lg.syslog) {
-		vsyslog(level, fmt, ap);
+	if (lg.fd >= 0) {
+		to_syslog(level, fmt, ap);
 	} else {
 		fprintf(stderr, "%s[%d] %s: ", sys_prog, (int)getpid(),
 			tag[level]);
