@@ -19,11 +19,15 @@
 
 /* ---- defaults ---------------------------------------------------------
  *
- * consensus = 1.2 x token, as corosync 1.x/2.x: a gather must last long
- * enough for JOINs to be resent a few times (join = 50 ms, so 24 resends)
- * and for every live node to have noticed the token loss too -- a node
- * whose token timer runs a little behind must still be heard before the
- * others give up on it, so consensus has to exceed token itself.
+ * consensus = 4 x join, at most token / 2 (corosync: 1.2 x token).  A
+ * failed node is noticed after token + consensus, so this is what makes
+ * failover fast.  It is safe because a gather does not wait for slow
+ * token timers: the first JOIN pulls every operational member into
+ * GATHER at once (join_operational), so live nodes answer within a
+ * network delay and then resend their JOIN every join ms; consensus only
+ * has to outlast a few lost JOINs.  A live node cut off for longer is
+ * left out and merged back by merge detection -- churn, never disorder.
+ * The simulator runs every seed with these defaults under 0-30 % loss.
  * token_retransmit = token / (retransmits_before_loss + 0.2): the token
  * is resent that many times before it is declared lost.  hold is a bit
  * shorter than token_retransmit so the previous holder's retransmit
@@ -63,7 +67,8 @@ void totem_cfg_defaults(struct totem_cfg *c)
 	if (c->hold >= c->token_retransmit)
 		c->hold = c->token_retransmit * 8 / 10;
 	c->join = floor_at(dflt(c->join, 50), 10);
-	c->consensus = dflt(c->consensus, c->token * 12 / 10);
+	c->consensus = dflt(c->consensus, 4 * c->join < c->token / 2 ?
+					  4 * c->join : c->token / 2);
 	c->consensus = floor_at(c->consensus, 2 * c->join + 50);
 	c->merge = floor_at(dflt(c->merge, 200), 50);
 	c->downcheck = floor_at(dflt(c->downcheck, 1000), 100);

@@ -323,7 +323,7 @@ TEST(totem_defaults_and_floors)
 	totem_cfg_defaults(&c);
 	CHECK_INT(c.token, 1000);
 	CHECK_INT(c.join, 50);
-	CHECK_INT(c.consensus, 1200);
+	CHECK_INT(c.consensus, 200);		/* 4 x join */
 	CHECK_INT(c.token_retransmit, 238);
 	CHECK_INT(c.hold, 190);
 	CHECK_INT(c.merge, 200);
@@ -331,6 +331,9 @@ TEST(totem_defaults_and_floors)
 	CHECK_INT(c.max_messages, 17);
 	CHECK_INT(c.mtu, 1200);
 	CHECK_INT(c.fail_recv_const, 2500);
+	c = (struct totem_cfg){ .token = 200 };
+	totem_cfg_defaults(&c);
+	CHECK_INT(c.consensus, 150);	/* token / 2, raised to the floor */
 	c = (struct totem_cfg){ .token = 5, .join = 1, .consensus = 3,
 				.mtu = 10, .max_messages = 999 };
 	totem_cfg_defaults(&c);
