@@ -175,8 +175,8 @@ TEST(conf_load_cluster)
 	CHECK_INT(c->total_votes, 4);
 	CHECK_INT(c->cman.expected_votes, 4);
 	CHECK_INT(c->quorum, 3);
-	CHECK_INT(c->totem.token, 10000);
-	CHECK_INT(c->totem.consensus, 12000);	/* > 2 nodes: token + 2000 */
+	CHECK_INT(c->totem.token, 0);		/* not given: the ring's */
+	CHECK_INT(c->totem.consensus, 0);	/* defaults apply */
 	CHECK_INT(c->totem.rrp_mode, 1);	/* altnames exist */
 	CHECK(c->root && c->root->line == 2);
 	conf_diags_free(&d);
@@ -299,7 +299,7 @@ TEST(conf_load_defaults)
 	CHECK_INT(c->qdisk.votes, 1);
 	CHECK_INT(c->qdisk.tko_up, 3);
 	CHECK_INT(c->qdisk.master_wait, 4);
-	CHECK_INT(c->totem.consensus, 2000);	/* 2 nodes: token / 5 */
+	CHECK_INT(c->totem.consensus, 0);	/* the ring derives it */
 	CHECK_INT(c->totem.rrp_mode, 0);
 	CHECK_INT(c->fenced.post_join_delay, 6);
 	CHECK_INT(c->nodes[0].votes, 1);

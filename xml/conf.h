@@ -67,6 +67,7 @@ struct conf_cman {
 	const struct xml_node *x;
 };
 
+/* Timers are 0 when not given; net/totem.c fills in its defaults. */
 struct conf_totem {
 	int token, join, consensus, token_retransmits_before_loss_const;
 	int fail_recv_const, secauth;

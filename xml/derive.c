@@ -195,9 +195,9 @@ void conf_defaults(struct conf *c)
 {
 	c->cman = (struct conf_cman){ .cluster_id = -1, .port = 5405,
 		.quorum_dev_poll = 10000, .ccsd_poll = 1000 };
-	c->totem = (struct conf_totem){ .token = 10000, .join = 60,
-		.consensus = -1, .token_retransmits_before_loss_const = 4,
-		.fail_recv_const = 2500, .secauth = 1, .rrp_mode = -1 };
+	/* Timers not given stay 0: the ring's totem_cfg_defaults() is the
+	 * one place that knows them (token 1000 ms, not cman's 10 s). */
+	c->totem = (struct conf_totem){ .secauth = 1, .rrp_mode = -1 };
 	c->fenced = (struct conf_fenced){ .post_join_delay = 6,
 		.override_path = "/var/run/cluster/fenced_override" };
 	c->qdisk = (struct conf_qdisk){ .interval = 1, .tko = 10,
@@ -251,11 +251,6 @@ static void resolve(struct conf *c)
 	}
 }
 
-static int clamp(int v, int lo, int hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
 static void derive_totem(struct conf *c)
 {
 	struct conf_totem *t = &c->totem;
@@ -265,11 +260,6 @@ static void derive_totem(struct conf *c)
 		alt |= c->nodes[i].naltnames > 0;
 	if (t->rrp_mode < 0)
 		t->rrp_mode = alt;
-	if (t->consensus < 0 && c->nnodes == 2)
-		t->consensus = clamp(t->token / 5, 200, 2000);
-	else if (t->consensus < 0)
-		t->consensus = t->token > INT_MAX - 2000 ? INT_MAX :
-			t->token + 2000;
 }
 
 static void derive_qdisk(struct conf *c)

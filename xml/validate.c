@@ -87,7 +87,8 @@ static void check_cman(struct vctx *v)
 	if (mc && m->mcast && !conf_is_mcast(m->mcast))
 		ERR(v, mc, "addr", "addr=\"%s\": not a multicast address",
 		    m->mcast);
-	if (v->c->totem.x && v->c->totem.consensus < v->c->totem.join)
+	if (v->c->totem.consensus && v->c->totem.join &&
+	    v->c->totem.consensus < v->c->totem.join)
 		ERR(v, v->c->totem.x, "consensus", "totem consensus %d is "
 		    "less than join %d", v->c->totem.consensus,
 		    v->c->totem.join);
