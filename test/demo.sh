@@ -40,3 +40,10 @@ run ccs_tool -c "$conf" addnode -n 2 -f meatware node4.example.com
 run ccs_config_validate -c "$conf"
 run cat "$conf"
 run ls "$dir"
+
+# The running half: a 3-node ring in network namespaces (root only).
+if [ "$(id -u)" = 0 ]; then
+	cd / && bash "$(dirname "$(readlink -f "$0")")/demo-ring.sh" "$bin"
+else
+	echo "(the 3-node ring demo needs root: run make demo as root)"
+fi
