@@ -6,6 +6,7 @@
 #   make demo       build and run the demo session
 #   make fuzz       longer fuzz runs (FUZZ_SECONDS each, default 300)
 #   make soak       thousands of simulator seeds (SEEDS), then make fuzz
+#   make bench      ring formation, failover, throughput, idle cost (root)
 #
 # Missing tools are installed from Debian packages (apt-get), and said so.
 
@@ -125,6 +126,10 @@ fuzz-short: fuzzers
 test: $(BIN) $(BUILD)/unit $(BUILD)/unit-asan $(TOOLS) fuzzers | tools-xmllint
 	@BUILD=$(BUILD) BIN=$(BIN) bash test/run-all.sh
 
+# the performance table (root: uses network namespaces); never asserts time
+bench: $(BIN) $(BUILD)/tool_ringbench
+	bash test/bench/bench.sh $(BIN) $(BUILD)
+
 # long chaos: many more simulator seeds, then longer fuzz runs
 soak: $(BIN) $(BUILD)/tool_sim fuzzers
 	SEEDS=$${SEEDS:-5000} $(BUILD)/tool_sim
@@ -136,7 +141,7 @@ demo: $(BIN)
 clean:
 	rm -rf $(BUILD) $(BIN)
 
-.PHONY: all test demo soak fuzz fuzz-short fuzzers clean tools-musl tools-clang \
+.PHONY: all test demo bench soak fuzz fuzz-short fuzzers clean tools-musl tools-clang \
 	tools-xmllint
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
