@@ -41,6 +41,7 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) PRINTF(1, 0);
 
 /* Monotonic milliseconds; never goes backwards, not wall time. */
 int64_t now_ms(void);

@@ -203,15 +203,14 @@ void xml_set(struct xml_node *n, const char *name, const char *value)
 
 void xml_setf(struct xml_node *n, const char *name, const char *fmt, ...)
 {
-	struct buf b = {0};
 	va_list ap;
+	char *v;
 
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	v = xvasprintf(fmt, ap);
 	va_end(ap);
-	buf_add(&b, "", 0);
-	xml_set(n, name, b.p);
-	buf_free(&b);
+	xml_set(n, name, v);
+	free(v);
 }
 
 int xml_unset(struct xml_node *n, const char *name)
