@@ -15,9 +15,11 @@
  * A JOIN is stale (left over from an earlier gather) when its sender is
  * in my ring and its max_seq is below my ring's seq: the sender took part
  * in forming this ring, so it knew that seq.  Deviation from totemsrp:
- * nodes in COMMIT or RECOVERY ignore JOINs instead of restarting; a node
- * left out keeps sending JOINs and is merged as soon as the ring is
- * OPERATIONAL.  The old ring's store is frozen once a node reported its
+ * nodes in COMMIT or RECOVERY ignore JOINs from outside the ring being
+ * formed instead of restarting; a node left out keeps sending JOINs and
+ * is merged as soon as the ring is OPERATIONAL.  In COMMIT, a JOIN from a
+ * member of the new ring with other sets means that member dropped the
+ * commit token, so the others gather again at once.  The old ring's store is frozen once a node reported its
  * aru and high seq in the commit token, so every transitional member
  * delivers exactly the set agreed in the token.  A node's first ring
  * (nothing before it) gets no transitional configuration, and its
@@ -458,6 +460,25 @@ static void join_gather(struct totem *t, uint32_t from, const void *arg,
 	join_in_gather(t, from, arg, now);
 }
 
+/* A member of the ring being committed knows of a node or a failure that
+ * the consensus did not: it heard of it before the commit token reached
+ * it and dropped the token.  Waiting for the token to be lost would cost
+ * a whole token timeout.  A late JOIN from the same gather holds subsets
+ * of the agreed sets (they only grow in a gather), so it is ignored. */
+static void join_commit(struct totem *t, uint32_t from, const void *arg,
+			int64_t now)
+{
+	const struct join *j = arg;
+
+	if (!set_has(&t->memb, from) || (set_subset(&j->proc, &t->proc) &&
+					 set_subset(&j->failed, &t->failed)))
+		return;
+	totem_log(t, TL_NOTICE, "node %u dropped the commit token: "
+		  "gathering again", from);
+	gather_enter(t, EV_JOIN, now);
+	join_in_gather(t, from, j, now);
+}
+
 static void foreign(struct totem *t, uint32_t from, const void *arg,
 		    int64_t now)
 {
@@ -532,7 +553,7 @@ static action *const on[5][EV_NEVENTS] = {
 		[EV_JOIN] = join_gather, [EV_LEAVE] = leave_gather,
 		[EV_COMMIT] = commit_rx },
 	[TOTEM_COMMIT] = { [EV_TOKEN_LOST] = lost, [EV_LEAVE] = leave_ring,
-		[EV_COMMIT_FULL] = commit_full_rx },
+		[EV_JOIN] = join_commit, [EV_COMMIT_FULL] = commit_full_rx },
 	[TOTEM_RECOVERY] = { [EV_TOKEN_LOST] = lost, [EV_LEAVE] = leave_ring,
 		[EV_FAIL_RECV] = fail_recv, [EV_COMMIT_FULL] = commit_full_rx,
 		[EV_RECOVERED] = recovered },

@@ -352,14 +352,38 @@ static int sendq_slot(const struct sendq *q, int i)
 	return (q->head + i) % q->cap;
 }
 
-int totem_send(struct totem *t, const void *msg, size_t len, int64_t now)
+/* A small message joins the packed slot at the tail when it is not on
+ * its way yet and has room; else it starts one.  0, or -1: no slot. */
+static int pack(struct totem *t, const uint8_t *m, size_t len)
 {
 	struct sendq *q = &t->q;
-	int n = len ? (int)((len + t->fragmax - 1) / t->fragmax) : 1;
-	const uint8_t *m = msg;
+	int s = sendq_slot(q, q->count - 1);
+	uint8_t *p;
 
-	if (len > TOTEM_MAX_MSG || t->left_ring || q->msgs >= t->cfg.send_queue
-	    || q->count + n > q->cap)
+	if (!q->count || q->count - 1 < q->sent || q->last[s] != LAST_PACKED
+	    || q->len[s] + 2 + len > (size_t)t->fragmax) {
+		if (q->count == q->cap)
+			return -1;
+		s = sendq_slot(q, q->count++);
+		q->len[s] = q->frag[s] = 0;
+		q->msgno[s] = q->next_msgno;
+		q->last[s] = LAST_PACKED;
+	}
+	p = q->buf + (size_t)s * t->fragmax + q->len[s];
+	p[0] = (uint8_t)(len >> 8);
+	p[1] = (uint8_t)len;
+	memcpy(p + 2, m, len);
+	q->len[s] = (uint16_t)(q->len[s] + 2 + len);
+	q->frag[s]++;
+	return 0;
+}
+
+static int fragment(struct totem *t, const uint8_t *m, size_t len)
+{
+	struct sendq *q = &t->q;
+	int n = (int)((len + t->fragmax - 1) / t->fragmax);
+
+	if (q->count + n > q->cap)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		int s = sendq_slot(q, q->count++);
@@ -370,8 +394,19 @@ int totem_send(struct totem *t, const void *msg, size_t len, int64_t now)
 		q->len[s] = (uint16_t)l;
 		q->frag[s] = (uint16_t)i;
 		q->msgno[s] = q->next_msgno;
-		q->last[s] = i == n - 1;
+		q->last[s] = i == n - 1 ? LAST_YES : LAST_NO;
 	}
+	return 0;
+}
+
+int totem_send(struct totem *t, const void *msg, size_t len, int64_t now)
+{
+	struct sendq *q = &t->q;
+
+	if (len > TOTEM_MAX_MSG || t->left_ring || q->msgs >= t->cfg.send_queue
+	    || (len + 2 <= (size_t)t->fragmax ? pack(t, msg, len) :
+		fragment(t, msg, len)))
+		return -1;
 	q->msgs++;
 	q->next_msgno++;
 	t->stats.queued++;

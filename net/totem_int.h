@@ -54,7 +54,7 @@ struct mcast {
 	uint32_t sender;		/* plain only: the originator */
 	uint16_t msgno;			/* plain only: sender's message no. */
 	uint16_t frag;			/* plain only: fragment index */
-	uint8_t last;			/* plain only: last fragment */
+	uint8_t last;			/* plain only: LAST_* */
 	const uint8_t *data;
 	size_t len;
 };
@@ -89,8 +89,15 @@ struct store {
 	uint8_t *buf;			/* QLEN x mtu */
 };
 
-/* Fragments waiting for the token; a message leaves when its last one
- * is multicast, so a ring change can restart it from fragment 0. */
+/* A plain MCAST holds a fragment of one message (LAST_NO, LAST_YES on
+ * the last one) or whole small messages packed as len:u16 data...
+ * (LAST_PACKED), so a flood of small messages costs one packet per
+ * fragmax bytes, not one per message. */
+enum { LAST_NO, LAST_YES, LAST_PACKED };
+
+/* Fragments and packed slots waiting for the token; a message leaves
+ * when its last one is multicast, so a ring change can restart it from
+ * fragment 0.  frag[] of a packed slot is its number of messages. */
 struct sendq {
 	int cap, head, count, sent, msgs;
 	uint16_t next_msgno;

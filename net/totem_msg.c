@@ -7,6 +7,7 @@
  *           retrans (u32 each) oper:u8 nrtr:u8 rtr[nrtr]:u32
  *   MCAST   ring seq:u32 encap:u8, then either
  *           plain: sender:u32 msgno:u16 frag:u16 last:u8 len:u16 data
+ *                  (last 2: data is whole messages, len:u16 data each)
  *           encap: len:u16 and a whole plain MCAST of the old ring
  *   JOIN    ring_seq:u64 max_seq:u64 nproc:u8 nfailed:u8 proc[] failed[]
  *   COMMIT  ring pass:u8 n:u8 filled:u8 memb[n]:u32, then filled entries
@@ -169,7 +170,8 @@ int msg_mcast_dec(struct mcast *m, const uint8_t *p, size_t len)
 	}
 	m->len = wire_get_u16(&r);
 	m->data = wire_get_bytes(&r, m->len);
-	if (wire_r_done(&r) || !m->seq || m->last > 1)
+	if (wire_r_done(&r) || !m->seq || m->last > LAST_PACKED ||
+	    (m->last == LAST_PACKED && m->frag))
 		return -1;
 	return m->encap || m->sender ? 0 : -1;
 }

@@ -104,6 +104,19 @@ static void deliver_msg(struct totem *t, uint32_t from, const void *p,
 /* Fragments of one sender arrive in its order; a gap (a hole skipped in
  * a transitional delivery) drops the partial message.  The message
  * number catches a gap that swallowed whole fragments of two messages. */
+static void unpack(struct totem *t, const struct mcast *m)
+{
+	size_t off = 0, len;
+
+	while (off + 2 <= m->len) {
+		len = (size_t)m->data[off] << 8 | m->data[off + 1];
+		if (off + 2 + len > m->len)
+			return;
+		deliver_msg(t, m->sender, m->data + off + 2, len);
+		off += 2 + len;
+	}
+}
+
 static void reassemble(struct totem *t, const struct mcast *m)
 {
 	struct rasm *r = rasm_find(t, m->sender);
@@ -111,7 +124,10 @@ static void reassemble(struct totem *t, const struct mcast *m)
 	if (m->frag == 0 && m->last) {
 		if (r && r->from == m->sender)
 			r->from = 0;
-		deliver_msg(t, m->sender, m->data, m->len);
+		if (m->last == LAST_PACKED)
+			unpack(t, m);
+		else
+			deliver_msg(t, m->sender, m->data, m->len);
 		return;
 	}
 	if (!r)
@@ -178,20 +194,21 @@ static void send_fragment(struct totem *t, struct tok *k)
 {
 	struct sendq *q = &t->q;
 	int s = (q->head + q->sent) % q->cap;
+	int packed = q->last[s] == LAST_PACKED;
 	struct mcast m = { .sender = t->me, .msgno = q->msgno[s],
-			   .frag = q->frag[s],
+			   .frag = packed ? 0 : q->frag[s],
 			   .last = q->last[s], .len = q->len[s],
 			   .data = q->buf + (size_t)s * t->fragmax };
 
 	mcast_out(t, k, &m);
-	if (!q->last[s]) {
+	if (q->last[s] == LAST_NO) {
 		q->sent++;
 		return;
 	}
 	q->head = (q->head + q->sent + 1) % q->cap;
 	q->count -= q->sent + 1;
 	q->sent = 0;
-	q->msgs--;
+	q->msgs -= packed ? q->frag[s] : 1;
 }
 
 static int send_recovered(struct totem *t, struct tok *k)
