@@ -348,6 +348,7 @@ int daemon_main(int argc, char **argv)
 	step("Starting the ring");
 	start_ring();
 	local_on_join(on_joined, NULL);
+	bench_init();
 	if (!D.foreground) {
 		background();
 		log_set_level(D.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);

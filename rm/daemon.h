@@ -20,4 +20,8 @@ struct daemon {
 extern const struct ctl_verb daemon_verbs[];
 extern const int daemon_nverbs;
 
+/* rm/bench.c: the test-only `bench` verb and its ordered messages. */
+void bench_init(void);
+int bench_verb(void *ctx, struct ctl_req *r);
+
 #endif

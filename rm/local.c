@@ -47,8 +47,10 @@ static struct {
 	void (*on_join)(void *ctx);
 	void *join_ctx;
 	int64_t warned[8];
-	uint64_t delivered, tx_failed, stalls;
+	uint64_t delivered, tx_failed, stalls, unknown_kind;
+	local_msg_fn *on_msg[LOCAL_KINDS];
 	uint8_t rx[TRANSPORT_MAX_DGRAM], tx[TRANSPORT_MAX_DGRAM];
+	uint8_t msg[TOTEM_MAX_MSG];
 } R;
 
 static const char *name_of(uint32_t id)
@@ -270,12 +272,18 @@ static void io_confchg(void *ctx, const struct totem_confchg *c)
 	}
 }
 
+/* Ordered messages: one byte of kind, then the body. */
 static void io_deliver(void *ctx, uint32_t from, const void *msg,
 		       size_t len)
 {
+	const uint8_t *m = msg;
+
 	R.delivered++;
-	log_msg(LOG_LVL_DEBUG, "message of %zu bytes from node %u", len,
-		from);
+	if (!len || m[0] >= LOCAL_KINDS || !R.on_msg[m[0]]) {
+		R.unknown_kind++;
+		return;
+	}
+	R.on_msg[m[0]](from, m + 1, len - 1);
 }
 
 static void io_log(void *ctx, int level, const char *text)
@@ -394,6 +402,24 @@ int local_start(const struct conf *c, const struct conf_node *me,
 	return 0;
 }
 
+void local_on_msg(int kind, local_msg_fn *fn)
+{
+	R.on_msg[kind] = fn;
+}
+
+int local_send(int kind, const void *body, size_t len)
+{
+	int rc;
+
+	if (!R.totem || len >= sizeof R.msg)
+		return -1;
+	R.msg[0] = (uint8_t)kind;
+	memcpy(R.msg + 1, body, len);
+	rc = totem_send(R.totem, R.msg, len + 1, now_ms());
+	rearm();
+	return rc;
+}
+
 void local_on_join(void (*fn)(void *ctx), void *ctx)
 {
 	R.on_join = fn;
@@ -433,6 +459,11 @@ const char *local_state(void)
 	if (!R.totem)
 		return "Not-in-Cluster";
 	return R.member ? "Cluster-Member" : "Joining";
+}
+
+uint32_t local_me(void)
+{
+	return R.me;
 }
 
 int local_is_member(void)
@@ -506,4 +537,6 @@ void local_counters(void (*line)(void *ctx, const char *name, uint64_t v),
 	line(ctx, "net_rx_errors", n.rx_errors);
 	line(ctx, "net_rx_truncated", n.rx_truncated);
 	line(ctx, "stalls", R.stalls);
+	line(ctx, "msg_delivered", R.delivered);
+	line(ctx, "msg_unknown_kind", R.unknown_kind);
 }

@@ -24,6 +24,14 @@ struct local_node {
  * for our node's name.  -1 with a reason in err when it cannot start. */
 int local_start(const struct conf *c, const struct conf_node *me,
 	       const char *local, char *err, size_t errlen);
+/* Ordered messages, delivered to every member (this node too) in one
+ * order, each starting with its kind. */
+enum { LOCAL_BENCH = 1, LOCAL_KINDS };
+typedef void local_msg_fn(uint32_t from, const uint8_t *body, size_t len);
+void local_on_msg(int kind, local_msg_fn *fn);
+/* Queue a message; -1 when it is too large or the queue is full (try
+ * again after deliveries). */
+int local_send(int kind, const void *body, size_t len);
 /* fn runs once, when this node first is in a regular configuration. */
 void local_on_join(void (*fn)(void *ctx), void *ctx);
 /* Announce a clean leave and send it out (bounded by flush_ms of loop
@@ -33,6 +41,7 @@ void local_stop(int64_t flush_ms);
 /* "Joining", "Cluster-Member", "Leaving" or "Not-in-Cluster". */
 const char *local_state(void);
 int local_is_member(void);
+uint32_t local_me(void);			/* this node's id */
 uint64_t local_generation(void);	/* ring seq of the configuration */
 int local_nmembers(void);
 /* What we know of nodeid; NULL when it never was a member. */

@@ -131,5 +131,6 @@ const struct ctl_verb daemon_verbs[] = {
 	{ "nodes", v_nodes, 0 },
 	{ "version", v_version, 0 },
 	{ "stats", v_stats, 0 },
+	{ "bench", bench_verb, 1 },
 };
 const int daemon_nverbs = (int)ARRAY_LEN(daemon_verbs);

@@ -12,9 +12,8 @@
 # BUILD/tool_ringbench (test/tool_ringbench.c) does the fine-grained
 # work: `watch` polls each daemon's control socket with the `status`
 # verb that `cman_tool status` prints, every BENCH_POLL_MS, and stamps
-# the moment all of them agree; `node` is a bare ring node (transport,
-# seal, totem, loop, no daemon) that sends or receives the messages of
-# the throughput rows.  Times are wall-clock microseconds of this shell
+# the moment all of them agree; `ctl` asks a daemon one verb (the
+# throughput rows use the test-only verb `bench`).  Times are wall-clock microseconds of this shell
 # (EPOCHREALTIME) against the watcher's stamp.  A row that could not be
 # measured says so; no number is printed that was not measured.
 #
@@ -298,69 +297,70 @@ bench_leave()
 }
 
 # --- 4. ordered throughput and latency ---------------------------------------
-# tput SIZE COUNT RATE: tool_ringbench on nodes 1..3, node1 sends; a row
-# per receiver (nodes 2 and 3).
-tput()
+# Through the daemons: the test-only control verb `bench` (rm/bench.c)
+# makes node1's daemon send, and the daemons of nodes 2 and 3 count what
+# they deliver in agreed order.
+RUN=''
+bench_val() { sed -n "s/^$2: *//p" "$NN_DIR/bench.$1"; }
+# tput_done I COUNT: node I delivered all COUNT messages of run RUN.
+tput_done()
 {
-	local size=$1 count=$2 rate=$3 i pids=() addrs=() p r what
-	for i in 1 2 3; do addrs+=("$(nn_addr "$i")"); done
-	what="$size B x $count"
-	if [ "$rate" -gt 0 ]; then what+=", $rate/s"; else what+=", flood"; fi
-	for i in 1 2 3; do
-		: >"$NN_DIR/node$i/log"
-		nn_launch "$i" -- "$TOOL" node -k "$NN_DIR/authkey" -c "$count" \
-			-s "$size" -r "$rate" -w 40 "$i" "${addrs[@]}"
-		pids+=("$(cat "$NN_DIR/node$i/launched")")
-	done
-	for p in "${pids[@]}"; do
-		nn_wait 50 nn__gone "$p" || note "ringbench pid $p still runs"
-	done
-	for i in 2 3; do
-		r=$(grep '^result ' "$NN_DIR/node$i/log" | tail -1)
-		row_of_result "$what, node1 to node$i" "$r"
-		if [ -z "$r" ] || [[ "$r" == *timeout* ]]; then
-			nn_tail "$i" 8 >&2
-		fi
-	done
-	stop_all
+	"$TOOL" ctl "$NN_DIR/node$1/pid" bench >"$NN_DIR/bench.$1" 2>&1 &&
+		[ "$(bench_val "$1" run)" = "$RUN" ] &&
+		[ "$(bench_val "$1" got)" = "$2" ]
 }
 
-# row_of_result PARAMS LINE: a table row from a "result k=v ..." line.
-row_of_result()
+# tput SIZE COUNT RATE: node1 sends (RATE 0: flood); a row per receiver.
+tput()
 {
-	local k v kv line=$2 msgs_s="" mb_s="" p50="" p99="" max="" ord=""
-	local ref="" retr=""
-	if [ -z "$line" ]; then
-		row "ordered messages" "$1" "not measured: no result (see log)"
+	local size=$1 count=$2 rate=$3 i what rest
+	what="$size B x $count"
+	if [ "$rate" -gt 0 ]; then what+=", $rate/s"; rest=" $rate"
+	else what+=", flood"; rest=""; fi
+	RUN=$("$TOOL" ctl "$NN_DIR/node1/pid" "bench send $count $size$rest" \
+		2>&1 | sed -n 's/^run: //p')
+	if [ -z "$RUN" ]; then
+		row "ordered messages" "$what" "not measured: bench send refused"
 		return
 	fi
-	if [[ "$line" == *timeout* ]]; then
-		row "ordered messages" "$1" "not measured: ${line#result }"
-		return
-	fi
-	for kv in $line; do
-		k=${kv%%=*} v=${kv#*=}
-		case $k in
-		msgs_s) msgs_s=$v ;; mb_s) mb_s=$v ;; p50_us) p50=$v ;;
-		p99_us) p99=$v ;; max_us) max=$v ;; order_err) ord=$v ;;
-		reforms) ref=$v ;; retransmits) retr=$v ;;
-		esac
+	for i in 2 3; do
+		if nn_wait "$LIMIT" tput_done "$i" "$count"; then
+			tput_row "$what, node1 to node$i" "$i"
+		else
+			row "ordered messages" "$what, node1 to node$i" \
+				"not measured: $(bench_val "$i" got) of $count in $LIMIT s"
+		fi
 	done
-	row "ordered messages" "$1" "$msgs_s msg/s, $mb_s MB/s;\
- latency p50 $p50 us, p99 $p99 us, max $max us"
-	if [ "$ord" != 0 ] || [ "$ref" != 0 ]; then
-		row "" "" "(out of order: $ord, reforms during the run: $ref)"
-	fi
-	[ "${retr:-0}" = 0 ] || row "" "" "(retransmits at this node: $retr)"
+}
+
+# tput_row PARAMS I: a table row from node I's `bench` reply.
+tput_row()
+{
+	local ns got bytes ord
+	ns=$(( $(bench_val "$2" last_rx_ns) - $(bench_val "$2" first_sent_ns) ))
+	got=$(bench_val "$2" got) bytes=$(bench_val "$2" bytes)
+	ord=$(bench_val "$2" order_errors)
+	row "ordered messages" "$1" "$(awk -v n="$got" -v b="$bytes" -v ns="$ns" \
+		'BEGIN { printf "%.0f msg/s, %.1f MB/s", n * 1e9 / ns, b * 1e3 / ns }');\
+ latency p50 $(bench_val "$2" lat_p50_us) us, p99 $(bench_val "$2" lat_p99_us) us,\
+ max $(bench_val "$2" lat_max_us) us"
+	[ "$ord" = 0 ] || row "" "" "(out of order: $ord)"
 }
 
 bench_tput()
 {
-	conf 3 ""	# the key file tool_ringbench uses
-	tput 64 50000 0
-	tput 1024 20000 0
+	local all="1 2 3"
+	conf 3 ""
+	if ! ring "$all" 3; then
+		row "ordered messages" "3 nodes" "not measured: no ring of 3"
+		show "$all"; stop_all; return
+	fi
+	tput 64 200000 0
+	tput 1024 100000 0
 	tput 64 1000 500
 	tput 1024 1000 500
+	formed_cli "$all" 3 || row "" "" "(the ring changed during the runs)"
+	stop_all
 }
 
 # --- 5. idle cost of a daemon ------------------------------------------------
@@ -445,12 +445,13 @@ Formation: from launching all daemons at once (processes not yet running)
 Power off: link down, then SIGKILL of every process of the node; clean
   leave: SIGTERM.  Both until the survivors say Nodes: N-1 with one
   generation (polled every $FINE ms).
-Ordered messages: test/tool_ringbench nodes (transport+seal+totem, no
-  daemon), node1 sends, agreed-order delivery counted at nodes 2 and 3;
-  msg/s from the first send to the last delivery; MB = 10^6 bytes;
-  latency one-way, from the totem_send call to delivery (CLOCK_MONOTONIC,
-  shared by all namespaces).  A flood fills the send queue, so its latency
-  is mostly time waiting in that queue.
+Ordered messages: through the daemons of a 3-node ring: the control verb
+  "bench send COUNT SIZE [RATE]" makes node1's daemon send, nodes 2 and 3
+  count agreed-order deliveries (verb "bench"); msg/s from the first send
+  to the last delivery; MB = 10^6 bytes of message body; latency one-way,
+  from the send into the ring to delivery (CLOCK_MONOTONIC, shared by all
+  namespaces; percentiles to within 1/8).  A flood fills the send queue,
+  so its latency is mostly time waiting in that queue.
 bench: $(( ($(now_us) - t0) / 1000000 )) s on $(nproc) CPU(s), $(uname -r)
 EOF
 }
