@@ -18,10 +18,12 @@ OPT      ?= -Oz
 # BASE: every build; CFLAGS from the command line adds to it
 BASE     := -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP $(CFLAGS)
 # size: no unwind tables (C only, no backtraces), unused sections dropped,
-# code and data share pages (no padding between them)
+# code and data share pages (no padding between them), no RELRO (a static
+# musl binary never write-protects it; it only page-aligns the data)
 SMALL    := -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	    -fno-unwind-tables
-LDSMALL  := -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code
+LDSMALL  := -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code \
+	    -Wl,-z,norelro
 BUDGET   := 204800
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT   ?= 25
@@ -64,9 +66,10 @@ tools-xmllint:
 	$(call need,python3,python3)
 
 # --- the product -----------------------------------------------------------
+# HAC_OWN_PRINTF: net/fmt.c is libc's vfprintf/vsnprintf/vdprintf (musl only)
 $(OBJ)/%.o: %.c | tools-musl
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(OPT) $(BASE) $(SMALL) -c $< -o $@
+	$(MUSLCC) $(OPT) $(BASE) $(SMALL) -DHAC_OWN_PRINTF -c $< -o $@
 
 $(BIN): $(SRCS:%.c=$(OBJ)/%.o)
 	$(MUSLCC) -static -s $(LDSMALL) $(LDFLAGS) $^ -o $@
@@ -81,6 +84,15 @@ $(BUILD)/unit: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o)
 # test-only tools: test/tool_NAME.c linked with the library objects
 $(BUILD)/tool_%: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_%.o
 	$(MUSLCC) -static $^ -o $@
+
+# the printf oracle: net/fmt.c against the host libc's own printf
+HOST     := $(BUILD)/host
+$(HOST)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 $(BASE) -c $< -o $@
+
+$(BUILD)/tool_fmt: $(HOST)/net/fmt.o $(HOST)/test/tool_fmt.o
+	$(CC) $^ -o $@
 
 ASAN_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	      -fno-omit-frame-pointer
