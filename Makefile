@@ -148,7 +148,7 @@ soak: $(BIN) $(BUILD)/tool_sim fuzzers
 	$(MAKE) -s BUILD=$(BUILD) BIN=$(BIN) fuzz
 
 demo: $(BIN)
-	@bash test/demo.sh ./$(BIN)
+	@bash test/demo.sh $(BIN)
 
 clean:
 	rm -rf $(BUILD) $(BIN)

@@ -3,6 +3,7 @@
 # written from scratch with ccs_tool and checked with ccs_config_validate,
 # all in a scratch directory (nothing under /etc is touched).
 set -u
+here=$(dirname "$(readlink -f "$0")")	# before the cd below
 bin=$(readlink -f "${1:-./hacluster}")
 dir=$(mktemp -d /tmp/hacluster-demo.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
@@ -43,7 +44,7 @@ run ls "$dir"
 
 # The running half: a 3-node ring in network namespaces (root only).
 if [ "$(id -u)" = 0 ]; then
-	cd / && bash "$(dirname "$(readlink -f "$0")")/demo-ring.sh" "$bin"
+	cd / && bash "$here/demo-ring.sh" "$bin"
 else
 	echo "(the 3-node ring demo needs root: run make demo as root)"
 fi
