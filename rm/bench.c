@@ -129,12 +129,12 @@ static void on_msg(uint32_t from, const uint8_t *body, size_t len)
 	int64_t sent, now = mono_ns();
 	uint64_t us;
 
+	if (len < HDR)
+		return;
 	wire_r_init(&r, body, len);
 	run = wire_get_u32(&r);
 	n = wire_get_u32(&r);
 	sent = (int64_t)wire_get_u64(&r);
-	if (len < HDR)
-		return;
 	if (!n || run != B.rx.run)
 		new_run(run, sent);
 	B.rx.order_err += n != B.rx.next;

@@ -14,6 +14,7 @@
  *   open KEY NONCE AAD CT               plaintext or "fail"
  *   bench LEN COUNT                     seal COUNT messages of LEN bytes,
  *                                       print the rate */
+#include "hex.h"
 #include "../net/crypto.h"
 #include "../net/sys.h"
 
@@ -29,17 +30,6 @@ struct arg {
 	size_t len;
 };
 
-static int nibble(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode s in place (hex is twice as long as its bytes); -1 if not hex. */
 static int unhex(char *s, struct arg *a)
 {
@@ -52,7 +42,7 @@ static int unhex(char *s, struct arg *a)
 	if (n % 2)
 		return -1;
 	for (size_t i = 0; i < n; i += 2) {
-		int hi = nibble(s[i]), lo = nibble(s[i + 1]);
+		int hi = hex_nibble(s[i]), lo = hex_nibble(s[i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

@@ -5,6 +5,7 @@
  * RFC 8439 sections 2 and A.  Hex may keep the RFCs' spaces and colons;
  * clean() drops them.  The random cross-check against another
  * implementation is test/crypto-oracle.sh. */
+#include "hex.h"
 #include "unit.h"
 #include "../net/crypto.h"
 #include "../net/sys.h"
@@ -30,17 +31,6 @@ static const char *tohex(const void *p, size_t n)
 	return o;
 }
 
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode hex into out, skipping separators; returns the byte count. */
 static size_t unhex(const char *s, uint8_t *out)
 {
@@ -48,7 +38,7 @@ static size_t unhex(const char *s, uint8_t *out)
 	int hi = -1;
 
 	for (; *s && n < MAXV; s++) {
-		int v = nibble(*s);
+		int v = hex_nibble(*s);
 
 		if (v < 0)
 			continue;
