@@ -7,40 +7,63 @@
  *   status --json  {"schema":1,"version":"6.2.0","config_version":N,
  *                   "cluster_name":S,"cluster_id":N,"cluster_member":B,
  *                   "cluster_generation":N,"membership_state":S,
- *                   "nodes":N,"node_name":S,"node_id":N,
+ *                   "nodes":N,"expected_votes":N,
+ *                   "quorum_device_votes":N|null,"total_votes":N,
+ *                   "node_votes":N,"quorum":N,"quorate":B,
+ *                   "activity_blocked":B,"wait_for_all":B,
+ *                   "active_subsystems":N,"flags":[S],
+ *                   "ports_bound":[N],"node_name":S,"node_id":N,
  *                   "multicast_addresses":[S],"node_addresses":[S]}
+ *                  wait_for_all: quorum held back until all votes
+ *                  were seen once
  *   nodes --json   {"schema":1,"nodes":[{"id":N,"name":S,"status":"M",
  *                   "member":B,"incarnation":N,"joined":N|null,
  *                   "addresses":[S]}]}      joined: unix seconds
  *
- * The quorum lines of status (Expected votes, Total votes, Quorum, ...)
- * arrive with the quorum service; they are left out, not made up.  As
- * cman_tool, every error is one line "cman_tool: ..." and exit 1. */
+ * expected, votes, leave and kill are verbs of the daemon that answer
+ * once every member applied them; wait polls status; join runs
+ * `hacluster daemon` with cman_tool's overrides.  As cman_tool, every
+ * error is one line "cman_tool: ..." and exit 1; a wait that times out
+ * exits 2. */
 #include "../net/ctl.h"
 #include "../net/sys.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define MAX_NAMES 64
 
 const char cman_tool_help[] =
-"usage: cman_tool status|nodes|version [options]\n"
+"usage: cman_tool status|nodes|version|expected|votes|leave|kill|wait|join"
+" [options]\n"
 "  -a         nodes: also list each node's addresses\n"
-"  -n NAME    nodes: only this node (repeatable)\n"
+"  -n NAME    nodes: only this node (repeatable); votes, kill: the node;\n"
+"             join: this node's name\n"
 "  -F FIELDS  nodes: only these fields, comma-separated: id,name,type,addr\n"
 "  -f         nodes: fencing details (not available yet: ignored)\n"
+"  -e VOTES   expected, join: expected votes\n"
+"  -v VOTES   votes: the node's votes\n"
+"  -q         wait, join: wait for quorum (not only membership)\n"
+"  -w         join: wait until this node is a member\n"
+"  -t SECS    wait, join, leave: give up after SECS (exit 2)\n"
+"  -c NAME    join: the cluster's name (a node without cluster.conf\n"
+"             fetches it from the members)\n"
 "  --json     status, nodes: one JSON object (schema 1)\n"
 "  -h         this help\n"
-"Operations join, leave, kill, expected, votes, wait, services and debug\n"
-"are not available yet.  Errors exit 1, as cman_tool did.\n";
+"leave [remove] [force]: remove lowers the others' expected votes.\n"
+"Operations services and debug are not available.  Errors exit 1, as\n"
+"cman_tool did; a timed-out wait exits 2.\n";
 
 static struct {
-	int addrs, json;
-	const char *fields;
+	int addrs, json, quorum, wait, timeout, remove, force;
+	long expected, votes;
+	const char *fields, *conf;
 	const char *names[MAX_NAMES];
 	int nnames;
 } O;
@@ -82,8 +105,9 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
-/* Words of s (blank- or comma-separated) as a JSON array of strings. */
-static void json_words(const char *s)
+/* Words of s (blank- or comma-separated) as a JSON array of strings,
+ * or of numbers as they are written. */
+static void json_array(const char *s, int strings)
 {
 	char w[256];
 	int first = 1;
@@ -95,7 +119,10 @@ static void json_words(const char *s)
 		if (n && n < sizeof w && strncmp(s, "-", n)) {
 			snprintf(w, sizeof w, "%.*s", (int)n, s);
 			printf("%s", first ? "" : ",");
-			json_str(w);
+			if (strings)
+				json_str(w);
+			else
+				printf("%s", w);
 			first = 0;
 		}
 		s += n;
@@ -105,7 +132,11 @@ static void json_words(const char *s)
 }
 
 /* --- status --------------------------------------------------------------- */
-enum kind { K_STR, K_NUM, K_BOOL, K_LIST };
+/* K_OPT: a number shown only when present (JSON null); K_QUORUM,
+ * K_FLAGS, K_PORTS: a number, words, numbers with cman's own layout;
+ * a field without label is JSON only. */
+enum kind { K_STR, K_NUM, K_BOOL, K_LIST, K_OPT, K_QUORUM, K_FLAGS,
+	    K_PORTS };
 
 static const struct field {
 	const char *label, *key, *json;
@@ -119,11 +150,39 @@ static const struct field {
 	{ "Cluster Generation", "generation", "cluster_generation", K_NUM },
 	{ "Membership state", "state", "membership_state", K_STR },
 	{ "Nodes", "nodes", "nodes", K_NUM },
+	{ "Expected votes", "expected_votes", "expected_votes", K_NUM },
+	{ "Quorum device votes", "quorum_device_votes",
+	  "quorum_device_votes", K_OPT },
+	{ "Total votes", "total_votes", "total_votes", K_NUM },
+	{ "Node votes", "node_votes", "node_votes", K_NUM },
+	{ "Quorum", "quorum", "quorum", K_QUORUM },
+	{ NULL, "quorate", "quorate", K_BOOL },
+	{ NULL, "blocked", "activity_blocked", K_BOOL },
+	{ NULL, "wait_for_all", "wait_for_all", K_BOOL },
+	{ "Active subsystems", "active_subsystems", "active_subsystems",
+	  K_NUM },
+	{ "Flags", "flags", "flags", K_FLAGS },
+	{ "Ports Bound", "ports_bound", "ports_bound", K_PORTS },
 	{ "Node name", "node_name", "node_name", K_STR },
 	{ "Node ID", "node_id", "node_id", K_NUM },
 	{ "Multicast addresses", "multicast", "multicast_addresses", K_LIST },
 	{ "Node addresses", "node_addresses", "node_addresses", K_LIST },
 };
+
+static void json_value(const struct field *f, const char *s, int have)
+{
+	if (f->kind == K_NUM || f->kind == K_QUORUM || (f->kind == K_OPT &&
+							  have))
+		printf("%lld", strtoll(s, NULL, 10));
+	else if (f->kind == K_OPT)
+		printf("null");
+	else if (f->kind == K_BOOL)
+		printf("%s", strcmp(s, "yes") ? "false" : "true");
+	else if (f->kind == K_STR)
+		json_str(s);
+	else
+		json_array(s, f->kind != K_PORTS);
+}
 
 static void status_json(const struct ctl_reply *rep)
 {
@@ -132,39 +191,45 @@ static void status_json(const struct ctl_reply *rep)
 	printf("{\"schema\":1");
 	for (size_t i = 0; i < ARRAY_LEN(status_fields); i++) {
 		const struct field *f = &status_fields[i];
-		const char *s = get(rep, f->key, v, sizeof v);
+		int have = ctl_value(rep, f->key, v, sizeof v) != NULL;
 
 		printf(",\"%s\":", f->json);
-		if (f->kind == K_NUM)
-			printf("%lld", strtoll(s, NULL, 10));
-		else if (f->kind == K_BOOL)
-			printf("%s", strcmp(s, "yes") ? "false" : "true");
-		else if (f->kind == K_LIST)
-			json_words(s);
-		else
-			json_str(s);
+		json_value(f, have ? v : "", have);
 	}
 	printf("}\n");
+}
+
+/* One line of cman_tool status, in its layout (spec 5.3). */
+static void status_line(const struct ctl_reply *rep, const struct field *f)
+{
+	char v[512], q[8];
+	const char *s = get(rep, f->key, v, sizeof v);
+
+	if (!f->label || (f->kind == K_OPT && !*s))
+		return;
+	if (f->kind == K_BOOL)
+		s = strcmp(s, "yes") ? "No" : "Yes";
+	printf("%s: %s", f->label, s);
+	if (f->kind == K_QUORUM)
+		printf(" %s", strcmp(get(rep, "quorate", q, sizeof q), "yes")
+		       ? "Activity blocked" : " ");
+	else if (f->kind == K_FLAGS && *s)
+		printf(" ");
+	else if (f->kind == K_PORTS)
+		printf("  ");
+	printf("\n");
 }
 
 static int op_status(void)
 {
 	struct ctl_reply rep;
-	char v[512];
 
 	fetch("status", &rep);
-	if (O.json) {
+	if (O.json)
 		status_json(&rep);
-	} else {
-		for (size_t i = 0; i < ARRAY_LEN(status_fields); i++) {
-			const struct field *f = &status_fields[i];
-			const char *s = get(&rep, f->key, v, sizeof v);
-
-			if (f->kind == K_BOOL)
-				s = strcmp(s, "yes") ? "No" : "Yes";
-			printf("%s: %s\n", f->label, s);
-		}
-	}
+	else
+		for (size_t i = 0; i < ARRAY_LEN(status_fields); i++)
+			status_line(&rep, &status_fields[i]);
 	ctl_reply_free(&rep);
 	return 0;
 }
@@ -332,7 +397,7 @@ static void row_json(const struct row *r, int first)
 	else
 		printf("null");
 	printf(",\"addresses\":");
-	json_words(r->addrs);
+	json_array(r->addrs, 1);
 	printf("}");
 }
 
@@ -386,14 +451,193 @@ static int op_version(void)
 	return 0;
 }
 
+/* --- changes: answered once every member applied them --------------------- */
+static int change(const char *request)
+{
+	struct ctl_reply rep;
+
+	fetch(request, &rep);
+	ctl_reply_free(&rep);
+	return 0;
+}
+
+static int op_expected(void)
+{
+	char req[64];
+
+	if (O.expected < 0)
+		die("No expected votes value specified");
+	snprintf(req, sizeof req, "expected %ld", O.expected);
+	return change(req);
+}
+
+static int op_votes(void)
+{
+	char req[320];
+
+	if (O.votes < 0)
+		die("No votes value specified");
+	snprintf(req, sizeof req, "votes %ld%s%.255s", O.votes,
+		 O.nnames ? " " : "", O.nnames ? O.names[0] : "");
+	return change(req);
+}
+
+/* Each node named; one that cannot be killed is reported as cman_tool
+ * did (without the prefix) and the others still are. */
+static int op_kill(void)
+{
+	int failed = 0;
+
+	if (!O.nnames)
+		die("No node name specified");
+	for (int i = 0; i < O.nnames; i++) {
+		struct ctl_reply rep;
+		char req[300];
+		int rc;
+
+		snprintf(req, sizeof req, "kill %.255s", O.names[i]);
+		rc = ctl_call(CTL_PATH, req, 0, &rep);
+		if (rc == CTL_UNREACHABLE)
+			die("Cannot open connection to cman, is it running ?");
+		if (rc == 0 && rep.code) {
+			fprintf(stderr, "%s\n", rep.err);
+			failed = 1;
+		}
+		ctl_reply_free(&rep);
+	}
+	return failed;
+}
+
+/* --- waiting -------------------------------------------------------------- */
+#define POLL_MS 100
+
+static void pause_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Poll until done() holds (1) or -t passes (0); no -t: forever, as
+ * cman_tool wait did. */
+static int wait_until(int (*done)(void))
+{
+	long polls = (long)O.timeout * (1000 / POLL_MS);
+
+	for (long i = 0; !O.timeout || i <= polls; i++) {
+		if (done())
+			return 1;
+		pause_ms(POLL_MS);
+	}
+	return 0;
+}
+
+static int joined(void)
+{
+	struct ctl_reply rep;
+	char m[8], q[8];
+	int ok;
+
+	fetch("status", &rep);
+	ok = !strcmp(get(&rep, "member", m, sizeof m), "yes") &&
+	     (!O.quorum || !strcmp(get(&rep, "quorate", q, sizeof q),
+				   "yes"));
+	ctl_reply_free(&rep);
+	return ok;
+}
+
+static int op_wait(void)
+{
+	if (!wait_until(joined)) {
+		warn_msg("Timed-out waiting for cluster");
+		return 2;
+	}
+	return 0;
+}
+
+static int stopped(void)
+{
+	struct ctl_reply rep;
+	int rc = ctl_call(CTL_PATH, "version", 0, &rep);
+
+	ctl_reply_free(&rep);
+	return rc == CTL_UNREACHABLE;
+}
+
+/* Returns once the daemon has left and stopped. */
+static int op_leave(void)
+{
+	char req[32];
+
+	snprintf(req, sizeof req, "leave%s%s", O.remove ? " remove" : "",
+		 O.force ? " force" : "");
+	change(req);
+	if (!O.timeout)
+		O.timeout = 30;
+	if (!wait_until(stopped)) {
+		warn_msg("Timed-out waiting for the daemon to stop");
+		return 2;
+	}
+	return 0;
+}
+
+/* --- join: the daemon with cman_tool's overrides -------------------------- */
+static int run_daemon(void)
+{
+	char e[24];
+	const char *av[12];
+	int n = 0, status;
+	pid_t pid;
+
+	av[n++] = "hacluster";
+	av[n++] = "daemon";
+	if (O.conf)
+		av[n++] = "--cluster", av[n++] = O.conf;
+	if (O.nnames)
+		av[n++] = "-n", av[n++] = O.names[0];
+	if (O.expected >= 0) {
+		snprintf(e, sizeof e, "%ld", O.expected);
+		av[n++] = "-e", av[n++] = e;
+	}
+	av[n] = NULL;
+	fflush(stdout);
+	if ((pid = fork()) < 0)
+		die_sys("fork");
+	if (!pid) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(1);
+		execv("/proc/self/exe", (char **)av);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die_sys("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+static int op_join(void)
+{
+	int rc = run_daemon();
+
+	if (rc)
+		return 1;
+	if ((O.wait || O.quorum) && !wait_until(joined)) {
+		warn_msg("Timed-out waiting for cluster");
+		return 2;
+	}
+	return 0;
+}
+
 /* --- the operations ------------------------------------------------------- */
 static const struct op {
 	const char *name;
 	int (*fn)(void);
 } ops[] = {
-	{ "join", NULL }, { "leave", NULL }, { "kill", NULL },
-	{ "expected", NULL }, { "votes", NULL }, { "version", op_version },
-	{ "wait", NULL }, { "status", op_status }, { "nodes", op_nodes },
+	{ "join", op_join }, { "leave", op_leave }, { "kill", op_kill },
+	{ "expected", op_expected }, { "votes", op_votes },
+	{ "version", op_version }, { "wait", op_wait },
+	{ "status", op_status }, { "nodes", op_nodes },
 	{ "services", NULL }, { "debug", NULL },
 };
 
@@ -405,14 +649,29 @@ static const struct op *find_op(const char *name)
 	return NULL;
 }
 
+/* cman_tool's integer check: "argument to e (x) is not an integer". */
+static long int_arg(int opt, const char *arg)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (end == arg || *end)
+		die("argument to %c (%s) is not an integer", opt, arg);
+	if (v < 0)
+		die("argument to %c cannot be negative", opt);
+	return v;
+}
+
 static void parse(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "json", no_argument, NULL, 'j' }, { 0, 0, 0, 0 } };
 	int opt;
 
+	O.expected = O.votes = -1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":an:F:fh", longs, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, ":an:F:fe:v:qwt:c:h", longs,
+				  NULL)) != -1)
 		switch (opt) {
 		case 'a': O.addrs = 1; break;
 		case 'n':
@@ -422,6 +681,13 @@ static void parse(int argc, char **argv)
 			break;
 		case 'F': O.fields = optarg; break;
 		case 'f': break;
+		case 'e': O.expected = int_arg(opt, optarg); break;
+		case 'v': O.votes = int_arg(opt, optarg); break;
+		case 'q': O.quorum = 1; break;
+		case 'w': O.wait = 1; break;
+		case 't': O.timeout = (int)(int_arg(opt, optarg) % 1000000);
+			  break;
+		case 'c': O.conf = optarg; break;
 		case 'j': O.json = 1; break;
 		case 'h': fputs(cman_tool_help, stdout); exit(0);
 		case ':': die("option -%c needs an argument", optopt);
@@ -432,6 +698,18 @@ static void parse(int argc, char **argv)
 		}
 }
 
+/* leave's words */
+static int leave_word(const struct op *op, const char *w)
+{
+	if (!op || op->fn != op_leave)
+		return 0;
+	if (!strcmp(w, "remove"))
+		return O.remove = 1;
+	if (!strcmp(w, "force"))
+		return O.force = 1;
+	return 0;
+}
+
 int cman_tool_main(int argc, char **argv)
 {
 	const struct op *op = NULL;
@@ -440,6 +718,8 @@ int cman_tool_main(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		const struct op *o = find_op(argv[i]);
 
+		if (!o && leave_word(op, argv[i]))
+			continue;
 		if (o && op)
 			die("can't specify two operations");
 		if (!o && (!op || op->fn))
@@ -449,6 +729,6 @@ int cman_tool_main(int argc, char **argv)
 	if (!op)
 		die("no operation specified");
 	if (!op->fn)
-		die("%s is not available yet", op->name);
+		die("%s is not available", op->name);
 	return op->fn();
 }

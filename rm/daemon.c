@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,12 +38,15 @@
 #define FLUSH_MS	100	/* loop time given to the leave message */
 
 const char daemon_help[] =
-"usage: hacluster daemon [-f] [-d] [-c FILE] [-n NODENAME]\n"
+"usage: hacluster daemon [-f] [-d] [-c FILE] [-n NODENAME] [-e VOTES]\n"
+"                        [--cluster NAME]\n"
 "  -f           stay in the foreground and log on stderr\n"
 "  -d           log debug messages too\n"
 "  -c FILE      the configuration (default " CONF_PATH ")\n"
 "  -n NODENAME  this node's clusternode name (default: uname -n, its\n"
 "               short form, else the node whose address is local)\n"
+"  -e VOTES     expected votes, over the configuration's\n"
+"  --cluster NAME  the cluster this node must join (cman_tool join -c)\n"
 "  -h           this help\n"
 "Without -f it prints its start-up steps, goes to the background once\n"
 "this node has joined the ring (or after a start-up timeout) and logs to\n"
@@ -52,7 +56,8 @@ const char daemon_help[] =
 
 static struct {
 	int foreground, debug;
-	const char *name;
+	long expected;
+	const char *name, *cluster;
 	int lockfd, report;
 	struct daemon d;
 } D = { .lockfd = -1, .report = -1 };
@@ -143,6 +148,11 @@ static void load_config(void)
 		STEP_FAILED();
 		die("cman not started: %s: no cluster name", path);
 	}
+	if (D.cluster && strcmp(D.cluster, D.d.conf->name)) {
+		STEP_FAILED();
+		die("cman not started: cluster name '%s' differs from '%s' in "
+		    "%s", D.cluster, D.d.conf->name, path);
+	}
 	STEP_OK();
 }
 
@@ -176,7 +186,9 @@ static void start_ring(void)
 			die("Node is already active");
 		die_sys("cman not started: control socket %s", CTL_PATH);
 	}
-	if (local_start(D.d.conf, D.d.me, D.d.addr, err, sizeof err) < 0) {
+	if (qsvc_start(D.d.conf, D.d.me, (uint32_t)D.expected, err,
+		       sizeof err) < 0 ||
+	    local_start(D.d.conf, D.d.me, D.d.addr, err, sizeof err) < 0) {
 		STEP_FAILED();
 		ctl_shutdown();
 		die("cman not started: %s", err);
@@ -309,19 +321,38 @@ static void run(void)
 
 static void parse(int argc, char **argv)
 {
+	static const struct option longs[] = {
+		{ "cluster", required_argument, NULL, 'C' }, { 0, 0, 0, 0 } };
+	char *end;
 	int opt;
 
 	D.d.conf_path = CONF_PATH;
 	opterr = 0;
-	while ((opt = getopt(argc, argv, ":fdc:n:h")) != -1) {
+	while ((opt = getopt_long(argc, argv, ":fdc:n:e:h", longs,
+				  NULL)) != -1) {
 		switch (opt) {
+		case 'e':
+			D.expected = strtol(optarg, &end, 10);
+			if (end == optarg || *end || D.expected < 1 ||
+			    D.expected > 1L << 30)
+				die_usage("-e needs a number of votes");
+			break;
+		case 'C':
+			if (!*optarg || strlen(optarg) > CONF_MAX_NAME)
+				die_usage("--cluster needs a name of 1 to %d "
+					  "bytes", CONF_MAX_NAME);
+			D.cluster = optarg;
+			break;
 		case 'f': D.foreground = 1; break;
 		case 'd': D.debug = 1; break;
 		case 'c': D.d.conf_path = optarg; break;
 		case 'n': D.name = optarg; break;
 		case 'h': fputs(daemon_help, stdout); exit(0);
 		case ':': die_usage("option -%c needs an argument", optopt);
-		default: die_usage("unknown option -%c", optopt);
+		default:
+			if (optopt)
+				die_usage("unknown option -%c", optopt);
+			die_usage("unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

@@ -5,6 +5,8 @@
 #include "../net/ctl.h"
 #include "../xml/conf.h"
 
+#include <stdint.h>
+
 #define DAEMON_RUN_DIR	"/run/hacluster"
 #define DAEMON_PID_FILE	DAEMON_RUN_DIR "/hacluster.pid"
 #define DAEMON_VERSION	"6.2.0"		/* cman protocol version */
@@ -19,6 +21,16 @@ struct daemon {
 /* The control verbs (rm/verbs.c); ctx is the struct daemon. */
 extern const struct ctl_verb daemon_verbs[];
 extern const int daemon_nverbs;
+
+/* rm/qsvc.c: the quorum service and its verbs. */
+int qsvc_start(const struct conf *c, const struct conf_node *me,
+	       uint32_t expected, char *err, size_t errlen);
+int qsvc_quorate(void);
+void qsvc_status(struct ctl_req *r);
+int qsvc_verb_expected(void *ctx, struct ctl_req *r);
+int qsvc_verb_votes(void *ctx, struct ctl_req *r);
+int qsvc_verb_leave(void *ctx, struct ctl_req *r);
+int qsvc_verb_kill(void *ctx, struct ctl_req *r);
 
 /* rm/bench.c: the test-only `bench` verb and its ordered messages. */
 void bench_init(void);

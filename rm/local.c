@@ -45,6 +45,7 @@ static struct {
 	struct local_node view[MAX_VIEW];
 	int nview;
 	void (*on_join)(void *ctx);
+	local_conf_fn *on_confchg;
 	void *join_ctx;
 	int64_t warned[8];
 	uint64_t delivered, tx_failed, stalls, unknown_kind;
@@ -265,6 +266,8 @@ static void io_confchg(void *ctx, const struct totem_confchg *c)
 	R.gen = c->ring_seq;
 	R.nmembers = c->nmembers;
 	R.member = in_list(R.me, c->members, c->nmembers);
+	if (R.member && R.on_confchg)
+		R.on_confchg(c->ring_seq, c->members, c->nmembers);
 	if (R.member && !R.joined_once) {
 		R.joined_once = 1;
 		if (R.on_join)
@@ -418,6 +421,11 @@ int local_send(int kind, const void *body, size_t len)
 	rc = totem_send(R.totem, R.msg, len + 1, now_ms());
 	rearm();
 	return rc;
+}
+
+void local_on_confchg(local_conf_fn *fn)
+{
+	R.on_confchg = fn;
 }
 
 void local_on_join(void (*fn)(void *ctx), void *ctx)

@@ -26,12 +26,16 @@ int local_start(const struct conf *c, const struct conf_node *me,
 	       const char *local, char *err, size_t errlen);
 /* Ordered messages, delivered to every member (this node too) in one
  * order, each starting with its kind. */
-enum { LOCAL_BENCH = 1, LOCAL_KINDS };
+enum { LOCAL_BENCH = 1, LOCAL_QUORUM, LOCAL_KINDS };
 typedef void local_msg_fn(uint32_t from, const uint8_t *body, size_t len);
 void local_on_msg(int kind, local_msg_fn *fn);
 /* Queue a message; -1 when it is too large or the queue is full (try
  * again after deliveries). */
 int local_send(int kind, const void *body, size_t len);
+/* fn runs at every regular configuration this node is in, after the
+ * membership view is updated and before any message of it. */
+typedef void local_conf_fn(uint64_t ring, const uint32_t *members, int n);
+void local_on_confchg(local_conf_fn *fn);
 /* fn runs once, when this node first is in a regular configuration. */
 void local_on_join(void (*fn)(void *ctx), void *ctx);
 /* Announce a clean leave and send it out (bounded by flush_ms of loop

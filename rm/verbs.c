@@ -15,6 +15,18 @@
  *            node_id: N
  *            multicast: ADDR
  *            node_addresses: ADDR      ("" when unknown)
+ *            active_subsystems: N      services of this daemon
+ *            ports_bound: 0 ...
+ *            expected_votes: N         quorum lines (rm/qsvc.c)
+ *            quorum_device_votes: N    only while counted
+ *            total_votes: N
+ *            node_votes: N
+ *            quorum: N
+ *            quorate: yes|no
+ *            blocked: yes|no           not quorate: activity blocked
+ *            flags: [2node]
+ *            wait_for_all: yes|no      held back until all votes seen
+ *            settled: yes|no           every member announced itself
  *
  *   nodes    node: ID STS INC JOINED NAME ADDRS
  *            one line per configured node and per member not configured,
@@ -29,7 +41,10 @@
  *                                  (dropped packets by reason), net_*,
  *                                  stalls (see local_counters)
  *
- * All are read-only: anyone may ask. */
+ * These are read-only: anyone may ask.  Root only, answered once every
+ * member applied them (rm/qsvc.c):
+ *
+ *   expected N, votes N [NODE], leave [remove] [force], kill NODE */
 #include "daemon.h"
 #include "local.h"
 
@@ -54,6 +69,9 @@ static int v_status(void *ctx, struct ctl_req *r)
 	ctl_printf(r, "node_id: %d", d->me->nodeid);
 	ctl_printf(r, "multicast: %s", c->cman.mcast ? c->cman.mcast : "");
 	ctl_printf(r, "node_addresses: %s", d->addr);
+	ctl_printf(r, "active_subsystems: %d", 1);
+	ctl_printf(r, "ports_bound: 0");
+	qsvc_status(r);
 	return 0;
 }
 
@@ -131,6 +149,10 @@ const struct ctl_verb daemon_verbs[] = {
 	{ "nodes", v_nodes, 0 },
 	{ "version", v_version, 0 },
 	{ "stats", v_stats, 0 },
+	{ "expected", qsvc_verb_expected, 1 },
+	{ "votes", qsvc_verb_votes, 1 },
+	{ "leave", qsvc_verb_leave, 1 },
+	{ "kill", qsvc_verb_kill, 1 },
 	{ "bench", bench_verb, 1 },
 };
 const int daemon_nverbs = (int)ARRAY_LEN(daemon_verbs);

@@ -19,6 +19,7 @@ STAGES=(
 	"daemon-smoke|bash test/daemon-smoke.sh $BIN"
 	"netns-harness|bash test/netns/harness.test.sh $BIN"
 	"netns-ring|bash test/netns/ring.test.sh $BIN"
+	"netns-quorum|bash test/netns/quorum.test.sh $BIN"
 	"demo|bash test/demo.sh $BIN"
 	"fuzz|make -s BUILD=$BUILD BIN=$BIN fuzz-short"
 )

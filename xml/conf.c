@@ -610,7 +610,19 @@ static const struct field cman_fields[] = {
 	FB(conf_cman, upgrading), FB(conf_cman, disallowed),
 	FB(conf_cman, hash_cluster_id), FS(conf_cman, keyfile),
 	FS(conf_cman, transport), FK("nodename"), FK("cluster_name"),
+	FB(conf_cman, wait_for_all), FB(conf_cman, last_man_standing),
+	FI(conf_cman, last_man_standing_window, R_POS),
+	FB(conf_cman, auto_tie_breaker), FB(conf_cman, two_node_unsafe),
 	FEND
+};
+
+/* <quorum>: votequorum's spelling of the same options. */
+static const struct field quorum_fields[] = {
+	FB(conf_cman, two_node), FI(conf_cman, expected_votes, R_POS),
+	FB(conf_cman, wait_for_all), FB(conf_cman, last_man_standing),
+	FI(conf_cman, last_man_standing_window, R_POS),
+	FB(conf_cman, auto_tie_breaker), FB(conf_cman, two_node_unsafe),
+	FK("provider"), FEND
 };
 
 static const struct field mcast_fields[] = {
@@ -767,6 +779,7 @@ static const struct elem cluster_kids[] = {
 	ONE("cman", cman, cman_fields, cman_kids, 0),
 	ONE("totem", totem, totem_fields, totem_kids, E_OPEN),
 	ONE("quorumd", qdisk, qdisk_fields, quorumd_kids, 0),
+	E("quorum", enter_cman, quorum_fields, no_kids, E_ONCE),
 	ONE("fence_daemon", fenced, fenced_fields, no_kids, 0),
 	ONE("logging", logging, logging_fields, logging_kids, 0),
 	ONE("rm", rm, rm_fields, rm_kids, 0),

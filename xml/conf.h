@@ -61,6 +61,11 @@ struct conf_cman {
 	int two_node, expected_votes, cluster_id, port;
 	int quorum_dev_poll, shutdown_timeout, ccsd_poll, broadcast;
 	int upgrading, disallowed, hash_cluster_id;
+	/* votequorum's options, in <cman> or <quorum>; wait_for_all -1
+	 * when not given (on with two_node), the window in ms */
+	int wait_for_all, last_man_standing, last_man_standing_window;
+	int auto_tie_breaker, two_node_unsafe;
+	int expected_given;		/* expected_votes as written, or 0 */
 	const char *keyfile, *transport;
 	const char *mcast;	/* <multicast addr=>, else derived */
 	char mcast_buf[16];

@@ -194,7 +194,8 @@ void conf_fence_args(const struct conf_device *d, const char *victim,
 void conf_defaults(struct conf *c)
 {
 	c->cman = (struct conf_cman){ .cluster_id = -1, .port = 5405,
-		.quorum_dev_poll = 10000, .ccsd_poll = 1000 };
+		.quorum_dev_poll = 10000, .ccsd_poll = 1000,
+		.wait_for_all = -1, .last_man_standing_window = 10000 };
 	/* Timers not given stay 0: the ring's totem_cfg_defaults() is the
 	 * one place that knows them (token 1000 ms, not cman's 10 s). */
 	c->totem = (struct conf_totem){ .secauth = 1, .rrp_mode = -1 };
@@ -289,6 +290,7 @@ static void derive(struct conf *c)
 		m->mcast = m->mcast_buf;
 	}
 	c->port_send = m->port - 1;
+	m->expected_given = m->expected_votes;
 	if (!m->expected_votes)
 		m->expected_votes = m->two_node ? 1 : c->total_votes;
 	derive_qdisk(c);

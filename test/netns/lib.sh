@@ -38,6 +38,8 @@
 #   NN_PORT    ring port (receive; nn_loss filters it)    (5405)
 #   NN_KEEP=1  keep NN_DIR (configs, logs) after cleanup
 #   NN_TOTEM   attributes of <totem> written by nn_conf
+#   NN_CMAN    more attributes of <cman> written by nn_conf
+#   NN_FENCE=1 nn_conf gives every node a fence method (fence_manual)
 #   NN_VERBOSE=1  print every command's output
 
 HACLUSTER=${HACLUSTER:-}
@@ -259,8 +261,8 @@ nn_conf()
 {
 	local transport=${1:-multicast} n=${2:-$NN_N} version=${3:-1} i cman f
 	case $transport in
-	multicast) cman='<cman keyfile="/etc/cluster/authkey"/>' ;;
-	udpu) cman='<cman transport="udpu" keyfile="/etc/cluster/authkey"/>' ;;
+	multicast) cman="<cman keyfile=\"/etc/cluster/authkey\" ${NN_CMAN:-}/>" ;;
+	udpu) cman="<cman transport=\"udpu\" keyfile=\"/etc/cluster/authkey\" ${NN_CMAN:-}/>" ;;
 	*) nn_log "nn_conf: transport $transport?"; return 1 ;;
 	esac
 	f=$NN_DIR/cluster.conf
@@ -271,10 +273,20 @@ nn_conf()
 		echo "  <totem $NN_TOTEM/>"
 		echo '  <clusternodes>'
 		for i in $(seq 1 "$n"); do
-			echo "    <clusternode name=\"node$i\" nodeid=\"$i\"/>"
+			if [ -z "${NN_FENCE:-}" ]; then
+				echo "    <clusternode name=\"node$i\" nodeid=\"$i\"/>"
+				continue
+			fi
+			echo "    <clusternode name=\"node$i\" nodeid=\"$i\">"
+			echo '      <fence><method name="1"><device name="manual"/></method></fence>'
+			echo '    </clusternode>'
 		done
 		echo '  </clusternodes>'
-		echo '  <fencedevices/>'
+		if [ -n "${NN_FENCE:-}" ]; then
+			echo '  <fencedevices><fencedevice name="manual" agent="fence_manual"/></fencedevices>'
+		else
+			echo '  <fencedevices/>'
+		fi
 		echo '  <rm/>'
 		echo '</cluster>'
 	} >"$f" || return 1

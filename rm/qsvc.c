@@ -1,0 +1,348 @@
+/* rm/qsvc.c - the quorum service in the daemon: quorum/cman.c on the ring.
+ *
+ *   regular configuration -> cman_confchg -> our HELLO out (retried every
+ *                            RETRY_MS while the send queue is full)
+ *   LOCAL_QUORUM delivery -> cman_deliver -> log the change, answer the
+ *                            waiting request, obey a kill
+ *   last_man_standing     -> a loop timer at the deadline sends LMS once
+ *
+ * The verbs that change votes (expected, votes, leave remove) are sent
+ * as ordered messages and answered when their own message comes back,
+ * so the answer says what every member applied. */
+#include "daemon.h"
+#include "local.h"
+#include "../net/loop.h"
+#include "../quorum/cman.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RETRY_MS	50
+#define MAX_PENDING	CTL_MAX_CLIENTS
+#define ANSWER_MS	4000	/* below the client's CTL_TIMEOUT_MS */
+
+struct pending {
+	uint32_t id;		/* in our message; 0: free */
+	unsigned ticket;	/* the waiting reply */
+	const char *what;	/* "can't set expected votes" */
+	int leave;		/* stop the daemon once applied */
+	int64_t until;		/* forgotten after: never delivered */
+};
+
+static struct {
+	struct cman cm;
+	int retry, lms_timer;
+	uint64_t lms_sent;
+	uint64_t malformed;
+	struct pending p[MAX_PENDING];
+} Q;
+
+/* --- sending -------------------------------------------------------------- */
+static void on_retry(void *ctx);
+
+static void send_hello(void)
+{
+	uint8_t m[CMAN_MAX_MSG];
+	int n = cman_msg_hello(&Q.cm, m);
+
+	if (Q.retry || local_send(LOCAL_QUORUM, m, (size_t)n) == 0)
+		return;
+	Q.retry = loop_timer_add(now_ms() + RETRY_MS, on_retry, NULL);
+	if (Q.retry < 0)
+		Q.retry = 0;
+}
+
+static void on_retry(void *ctx)
+{
+	Q.retry = 0;
+	send_hello();
+}
+
+static void on_lms(void *ctx)
+{
+	uint8_t m[CMAN_MAX_MSG];
+	int n = cman_msg_lms(&Q.cm, m);
+
+	Q.lms_timer = 0;
+	if (!cman_lms_due(&Q.cm, (uint64_t)now_ms()))
+		return;
+	Q.lms_sent = Q.cm.st.lms_deadline;
+	log_msg(LOG_LVL_NOTICE, "last_man_standing window over: lowering "
+		"expected votes to the members' votes");
+	if (local_send(LOCAL_QUORUM, m, (size_t)n) < 0)
+		Q.lms_sent = 0;
+}
+
+static void arm_lms(void)
+{
+	const struct votes_state *s = &Q.cm.st;
+
+	if (Q.lms_timer || !(s->flags & VOTES_F_LMS) ||
+	    Q.lms_sent == s->lms_deadline)
+		return;
+	Q.lms_timer = loop_timer_add((int64_t)s->lms_deadline, on_lms, NULL);
+	if (Q.lms_timer < 0)
+		Q.lms_timer = 0;
+}
+
+/* --- what the stream tells ------------------------------------------------ */
+static void log_change(int change)
+{
+	const struct votes_state *s = &Q.cm.st;
+
+	if (change == VOTES_SAME)
+		return;
+	log_msg(LOG_LVL_NOTICE, "%s (expected votes %" PRIu32 ", total "
+		"%" PRIu32 ", quorum %" PRIu32 ")", votes_change_text(change),
+		s->expected, s->total, s->quorum);
+}
+
+static struct pending *pending(uint32_t id)
+{
+	int64_t now = now_ms();
+
+	for (int i = 0; i < MAX_PENDING; i++) {
+		if (Q.p[i].id && Q.p[i].until < now)
+			Q.p[i] = (struct pending){ 0 };
+		if (Q.p[i].id == id)
+			return &Q.p[i];
+	}
+	return NULL;
+}
+
+static void answered(const struct cman_event *ev)
+{
+	struct pending *p = pending(ev->ticket);
+	char err[160];
+
+	if (!ev->ticket || !p)
+		return;		/* not ours, or given up */
+	snprintf(err, sizeof err, "%s: %s", p->what, strerror(ev->result));
+	ctl_resume(p->ticket, NULL, ev->result ? EXIT_REFUSED : 0, err);
+	if (p->leave && !ev->result) {
+		log_msg(LOG_LVL_NOTICE, "leaving the cluster (remove: the "
+			"others lowered their expected votes)");
+		loop_stop();
+	}
+	*p = (struct pending){ 0 };
+}
+
+static void on_msg(uint32_t from, const uint8_t *body, size_t len)
+{
+	struct cman_event ev;
+
+	if (cman_deliver(&Q.cm, from, body, len, (uint64_t)now_ms(),
+			 &ev) < 0) {
+		Q.malformed++;
+		return;
+	}
+	if (ev.settled)
+		log_msg(LOG_LVL_INFO, "quorum: %d members, expected votes %"
+			PRIu32 ", total %" PRIu32 ", quorum %" PRIu32 "%s",
+			Q.cm.n, Q.cm.st.expected, Q.cm.st.total,
+			Q.cm.st.quorum, cman_quorate(&Q.cm) ? "" :
+			", activity blocked");
+	log_change(ev.change);
+	if (ev.done)
+		answered(&ev);
+	if (ev.killed_by) {
+		log_msg(LOG_LVL_ERR, "cman killed by node %" PRIu32 " because "
+			"we were killed by cman_tool or other application",
+			ev.killed_by);
+		loop_stop();
+	}
+	arm_lms();
+}
+
+static void on_confchg(uint64_t ring, const uint32_t *members, int n)
+{
+	uint8_t m[CMAN_MAX_MSG];
+	int change;
+
+	cman_confchg(&Q.cm, ring, members, n, m, &change);
+	if (change == VOTES_LOST)
+		log_msg(LOG_LVL_NOTICE, "%s (the members this node knows of "
+			"hold too few votes)", votes_change_text(change));
+	if (Q.retry)
+		return;		/* the retry sends the current HELLO */
+	send_hello();
+}
+
+/* --- start ---------------------------------------------------------------- */
+int qsvc_start(const struct conf *c, const struct conf_node *me,
+	       uint32_t expected, char *err, size_t errlen)
+{
+	struct votes_conf vc;
+	const char *why;
+
+	cman_conf_from(c, expected, &vc);
+	if ((why = votes_conf_check(&vc))) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	cman_init(&Q.cm, &vc, (uint32_t)me->nodeid, me->votes,
+		  (uint32_t)c->config_version);
+	local_on_confchg(on_confchg);
+	local_on_msg(LOCAL_QUORUM, on_msg);
+	log_msg(LOG_LVL_INFO, "quorum: expected votes %" PRIu32 ", node votes"
+		" %d%s%s%s%s", Q.cm.st.expected, me->votes,
+		vc.two_node ? ", two_node" : "",
+		Q.cm.st.flags & VOTES_F_WAITING ? ", wait_for_all" : "",
+		vc.last_man_standing ? ", last_man_standing" : "",
+		vc.auto_tie_breaker ? ", auto_tie_breaker" : "");
+	return 0;
+}
+
+int qsvc_quorate(void)
+{
+	return cman_quorate(&Q.cm);
+}
+
+/* --- status --------------------------------------------------------------- */
+void qsvc_status(struct ctl_req *r)
+{
+	const struct votes_state *s = &Q.cm.st;
+
+	ctl_printf(r, "expected_votes: %" PRIu32, s->expected);
+	if (s->flags & VOTES_F_QDISK)
+		ctl_printf(r, "quorum_device_votes: %" PRIu32,
+			   Q.cm.conf.qdisk_votes);
+	ctl_printf(r, "total_votes: %" PRIu32, s->total);
+	ctl_printf(r, "node_votes: %u", Q.cm.votes);
+	ctl_printf(r, "quorum: %" PRIu32, s->quorum);
+	ctl_printf(r, "quorate: %s", cman_quorate(&Q.cm) ? "yes" : "no");
+	ctl_printf(r, "blocked: %s", cman_quorate(&Q.cm) ? "no" : "yes");
+	ctl_printf(r, "flags:%s", s->flags & VOTES_F_2NODE ? " 2node" : "");
+	ctl_printf(r, "wait_for_all: %s", s->flags & VOTES_F_WAITING ?
+		   "yes" : "no");
+	ctl_printf(r, "settled: %s", Q.cm.settled ? "yes" : "no");
+}
+
+/* --- the verbs that change votes ------------------------------------------ */
+static int number(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+
+	*out = strtol(s, &end, 10);
+	return *s && !*end && *out >= lo && *out <= hi ? 0 : -1;
+}
+
+/* NODE as a name or a node id: the id, or 0 when unknown. */
+static uint32_t node_id(const struct daemon *d, const char *s)
+{
+	const struct conf_node *n = conf_node(d->conf, s);
+	long id;
+
+	if (n)
+		return (uint32_t)n->nodeid;
+	if (!number(s, 1, CONF_MAX_NODEID, &id))
+		return (uint32_t)id;
+	return 0;
+}
+
+/* Check, send, and wait for the delivery (answered() ends it).  The
+ * message carries our own request id; the reply waits under ctl's. */
+static int send_request(struct ctl_req *r, const char *what, int check,
+			int leave, int (*enc)(uint8_t *, uint32_t, uint32_t,
+					      int), uint32_t a, int b)
+{
+	static uint32_t last_id;
+	struct pending *p = pending(0);
+	uint8_t m[CMAN_MAX_MSG];
+	uint32_t id = ++last_id ? last_id : ++last_id;
+	int n = enc(m, id, a, b);
+
+	if (check)
+		return ctl_fail(r, EXIT_REFUSED, "%s: %s", what,
+				strerror(check));
+	if (!p)
+		return ctl_fail(r, EXIT_REFUSED, "%s: too many requests",
+				what);
+	if (local_send(LOCAL_QUORUM, m, (size_t)n) < 0)
+		return ctl_fail(r, EXIT_REFUSED, "%s: the send queue is full;"
+				" try again", what);
+	*p = (struct pending){ id, 0, what, leave, now_ms() + ANSWER_MS };
+	return ctl_defer(r, ANSWER_MS, &p->ticket);
+}
+
+static int enc_expected(uint8_t *m, uint32_t t, uint32_t e, int unused)
+{
+	return cman_msg_expected(m, t, e);
+}
+
+static int enc_votes(uint8_t *m, uint32_t t, uint32_t id, int v)
+{
+	return cman_msg_votes(m, t, id, v);
+}
+
+static int enc_remove(uint8_t *m, uint32_t t, uint32_t unused, int unused2)
+{
+	return cman_msg_remove(m, t);
+}
+
+int qsvc_verb_expected(void *ctx, struct ctl_req *r)
+{
+	const char *what = "can't set expected votes";
+	long e;
+
+	if (r->argc != 2 || number(r->argv[1], 1, 1L << 30, &e))
+		return ctl_fail(r, EXIT_USAGE, "usage: expected VOTES");
+	return send_request(r, what, cman_check_expected(&Q.cm, (uint32_t)e),
+			    0, enc_expected, (uint32_t)e, 0);
+}
+
+int qsvc_verb_votes(void *ctx, struct ctl_req *r)
+{
+	const char *what = "can't set votes";
+	uint32_t id = local_me();
+	long v;
+
+	if (r->argc < 2 || r->argc > 3 || number(r->argv[1], 0, 255, &v))
+		return ctl_fail(r, EXIT_USAGE, "usage: votes VOTES [NODE]");
+	if (r->argc == 3 && !(id = node_id(ctx, r->argv[2])))
+		return ctl_fail(r, EXIT_REFUSED, "%s: %s", what,
+				strerror(ENOENT));
+	return send_request(r, what, cman_check_votes(&Q.cm, id, (int)v), 0,
+			    enc_votes, id, (int)v);
+}
+
+int qsvc_verb_leave(void *ctx, struct ctl_req *r)
+{
+	int remove = 0;
+
+	for (int i = 1; i < r->argc; i++) {
+		if (!strcmp(r->argv[i], "remove"))
+			remove = 1;
+		else if (strcmp(r->argv[i], "force"))
+			return ctl_fail(r, EXIT_USAGE, "usage: leave [remove] "
+					"[force]");
+	}
+	if (remove)
+		return send_request(r, "Error leaving cluster",
+				    Q.cm.settled ? 0 : EAGAIN, 1, enc_remove,
+				    0, 0);
+	log_msg(LOG_LVL_NOTICE, "cman_tool leave: leaving the cluster");
+	loop_stop();
+	return 0;
+}
+
+int qsvc_verb_kill(void *ctx, struct ctl_req *r)
+{
+	uint8_t m[CMAN_MAX_MSG];
+	uint32_t id;
+
+	if (r->argc != 2)
+		return ctl_fail(r, EXIT_USAGE, "usage: kill NODE");
+	if (!(id = node_id(ctx, r->argv[1])))
+		return ctl_fail(r, EXIT_REFUSED, "Can't kill node %s : %s",
+				r->argv[1], strerror(ENOENT));
+	if (local_send(LOCAL_QUORUM, m, (size_t)cman_msg_kill(m, id)) < 0)
+		return ctl_fail(r, EXIT_REFUSED, "the send queue is full; "
+				"try again");
+	log_msg(LOG_LVL_NOTICE, "cman_tool kill: telling node %" PRIu32
+		" to leave", id);
+	return 0;
+}
