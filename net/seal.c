@@ -262,7 +262,9 @@ static int check_header(const struct seal *s, size_t len,
 		return SEAL_E_MALFORMED;
 	if (h->cluster_id != s->cluster_id)
 		return SEAL_E_FOREIGN;
-	if (h->kind != SEAL_KIND_TOTEM || !h->nodeid || h->nodeid > MAX_NODEID)
+	if (h->kind != SEAL_KIND_TOTEM || !h->nodeid ||
+	    (h->nodeid > MAX_NODEID && (h->nodeid < SEAL_GUEST_ID ||
+					h->nodeid > SEAL_GUEST_ID + 0xffffff)))
 		return SEAL_E_MALFORMED;
 	if (h->nodeid == s->nodeid)
 		return SEAL_E_SELF;
