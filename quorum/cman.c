@@ -4,6 +4,7 @@
  * rule.  Messages (the body of the daemon's quorum kind), network order:
  *
  *   HELLO     op=1 ring:u64 votes:u8 ready:u8 expected:u32 config:u32
+ *             was_quorate:u8        acting quorate before this ring
  *   EXPECTED  op=2 ticket:u32 expected:u32
  *   VOTES     op=3 ticket:u32 nodeid:u32 votes:u8
  *   REMOVE    op=4 ticket:u32           the sender leaves with "remove"
@@ -52,6 +53,12 @@ void cman_init(struct cman *cm, const struct votes_conf *conf, uint32_t me,
 						: votes);
 	cm->config_version = config_version;
 	votes_init(&cm->st, &cm->conf);
+}
+
+/* Announced with the next HELLO: the table changes only by the stream. */
+void cman_set_config_version(struct cman *cm, uint32_t v)
+{
+	cm->config_version = v;
 }
 
 /* --- the member table ----------------------------------------------------- */
@@ -114,6 +121,7 @@ int cman_confchg(struct cman *cm, uint64_t ring, const uint32_t *members,
 	struct votes_state tmp;
 	int was = cman_quorate(cm);
 
+	cm->was_quorate = was;
 	follow(cm, members, n);
 	cm->ring = ring;
 	cm->settled = 0;
@@ -142,6 +150,7 @@ int cman_msg_hello(const struct cman *cm, uint8_t *out)
 	wire_put_u8(&w, (uint8_t)ready(cm));
 	wire_put_u32(&w, cm->st.expected);
 	wire_put_u32(&w, cm->config_version);
+	wire_put_u8(&w, (uint8_t)cm->was_quorate);
 	return finish(&w);
 }
 
@@ -223,6 +232,33 @@ int cman_check_votes(const struct cman *cm, uint32_t nodeid, int votes)
 	return rc == -2 ? ENOENT : rc ? EINVAL : 0;
 }
 
+/* Spec 7.1/7.4: the copy of a member that was quorate before beats any
+ * other; among equals the highest version, then the lowest node id. */
+static int better(const struct cman_member *a, const struct cman_member *b)
+{
+	if (a->was_quorate != b->was_quorate)
+		return a->was_quorate > b->was_quorate;
+	if (a->config_version != b->config_version)
+		return a->config_version > b->config_version;
+	return a->nodeid < b->nodeid;
+}
+
+uint32_t cman_config_source(const struct cman *cm, int *differs)
+{
+	const struct cman_member *best = NULL;
+
+	*differs = 0;
+	if (!cm->settled || !cm->n)
+		return 0;
+	for (int i = 0; i < cm->n; i++)
+		if (!best || better(&cm->info[i], best))
+			best = &cm->info[i];
+	for (int i = 0; i < cm->n; i++)
+		if (cm->info[i].config_version != best->config_version)
+			*differs = 1;
+	return best->config_version ? best->nodeid : 0;
+}
+
 int cman_lms_due(const struct cman *cm, uint64_t now_ms)
 {
 	return cm->settled && (cm->st.flags & VOTES_F_LMS) &&
@@ -258,6 +294,7 @@ static void on_hello(struct in *in)
 	uint64_t ring = wire_get_u64(&in->r);
 	uint8_t votes = wire_get_u8(&in->r), rdy = wire_get_u8(&in->r);
 	uint32_t e = wire_get_u32(&in->r), cv = wire_get_u32(&in->r);
+	uint8_t wq = wire_get_u8(&in->r);
 	int i = slot(cm, in->from);
 
 	if (wire_r_done(&in->r) || ring != cm->ring || i < 0)
@@ -266,6 +303,7 @@ static void on_hello(struct in *in)
 	cm->m[i].ready = rdy;
 	cm->m[i].expected = e;
 	cm->info[i].config_version = cv;
+	cm->info[i].was_quorate = wq;
 	cm->info[i].heard = 1;
 	settle(in);
 }

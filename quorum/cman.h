@@ -35,7 +35,8 @@
 /* One member as its announcements describe it. */
 struct cman_member {
 	uint32_t nodeid;
-	uint32_t config_version;
+	uint32_t config_version;	/* 0: has none */
+	uint8_t was_quorate;	/* acting quorate before this ring */
 	uint8_t heard;		/* announced in this configuration */
 };
 
@@ -59,7 +60,7 @@ struct cman {
 	uint8_t votes;		/* this node's votes (cman_tool votes) */
 	uint32_t config_version;
 	uint64_t ring;		/* the configuration we are in */
-	int settled, blocked, qdisk_alive, removed;
+	int settled, blocked, qdisk_alive, removed, was_quorate;
 };
 
 /* The votes configuration of a cluster.conf: nodes, <cman>/<quorum>
@@ -94,6 +95,13 @@ int cman_msg_lms(const struct cman *cm, uint8_t *out);
  * node's state (the delivery decides). */
 int cman_check_expected(const struct cman *cm, uint32_t expected);
 int cman_check_votes(const struct cman *cm, uint32_t nodeid, int votes);
+
+/* Once settled: whose configuration file every member should hold (0:
+ * nobody has one), and in *differs whether some member holds another
+ * version.  That member then offers its file on the stream. */
+uint32_t cman_config_source(const struct cman *cm, int *differs);
+/* This node now runs configuration version v. */
+void cman_set_config_version(struct cman *cm, uint32_t v);
 
 /* The last_man_standing timer is due: send cman_msg_lms. */
 int cman_lms_due(const struct cman *cm, uint64_t now_ms);

@@ -52,6 +52,7 @@ const char cman_tool_help[] =
 "  -q         wait, join: wait for quorum (not only membership)\n"
 "  -w         join: wait until this node is a member\n"
 "  -t SECS    wait, join, leave: give up after SECS (exit 2)\n"
+"  -r VERSION version: spread this node's cluster.conf, which has VERSION\n"
 "  -c NAME    join: the cluster's name (a node without cluster.conf\n"
 "             fetches it from the members)\n"
 "  --json     status, nodes: one JSON object (schema 1)\n"
@@ -62,7 +63,7 @@ const char cman_tool_help[] =
 
 static struct {
 	int addrs, json, quorum, wait, timeout, remove, force;
-	long expected, votes;
+	long expected, votes, reload;
 	const char *fields, *conf;
 	const char *names[MAX_NAMES];
 	int nnames;
@@ -439,11 +440,18 @@ static int op_nodes(void)
 }
 
 /* --- version -------------------------------------------------------------- */
+static int change(const char *request);
+
+/* version -r N: every member takes this node's file, which has N. */
 static int op_version(void)
 {
 	struct ctl_reply rep;
 	char v[64], cv[32];
 
+	if (O.reload >= 0) {
+		snprintf(v, sizeof v, "reload %ld", O.reload);
+		return change(v);
+	}
 	fetch("version", &rep);
 	printf("%s config %s\n", get(&rep, "version", v, sizeof v),
 	       get(&rep, "config_version", cv, sizeof cv));
@@ -668,9 +676,9 @@ static void parse(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' }, { 0, 0, 0, 0 } };
 	int opt;
 
-	O.expected = O.votes = -1;
+	O.expected = O.votes = O.reload = -1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":an:F:fe:v:qwt:c:h", longs,
+	while ((opt = getopt_long(argc, argv, ":an:F:fe:v:qwt:c:r:h", longs,
 				  NULL)) != -1)
 		switch (opt) {
 		case 'a': O.addrs = 1; break;
@@ -688,6 +696,7 @@ static void parse(int argc, char **argv)
 		case 't': O.timeout = (int)(int_arg(opt, optarg) % 1000000);
 			  break;
 		case 'c': O.conf = optarg; break;
+		case 'r': O.reload = int_arg(opt, optarg); break;
 		case 'j': O.json = 1; break;
 		case 'h': fputs(cman_tool_help, stdout); exit(0);
 		case ':': die("option -%c needs an argument", optopt);

@@ -18,6 +18,7 @@
 #include "node.h"
 #include "local.h"
 #include "../net/loop.h"
+#include "../net/seal.h"
 #include "../net/sys.h"
 #include "../xml/validate.h"
 
@@ -55,7 +56,9 @@ const char daemon_help[] =
 "2 usage.\n";
 
 static struct {
-	int foreground, debug;
+	int foreground, debug, restart;
+	int argc;
+	char **argv;
 	long expected;
 	const char *name, *cluster;
 	int lockfd, report;
@@ -118,14 +121,48 @@ static void write_pid(void)
 			strerror(errno));
 }
 
+/* No file, but --cluster NAME: a configuration of this node alone, as a
+ * guest with a node id far above any configured one and no votes, only
+ * to reach the members and fetch the real file (rm/csync.c). */
+static void guest_config(void)
+{
+	struct conf *c = calloc(1, sizeof *c);
+	static char host[65];
+	uint8_t r[SEAL_EPOCH_LEN];
+
+	if (!c || seal_new_epoch(r) < 0) {
+		STEP_FAILED();
+		die_sys("cman not started: no memory or random numbers");
+	}
+	gethostname(host, sizeof host - 1);
+	conf_defaults(c);
+	c->name = D.cluster;
+	c->nnodes = 1;
+	c->nodes[0] = (struct conf_node){ .name = D.name ? D.name : host,
+		.nodeid = (int)(SEAL_GUEST_ID | (uint32_t)r[0] << 16 |
+				 (uint32_t)r[1] << 8 | r[2]) };
+	conf_finish(c);
+	D.d.conf = c;
+	D.d.guest = 1;
+	STEP_OK();
+	log_msg(LOG_LVL_NOTICE, "no %s: joining cluster %s as guest node %d "
+		"to fetch it", D.d.conf_path, D.cluster, c->nodes[0].nodeid);
+}
+
 /* Every problem of the file at once, then refuse on errors; mere
  * warnings (ccs_config_validate shows them) go to the log. */
 static void load_config(void)
 {
 	const char *path = D.d.conf_path;
 	struct buf out = {0};
-	int warnings = 0, errors = validate_file(path, &out, &warnings);
+	int warnings = 0, errors;
 	char *save = NULL;
+
+	if (D.cluster && access(path, F_OK) < 0 && errno == ENOENT) {
+		guest_config();
+		return;
+	}
+	errors = validate_file(path, &out, &warnings);
 
 	if (errors)
 		STEP_FAILED();
@@ -160,6 +197,11 @@ static void find_node(void)
 {
 	struct buf tried = {0};
 
+	if (D.d.guest) {
+		D.d.me = &D.d.conf->nodes[0];
+		STEP_OK();
+		return;
+	}
 	D.d.me = node_find_local(D.d.conf, D.name, &tried, D.d.addr);
 	if (!D.d.me) {
 		STEP_FAILED();
@@ -282,6 +324,28 @@ static void on_joined(void *ctx)
 	}
 }
 
+void daemon_restart(void)
+{
+	D.restart = 1;
+	loop_stop();
+}
+
+/* As started, in the foreground (the pid stays) when it was. */
+static void exec_again(void)
+{
+	char **av = calloc((size_t)D.argc + 2, sizeof *av);
+
+	if (av) {
+		av[0] = "hacluster";
+		av[1] = "daemon";
+		memcpy(av + 2, D.argv + 1, sizeof *av * (size_t)(D.argc - 1));
+		log_msg(LOG_LVL_NOTICE, "restarting");
+		execv("/proc/self/exe", av);
+	}
+	log_msg(LOG_LVL_ERR, "cannot restart: %s", strerror(errno));
+	exit(EXIT_REFUSED);
+}
+
 static void on_stop(void *ctx, int sig)
 {
 	log_msg(LOG_LVL_NOTICE, "%s: leaving the cluster",
@@ -316,6 +380,8 @@ static void run(void)
 	ctl_shutdown();
 	unlink(DAEMON_PID_FILE);
 	close(D.lockfd);
+	if (D.restart)
+		exec_again();
 	log_msg(LOG_LVL_NOTICE, "stopped");
 }
 
@@ -361,6 +427,8 @@ static void parse(int argc, char **argv)
 
 int daemon_main(int argc, char **argv)
 {
+	D.argc = argc;
+	D.argv = argv;
 	parse(argc, argv);
 	log_set_level(D.debug ? LOG_LVL_DEBUG :
 		      D.foreground ? LOG_LVL_INFO : LOG_LVL_WARN);
@@ -379,6 +447,7 @@ int daemon_main(int argc, char **argv)
 	step("Starting the ring");
 	start_ring();
 	local_on_join(on_joined, NULL);
+	csync_init(&D.d);
 	bench_init();
 	if (!D.foreground) {
 		background();

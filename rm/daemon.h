@@ -16,7 +16,11 @@ struct daemon {
 	struct conf *conf;
 	const struct conf_node *me;
 	char addr[64];			/* our address as text, or "" */
+	int guest;			/* started without a file: fetching */
 };
+
+/* Start this daemon again, as it was started (exec). */
+void daemon_restart(void);
 
 /* The control verbs (rm/verbs.c); ctx is the struct daemon. */
 extern const struct ctl_verb daemon_verbs[];
@@ -26,11 +30,18 @@ extern const int daemon_nverbs;
 int qsvc_start(const struct conf *c, const struct conf_node *me,
 	       uint32_t expected, char *err, size_t errlen);
 int qsvc_quorate(void);
+void qsvc_set_config_version(uint32_t v);
 void qsvc_status(struct ctl_req *r);
 int qsvc_verb_expected(void *ctx, struct ctl_req *r);
 int qsvc_verb_votes(void *ctx, struct ctl_req *r);
 int qsvc_verb_leave(void *ctx, struct ctl_req *r);
 int qsvc_verb_kill(void *ctx, struct ctl_req *r);
+
+/* rm/csync.c: configuration distribution. */
+void csync_init(struct daemon *d);
+void csync_settled(uint32_t source, int differs);
+int csync_verb_update(void *ctx, struct ctl_req *r);
+int csync_verb_reload(void *ctx, struct ctl_req *r);
 
 /* rm/bench.c: the test-only `bench` verb and its ordered messages. */
 void bench_init(void);

@@ -423,6 +423,11 @@ int local_send(int kind, const void *body, size_t len)
 	return rc;
 }
 
+void local_set_conf(const struct conf *c)
+{
+	R.conf = c;
+}
+
 void local_on_confchg(local_conf_fn *fn)
 {
 	R.on_confchg = fn;

@@ -26,7 +26,7 @@ int local_start(const struct conf *c, const struct conf_node *me,
 	       const char *local, char *err, size_t errlen);
 /* Ordered messages, delivered to every member (this node too) in one
  * order, each starting with its kind. */
-enum { LOCAL_BENCH = 1, LOCAL_QUORUM, LOCAL_KINDS };
+enum { LOCAL_BENCH = 1, LOCAL_QUORUM, LOCAL_CONFIG, LOCAL_KINDS };
 typedef void local_msg_fn(uint32_t from, const uint8_t *body, size_t len);
 void local_on_msg(int kind, local_msg_fn *fn);
 /* Queue a message; -1 when it is too large or the queue is full (try
@@ -42,6 +42,8 @@ void local_on_join(void (*fn)(void *ctx), void *ctx);
  * iterations); then close everything. */
 void local_stop(int64_t flush_ms);
 
+/* Names of nodes from c from now on (a new configuration version). */
+void local_set_conf(const struct conf *c);
 /* "Joining", "Cluster-Member", "Leaving" or "Not-in-Cluster". */
 const char *local_state(void);
 int local_is_member(void);

@@ -146,6 +146,12 @@ static void on_msg(uint32_t from, const uint8_t *body, size_t len)
 			Q.cm.st.quorum, cman_quorate(&Q.cm) ? "" :
 			", activity blocked");
 	log_change(ev.change);
+	if (ev.settled) {
+		int differs;
+		uint32_t src = cman_config_source(&Q.cm, &differs);
+
+		csync_settled(src, differs);
+	}
 	if (ev.done)
 		answered(&ev);
 	if (ev.killed_by) {
@@ -199,6 +205,11 @@ int qsvc_start(const struct conf *c, const struct conf_node *me,
 int qsvc_quorate(void)
 {
 	return cman_quorate(&Q.cm);
+}
+
+void qsvc_set_config_version(uint32_t v)
+{
+	cman_set_config_version(&Q.cm, v);
 }
 
 /* --- status --------------------------------------------------------------- */

@@ -44,7 +44,8 @@
  * These are read-only: anyone may ask.  Root only, answered once every
  * member applied them (rm/qsvc.c):
  *
- *   expected N, votes N [NODE], leave [remove] [force], kill NODE */
+ *   expected N, votes N [NODE], leave [remove] [force], kill NODE
+ *   update /PATH, reload VERSION        (rm/csync.c) */
 #include "daemon.h"
 #include "local.h"
 
@@ -153,6 +154,8 @@ const struct ctl_verb daemon_verbs[] = {
 	{ "votes", qsvc_verb_votes, 1 },
 	{ "leave", qsvc_verb_leave, 1 },
 	{ "kill", qsvc_verb_kill, 1 },
+	{ "update", csync_verb_update, 1 },
+	{ "reload", csync_verb_reload, 1 },
 	{ "bench", bench_verb, 1 },
 };
 const int daemon_nverbs = (int)ARRAY_LEN(daemon_verbs);

@@ -20,6 +20,7 @@ STAGES=(
 	"netns-harness|bash test/netns/harness.test.sh $BIN"
 	"netns-ring|bash test/netns/ring.test.sh $BIN"
 	"netns-quorum|bash test/netns/quorum.test.sh $BIN"
+	"netns-config|bash test/netns/config.test.sh $BIN"
 	"demo|bash test/demo.sh $BIN"
 	"fuzz|make -s BUILD=$BUILD BIN=$BIN fuzz-short"
 )

@@ -7,12 +7,16 @@
  * hands the operands over in order.  Usage texts go to stderr with exit
  * status 0, as in the original; errors are "ccs_tool: msg", exit 1.
  *
- * The daemon that would take an edit to the running cluster (`ccs_tool
- * update`) does not exist yet; an edit in place says so in one line
- * instead of pretending. */
+ * `ccs_tool update FILE` asks the local daemon to spread FILE (rm/csync.c
+ * checks and sends it; the reply comes once every member switched).  An
+ * edit of the configuration in place runs that update when a daemon runs
+ * here, and says in one line that it did not when none does. */
 #include "ccs.h"
 #include "validate.h"
 #include "conf.h"
+#include "../net/ctl.h"
+
+#include <limits.h>
 
 #include <ctype.h>
 #include <getopt.h>
@@ -30,8 +34,8 @@ const char ccs_tool_help[] =
 "\n"
 "  -c, --configfile FILE  read and edit FILE\n"
 "  -o, --outputfile FILE  write the result to FILE instead (- = stdout)\n"
-"  -C, --no_ccs           do not mention the update of the running cluster\n"
-"  -F, --force_ccs        mention it even when writing to another file\n"
+"  -C, --no_ccs           do not update the running cluster after an edit\n"
+"  -F, --force_ccs        update it even when writing to another file\n"
 "  -h, --help             this text\n"
 "\n"
 "Commands:\n"
@@ -52,7 +56,7 @@ const char ccs_tool_help[] =
 "  adddomain NAME [-o] [-r] [-n] NODE[:PRIORITY]...  add a failover domain\n"
 "  deldomain NAME                  remove a failover domain\n"
 "  lsdomain [-v]                   list the failover domains\n"
-"  update FILE                     spread FILE to the cluster (not yet)\n"
+"  update FILE                     spread FILE to the running cluster\n"
 "  help                            this text\n";
 
 enum kind { K_PLAIN, K_READ, K_EDIT, K_NEW };
@@ -353,13 +357,59 @@ static void save(struct ccs *c)
 	buf_free(&b);
 }
 
-static void say_not_propagated(const struct ccs *c)
+/* Spread file through the local daemon (spec 7.2): 0 done, 1 refused,
+ * -1 no daemon runs here. */
+static int update(const char *file)
+{
+	char abs[PATH_MAX], req[PATH_MAX + 16];
+	struct ctl_reply rep;
+	int rc;
+
+	if (!realpath(file, abs))
+		die_sys("%s", file);
+	snprintf(req, sizeof req, "update %s", abs);
+	rc = ctl_call(CTL_PATH, req, 0, &rep);
+	if (rc == CTL_UNREACHABLE) {
+		ctl_reply_free(&rep);
+		return -1;
+	}
+	if (rc == 0 && !rep.code) {
+		printf("%s\nUpdate complete.\n", rep.lines.p);
+	} else {
+		fputs(rep.lines.p ? rep.lines.p : "", stderr);
+		warn_msg("%s", rc ? "no reply from the cluster daemon" :
+			 rep.err);
+		fprintf(stderr, "\nFailed to update config file.\n");
+		rc = 1;
+	}
+	ctl_reply_free(&rep);
+	return rc;
+}
+
+static int daemon_runs(void)
+{
+	struct ctl_reply rep;
+	int rc = ctl_call(CTL_PATH, "version", 0, &rep);
+
+	ctl_reply_free(&rep);
+	return rc == 0;
+}
+
+/* After an edit of the configuration: update the running cluster, or say
+ * that none runs here.  The edit stands either way (exit 0). */
+static void propagate(const struct ccs *c)
 {
 	if (to_stdout(c) || (!c->force_update &&
 			     (c->no_update || strcmp(c->out, c->conf))))
 		return;
-	warn_msg("%s: config_version %s saved; not propagated to a running "
-		 "cluster (not available yet)", c->out,
+	if (daemon_runs()) {
+		printf("running ccs_tool update...\n");
+		fflush(stdout);
+		update(c->out);
+		return;
+	}
+	warn_msg("%s: config_version %s saved; not propagated: no cluster "
+		 "daemon runs here", c->out,
 		 xml_get(c->root, "config_version"));
 }
 
@@ -378,17 +428,20 @@ static void frame(struct ccs *c, const struct cmd *cmd)
 	if (cmd->kind == K_EDIT || cmd->kind == K_NEW)
 		save(c);
 	if (cmd->kind == K_EDIT)
-		say_not_propagated(c);
+		propagate(c);
 }
 
 static void cmd_update(struct ccs *c)
 {
+	int rc;
+
 	if (c->narg < 1) {
 		fprintf(stderr, "Too few arguments.\n%s", try_help);
 		exit(1);
 	}
-	die("update: not available in this version: no cluster daemon runs "
-	    "yet to take %s", c->arg[0]);
+	if ((rc = update(c->arg[0])) < 0)
+		die("Cannot open connection to cman, is it running ?");
+	exit(rc);
 }
 
 static void cmd_help(struct ccs *c)

@@ -1,0 +1,376 @@
+/* rm/csync.c - configuration distribution on the ordered stream (ccsd).
+ *
+ * Spec 7.  Two messages of kind LOCAL_CONFIG carry a whole cluster.conf:
+ *
+ *   UPDATE  op=1 id:u32 version:u32 file    ccs_tool update, hacluster
+ *                                           update, cman_tool version -r
+ *   OFFER   op=2 version:u32 file           the settled source's copy
+ *
+ * UPDATE applies where it is delivered on every member whose running
+ * version is lower, while quorate: all members switch at the same point
+ * of the stream, and of two updates with one version the first delivered
+ * wins everywhere (the other's sender learns it lost the race).
+ *
+ * OFFER: once a configuration settles, quorum/cman.c names the member
+ * whose copy wins (one that was quorate before beats any other, then the
+ * highest version, spec 7.1/7.4).  When some member holds another
+ * version, that member sends its file and every member with another
+ * version adopts it: a node that was down during an update catches up,
+ * and a node started with --cluster NAME and no file at all gets one.
+ *
+ * Adopting: parse, check the cluster name and version, write it with the
+ * backups of spec 7.3 (xml/store.c: atomic rename, .bak.1-3, .old), read
+ * it back and switch the daemon to it.  A node that started without a
+ * file (a guest, with a node id the cluster does not know) restarts with
+ * the file it got. */
+#include "daemon.h"
+#include "local.h"
+#include "../net/loop.h"
+#include "../net/seal.h"
+#include "../net/wire.h"
+#include "../xml/store.h"
+#include "../xml/validate.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FILE	(TOTEM_MAX_MSG - 64)
+#define ANSWER_MS	4000
+#define MAX_PENDING	4
+
+enum { OP_UPDATE = 1, OP_OFFER };
+
+struct pending {
+	uint32_t id;
+	unsigned ticket;
+	int64_t until;
+};
+
+static struct {
+	struct daemon *d;
+	const struct conf *first;	/* the ring keeps pointers into it */
+	struct pending p[MAX_PENDING];
+	uint8_t msg[TOTEM_MAX_MSG];
+} C;
+
+/* --- adopting a file ------------------------------------------------------- */
+/* The daemon runs conf from now on; the one before is freed unless the
+ * ring still points into it. */
+static void switch_to(struct conf *c)
+{
+	struct daemon *d = C.d;
+	struct conf *old = d->conf;
+	const struct conf_node *me = conf_nodeid(c, d->me->nodeid);
+
+	if (!me) {
+		log_msg(LOG_LVL_ERR, "node %d is not in configuration "
+			"version %d: leaving the cluster", d->me->nodeid,
+			c->config_version);
+		loop_stop();
+		me = d->me;		/* kept alive below */
+		old = NULL;
+	}
+	d->conf = c;
+	d->me = me;
+	local_set_conf(c);
+	qsvc_set_config_version((uint32_t)c->config_version);
+	if (old && old != C.first)
+		conf_free(old);
+}
+
+/* Check and write the file; 0, or -1 with the reason logged. */
+static int write_conf(const uint8_t *file, size_t len, uint32_t version)
+{
+	struct daemon *d = C.d;
+	struct xml_err xe;
+	struct xml_node *doc = xml_parse((const char *)file, len, &xe);
+	struct conf *c = doc ? conf_load(doc, NULL) : NULL;
+	struct store st = { 0 };
+	int ok = c && c->name && !strcmp(c->name, d->conf->name) &&
+		 c->config_version == (int)version;
+
+	if (!doc)
+		log_msg(LOG_LVL_ERR, "configuration version %" PRIu32 " is "
+			"not well-formed (%d:%d: %s): not taken", version,
+			xe.line, xe.col, xe.msg);
+	else if (!ok)
+		log_msg(LOG_LVL_ERR, "configuration version %" PRIu32 " is "
+			"for another cluster or version: not taken", version);
+	if (c)
+		conf_free(c);
+	if (ok && (store_lock(&st, d->conf_path) < 0 ||
+		   store_commit(&st, doc) < 0)) {
+		log_msg(LOG_LVL_ERR, "cannot write configuration version %"
+			PRIu32 ": %s", version, st.err);
+		ok = 0;
+	}
+	xml_free(doc);
+	return ok ? 0 : -1;
+}
+
+static void adopt(const uint8_t *file, size_t len, uint32_t version,
+		  const char *how)
+{
+	struct daemon *d = C.d;
+	int was = d->conf->config_version;
+	struct conf *c;
+
+	if (write_conf(file, len, version) < 0)
+		return;
+	if (d->guest) {
+		log_msg(LOG_LVL_NOTICE, "configuration version %" PRIu32
+			" fetched from the cluster into %s: restarting with "
+			"it", version, d->conf_path);
+		daemon_restart();
+		return;
+	}
+	if (!(c = conf_read(d->conf_path, NULL))) {
+		log_msg(LOG_LVL_ERR, "cannot read back %s: %s", d->conf_path,
+			strerror(errno));
+		return;
+	}
+	log_msg(LOG_LVL_NOTICE, "Update of %s complete (version %d -> %"
+		PRIu32 ", %s)", d->conf_path, was, version, how);
+	switch_to(c);
+}
+
+/* --- the stream ------------------------------------------------------------ */
+static struct pending *pending(uint32_t id)
+{
+	int64_t now = now_ms();
+
+	for (int i = 0; i < MAX_PENDING; i++) {
+		if (C.p[i].id && C.p[i].until < now)
+			C.p[i] = (struct pending){ 0 };
+		if (C.p[i].id == id)
+			return &C.p[i];
+	}
+	return NULL;
+}
+
+static void answer(uint32_t id, int code, const char *text)
+{
+	struct pending *p = id ? pending(id) : NULL;
+
+	if (!p)
+		return;
+	ctl_resume(p->ticket, code ? NULL : text, code, text);
+	*p = (struct pending){ 0 };
+}
+
+static void on_update(uint32_t from, struct wire_r *r)
+{
+	uint32_t id = wire_get_u32(r), v = wire_get_u32(r);
+	size_t len = wire_left(r);
+	const uint8_t *file = wire_get_bytes(r, len);
+	int was = C.d->conf->config_version;
+	char text[160];
+
+	if (!file)
+		return;
+	if ((int64_t)v <= was || !qsvc_quorate()) {
+		log_msg(LOG_LVL_NOTICE, "configuration update to version %"
+			PRIu32 " from node %" PRIu32 " not taken: %s", v,
+			from, qsvc_quorate() ? "this node runs that version "
+			"or a newer one" : "not quorate");
+		if (from == local_me())
+			answer(id, EXIT_REFUSED, qsvc_quorate() ?
+			       "Warning:: Simultaneous update requests "
+			       "detected. You have lost the race." :
+			       "Unable to honor update request. Cluster is "
+			       "not quorate.");
+		return;
+	}
+	adopt(file, len, v, "update");
+	snprintf(text, sizeof text, "Config file updated from version %d "
+		 "to %" PRIu32, was, v);
+	if (from == local_me())
+		answer(id, C.d->conf->config_version == (int)v ? 0 :
+		       EXIT_REFUSED, C.d->conf->config_version == (int)v ?
+		       text : "the update could not be written here "
+		       "(see the log)");
+}
+
+static void on_offer(uint32_t from, struct wire_r *r)
+{
+	uint32_t v = wire_get_u32(r);
+	size_t len = wire_left(r);
+	const uint8_t *file = wire_get_bytes(r, len);
+	char how[48];
+
+	if (!file || (int64_t)v == C.d->conf->config_version)
+		return;
+	snprintf(how, sizeof how, "the copy of node %" PRIu32, from);
+	adopt(file, len, v, how);
+}
+
+static void on_msg(uint32_t from, const uint8_t *body, size_t len)
+{
+	struct wire_r r;
+	uint8_t op;
+
+	wire_r_init(&r, body, len);
+	op = wire_get_u8(&r);
+	if (op == OP_UPDATE)
+		on_update(from, &r);
+	else if (op == OP_OFFER)
+		on_offer(from, &r);
+}
+
+/* Put version and file after the header in C.msg and send; -1 when it
+ * is too large or the queue is full. */
+static int send_file(struct wire_w *w, uint32_t version, const char *file,
+		     size_t len)
+{
+	wire_put_u32(w, version);
+	wire_put_bytes(w, file, len);
+	if (w->over)
+		return -1;
+	return local_send(LOCAL_CONFIG, C.msg, w->len);
+}
+
+void csync_settled(uint32_t source, int differs)
+{
+	struct daemon *d = C.d;
+	struct wire_w w;
+	size_t len;
+	char *file;
+
+	if (!differs || source != local_me() || d->guest)
+		return;
+	if (!(file = read_file(d->conf_path, MAX_FILE, &len))) {
+		log_msg(LOG_LVL_ERR, "cannot offer %s to the members: %s",
+			d->conf_path, strerror(errno));
+		return;
+	}
+	wire_w_init(&w, C.msg, sizeof C.msg);
+	wire_put_u8(&w, OP_OFFER);
+	if (send_file(&w, (uint32_t)d->conf->config_version, file, len) < 0)
+		log_msg(LOG_LVL_ERR, "cannot offer %s to the members: the send"
+			" queue is full", d->conf_path);
+	else
+		log_msg(LOG_LVL_NOTICE, "members run other configuration "
+			"versions: offering version %d", d->conf->config_version);
+	free(file);
+}
+
+/* --- the verbs ------------------------------------------------------------- */
+/* A member (not a guest) the file leaves out, or 0: spreading it would
+ * make that node leave at once. */
+static uint32_t member_left_out(const struct conf *c)
+{
+	struct totem_stats st;
+
+	local_stats(&st);
+	for (int i = 0; i < st.nmembers && i < TOTEM_MAX_NODES; i++)
+		if (st.members[i] < SEAL_GUEST_ID &&
+		    !conf_nodeid(c, (int)st.members[i]))
+			return st.members[i];
+	return 0;
+}
+
+/* Refusals of spec 7.2, in its words, before anything is sent: the
+ * file's version, or -1 after ctl_fail. */
+static int check_file(struct ctl_req *r, const char *path, long want)
+{
+	struct buf out = { 0 };
+	int warnings, errors = validate_file(path, &out, &warnings);
+	struct conf *c = errors ? NULL : conf_read(path, NULL);
+	const struct conf *run = C.d->conf;
+	int v = c ? c->config_version : 0;
+	uint32_t gone;
+	int rc = 0;
+
+	if (errors) {
+		ctl_printf(r, "%.*s", (int)(out.len ? out.len - 1 : 0),
+			   out.p ? out.p : "");
+		rc = ctl_fail(r, EXIT_REFUSED, "%s fails to validate (%d "
+			      "error%s)", path, errors, errors == 1 ? "" : "s");
+	}
+	else if (!c || !c->name || strcmp(c->name, run->name))
+		rc = ctl_fail(r, EXIT_REFUSED, "%s: not a configuration of "
+			      "cluster %s", path, run->name);
+	else if (want >= 0 && v <= run->config_version)
+		rc = ctl_fail(r, EXIT_REFUSED, "Not reloading, config version"
+			      " older or equal the running config");
+	else if (want >= 0 && v != want)
+		rc = ctl_fail(r, EXIT_REFUSED, "%s has config_version %d, "
+			      "not %ld", path, v, want);
+	else if (v <= run->config_version) {
+		ctl_printf(r, "Proposed updated config file does not have "
+			   "greater version number.\n  Current config_version "
+			   ":: %d\n  Proposed config_version:: %d",
+			   run->config_version, v);
+		rc = ctl_fail(r, EXIT_REFUSED, "update refused");
+	}
+	else if (!qsvc_quorate())
+		rc = ctl_fail(r, EXIT_REFUSED, "Unable to honor update "
+			      "request. Cluster is not quorate.");
+	else if ((gone = member_left_out(c)))
+		rc = ctl_fail(r, EXIT_REFUSED, "node %" PRIu32 " is a member "
+			      "but not in %s: stop it first (cman_tool leave "
+			      "remove)", gone, path);
+	buf_free(&out);
+	if (c)
+		conf_free(c);
+	return rc ? -1 : v;
+}
+
+static int distribute(struct ctl_req *r, const char *path, long want)
+{
+	static uint32_t last_id;
+	struct pending *p = pending(0);
+	uint32_t id = ++last_id ? last_id : ++last_id;
+	int v = check_file(r, path, want);
+	struct wire_w w;
+	size_t len;
+	char *file;
+
+	if (v < 0)
+		return EXIT_REFUSED;
+	if (!p)
+		return ctl_fail(r, EXIT_REFUSED, "too many updates at once");
+	if (!(file = read_file(path, MAX_FILE, &len)))
+		return ctl_fail(r, EXIT_REFUSED, "%s: %s", path,
+				errno == EFBIG ? "too large to distribute" :
+				strerror(errno));
+	wire_w_init(&w, C.msg, sizeof C.msg);
+	wire_put_u8(&w, OP_UPDATE);
+	wire_put_u32(&w, id);
+	v = send_file(&w, (uint32_t)v, file, len);
+	free(file);
+	if (v < 0)
+		return ctl_fail(r, EXIT_REFUSED, "the send queue is full; "
+				"try again");
+	*p = (struct pending){ id, 0, now_ms() + ANSWER_MS };
+	return ctl_defer(r, ANSWER_MS, &p->ticket);
+}
+
+/* update PATH: spread that file (an absolute path: the daemon's working
+ * directory is not the caller's). */
+int csync_verb_update(void *ctx, struct ctl_req *r)
+{
+	if (r->argc != 2 || r->argv[1][0] != '/')
+		return ctl_fail(r, EXIT_USAGE, "usage: update /PATH");
+	return distribute(r, r->argv[1], -1);
+}
+
+/* reload N: spread this node's own file, which must hold version N. */
+int csync_verb_reload(void *ctx, struct ctl_req *r)
+{
+	long n;
+
+	if (r->argc != 2 || parse_int(r->argv[1], 1, 0x7fffffff, &n) < 0)
+		return ctl_fail(r, EXIT_USAGE, "usage: reload VERSION");
+	return distribute(r, C.d->conf_path, n);
+}
+
+void csync_init(struct daemon *d)
+{
+	C.d = d;
+	C.first = d->conf;
+	local_on_msg(LOCAL_CONFIG, on_msg);
+}

@@ -1,0 +1,144 @@
+#!/bin/bash
+# test/netns/config.test.sh - configuration distribution between real
+# daemons (lib.sh, spec 7): a node started with --cluster and no file
+# fetches it, ccs_tool update spreads a new version to every member with
+# backups, a member that was down catches up, two concurrent updates of
+# one version leave every node with the same file, refusals, the update
+# step after an edit in place, cman_tool version -r.
+#
+#   bash test/netns/config.test.sh [HACLUSTER]      (root)
+set -u
+HACLUSTER=${1:-${HACLUSTER:-}}
+[ -n "$HACLUSTER" ] || { echo "usage: $0 HACLUSTER" >&2; exit 2; }
+HACLUSTER=$(readlink -f "$HACLUSTER")
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+LABEL=netns-config
+NCHECKS=18
+LIMIT=${NN_LIMIT:-30}
+
+nn_require "$LABEL" "$NCHECKS"
+
+conf() { echo "$NN_DIR/node$1/etc-cluster/cluster.conf"; }
+# version_is V "I J ...": each node runs config V and its file has it.
+version_is()
+{
+	local i
+	for i in $2; do
+		[ "$(nn_exec "$i" cman_tool version 2>/dev/null)" = "6.2.0 config $1" ] ||
+			return 1
+		grep -q "config_version=\"$1\"" "$(conf "$i")" || return 1
+	done
+}
+# quorate3: every node a quorate member of 3.
+quorate3()
+{
+	local i
+	for i in 1 2 3; do
+		nn_exec "$i" cman_tool status 2>/dev/null | grep -qx "Nodes: 3" ||
+			return 1
+		nn_exec "$i" cman_tool wait -q -t 1 >/dev/null 2>&1 || return 1
+	done
+}
+# newver V FILE [SUFFIX]: the cluster's file with config_version V and a
+# fence device named after SUFFIX (so versions differ in content too).
+newver()
+{
+	sed -e "s/config_version=\"[0-9]*\"/config_version=\"$1\"/" \
+	    -e "s|<fencedevices/>|<fencedevices><fencedevice name=\"d$1${3:-}\" agent=\"fence_manual\"/></fencedevices>|" \
+	    "$NN_DIR/cluster.conf" >"$2"
+}
+same_files()
+{
+	local a b c
+	a=$(md5sum <"$(conf 1)") b=$(md5sum <"$(conf 2)") c=$(md5sum <"$(conf 3)")
+	[ "$a" = "$b" ] && [ "$b" = "$c" ]
+}
+expect()
+{
+	local name=$1; shift
+	if nn_wait "$LIMIT" "$@"; then
+		nn_ok "$name (${NN_WAITED} ms)"
+	else
+		nn_fail "$name (not within $LIMIT s)"
+		local i
+		for i in 1 2 3; do nn_tail "$i" 8; done
+		return 1
+	fi
+}
+
+body()
+{
+	local out t0; t0=$(nn_now_ms)
+	nn_conf multicast 3
+	rm -f "$(conf 3)"
+	nn_start 1; nn_start 2
+	nn_start 3 --cluster tcluster
+	expect "node3 without cluster.conf fetches it and joins: 3 quorate" \
+		quorate3 || return 1
+	nn_check "node3's fetched file runs config 1" version_is 1 3
+	nn_check "node3 logged the fetch and its restart" \
+		grep -q "fetched from the cluster into /etc/cluster/cluster.conf: restarting" "$NN_DIR/node3/log"
+
+	newver 2 "$NN_DIR/v2.conf"
+	out=$(nn_exec 1 ccs_tool update "$NN_DIR/v2.conf" 2>&1)
+	nn_check "ccs_tool update: 'Config file updated from version 1 to 2', 'Update complete.'" \
+		[ "$out" = "Config file updated from version 1 to 2
+
+Update complete." ]
+	expect "update: every member runs config 2" version_is 2 "1 2 3"
+	nn_check "update: every node keeps the old file as .old and .bak.1" \
+		eval "for i in 1 2 3; do grep -q 'config_version=\"1\"' \"$NN_DIR/node\$i/etc-cluster/cluster.conf.old\" &&
+		      grep -q 'config_version=\"1\"' \"$NN_DIR/node\$i/etc-cluster/cluster.conf.bak.1\" || exit 1; done"
+	nn_check "update: the three files are identical" same_files
+
+	out=$(nn_exec 2 ccs_tool update "$NN_DIR/v2.conf" 2>&1)
+	nn_check "update with the running version is refused (spec 7.2)" \
+		eval "echo \"\$out\" | grep -q 'does not have greater version number' &&
+		      echo \"\$out\" | grep -q '^Failed to update config file.'"
+	printf '<cluster name="tcluster" config_version="9"><clusternodes>\n<clusternode name="node1" nodeid="1"/>\n<clusternode name="node1" nodeid="1"/>\n</clusternodes></cluster>\n' \
+		>"$NN_DIR/bad.conf"
+	nn_check "an invalid file is refused with the validator's messages" \
+		eval "nn_exec 2 ccs_tool update \"$NN_DIR/bad.conf\" 2>&1 | grep -q 'bad.conf:3:.*node1'"
+	printf '<cluster name="tcluster" config_version="9"><clusternodes>\n<clusternode name="node1" nodeid="1"/>\n</clusternodes></cluster>\n' \
+		>"$NN_DIR/few.conf"
+	nn_check "a file that leaves out members is refused" \
+		eval "nn_exec 2 ccs_tool update \"$NN_DIR/few.conf\" 2>&1 | grep -q 'node 2 is a member but not in'"
+
+	nn_stop 3 10
+	newver 3 "$NN_DIR/v3.conf"
+	nn_exec 1 ccs_tool update "$NN_DIR/v3.conf" >/dev/null 2>&1
+	expect "node3 down: node1+2 take config 3" version_is 3 "1 2"
+	nn_start 3
+	expect "node3 back: it catches up to config 3" version_is 3 "1 2 3"
+
+	newver 4 "$NN_DIR/v4a.conf" a
+	newver 4 "$NN_DIR/v4b.conf" b
+	nn_exec 1 ccs_tool update "$NN_DIR/v4a.conf" >"$NN_DIR/ua" 2>&1 &
+	local pa=$!
+	nn_exec 2 ccs_tool update "$NN_DIR/v4b.conf" >"$NN_DIR/ub" 2>&1 &
+	local pb=$!
+	wait "$pa"; local ra=$?
+	wait "$pb"; local rb=$?
+	echo "  concurrent updates: node1 rc=$ra, node2 rc=$rb"
+	nn_check "two concurrent updates of version 4: exactly one succeeds" \
+		[ $((ra == 0)) -ne $((rb == 0)) ]
+	expect "concurrent updates: every node ends with the same file, version 4" \
+		eval "version_is 4 '1 2 3' && same_files"
+
+	out=$(nn_exec 1 ccs_tool addfence extra fence_manual 2>&1)
+	nn_check "an edit in place runs the update: version 4 to 5" \
+		eval "echo \"\$out\" | grep -qx 'running ccs_tool update...' &&
+		      echo \"\$out\" | grep -qx 'Config file updated from version 4 to 5'"
+	expect "after the edit: every member runs config 5" version_is 5 "1 2 3"
+
+	sed -i 's/config_version="5"/config_version="6"/' "$(conf 2)"
+	nn_check "cman_tool version -r 6 spreads node2's file" \
+		nn_exec 2 cman_tool version -r 6
+	expect "after version -r 6: every member runs config 6" version_is 6 "1 2 3"
+	echo "  whole run: $(( ($(nn_now_ms) - t0) / 1000 )) s"
+	nn_tally "$LABEL"
+}
+
+nn_setup 3 || { nn_fail "namespace setup"; nn_tally "$LABEL"; exit 1; }
+nn_run body
