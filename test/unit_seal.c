@@ -147,10 +147,11 @@ TEST(seal_every_bit_flip_rejected)
 	CHECK_INT(b.rx_ok, 0);
 	CHECK_INT(b.rx_bad_version, 8);
 	CHECK_INT(b.rx_foreign_cluster, 16);
-	/* kind: 8; nodeid 1 -> 0 or > 4096: 1 + 20 */
-	CHECK_INT(b.rx_malformed, 8 + 21);
-	/* nodeid 1 -> 3, 5, ... 2049: 11; epoch, counter, body, tag */
-	CHECK_INT(b.rx_bad_auth, 11 + 64 + 64 + (n - SEAL_HEADER_LEN) * 8);
+	/* kind: 8; nodeid 1 -> 0 or > 4096 but not a guest id: 1 + 19 */
+	CHECK_INT(b.rx_malformed, 8 + 20);
+	/* nodeid 1 -> 3, 5, ... 2049 and guest 0x40000001: 12; epoch,
+	 * counter, body, tag */
+	CHECK_INT(b.rx_bad_auth, 12 + 64 + 64 + (n - SEAL_HEADER_LEN) * 8);
 	CHECK_INT(open_copy(&b, pkt, (size_t)n), SEAL_OK);
 }
 

@@ -489,6 +489,17 @@ nn__made()
 	return 1
 }
 
+# nn_stop_all: stop every node (SIGTERM) and plug every cable back in.
+nn_stop_all()
+{
+	local i
+	for i in $(seq 1 "$NN_N"); do
+		nn_alive "$i" && { nn_stop "$i" 10 || nn_fail "node$i: SIGTERM ignored"; }
+		nn_link "$i" up
+	done
+	return 0
+}
+
 # nn_kill I: power off node I: its link down, then every process killed.
 nn_kill()
 {

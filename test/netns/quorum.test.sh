@@ -70,15 +70,6 @@ expect()
 		return 1
 	fi
 }
-stop_all()
-{
-	local i
-	for i in $(seq 1 "$NN_N"); do
-		nn_alive "$i" && { nn_stop "$i" 10 || nn_fail "node$i: SIGTERM ignored"; }
-		nn_link "$i" up
-	done
-	return 0
-}
 # rc_out I CMD...: "rc=N" then the output of CMD in node I.
 rc_out()
 {
@@ -190,8 +181,8 @@ two()
 body()
 {
 	local t0; t0=$(nn_now_ms)
-	three; stop_all
-	two; stop_all
+	three; nn_stop_all
+	two; nn_stop_all
 	echo "  whole run: $(( ($(nn_now_ms) - t0) / 1000 )) s"
 	nn_tally "$LABEL"
 }

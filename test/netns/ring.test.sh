@@ -93,23 +93,13 @@ expect()
 		return 1
 	fi
 }
-# start_all "I J ...": start the daemon in each listed node; stop_all:
-# stop every node (SIGTERM) and plug every cable back in.
+# start_all "I J ...": start the daemon in each listed node.
 start_all()
 {
 	local i
 	for i in $1; do
 		nn_start "$i" || nn_fail "node$i: daemon did not start"
 	done
-}
-stop_all()
-{
-	local i
-	for i in $(seq 1 "$NN_N"); do
-		nn_alive "$i" && { nn_stop "$i" 10 || nn_fail "node$i: SIGTERM ignored"; }
-		nn_link "$i" up
-	done
-	return 0
 }
 # gen_of I: node I's Cluster Generation.
 gen_of() { field "$1" "Cluster Generation"; }
@@ -243,10 +233,10 @@ five()
 body()
 {
 	local t0; t0=$(nn_now_ms)
-	three multicast; stop_all
-	three udpu; stop_all
-	wrongkey; stop_all
-	five; stop_all
+	three multicast; nn_stop_all
+	three udpu; nn_stop_all
+	wrongkey; nn_stop_all
+	five; nn_stop_all
 	echo "  whole run: $(( ($(nn_now_ms) - t0) / 1000 )) s"
 	nn_tally "$LABEL"
 }
