@@ -568,6 +568,13 @@ int ctl_call(const char *path, const char *request, int timeout_ms,
 	return rc;
 }
 
+int ctl_running(const char *path)
+{
+	struct sockaddr_un a;
+
+	return fill_addr(&a, path) == 0 && alive(&a);
+}
+
 void ctl_reply_free(struct ctl_reply *rep)
 {
 	buf_free(&rep->lines);

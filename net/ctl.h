@@ -101,6 +101,8 @@ enum { CTL_UNREACHABLE = -1, CTL_BROKEN = -2 };
 int ctl_call(const char *path, const char *request, int timeout_ms,
 	     struct ctl_reply *rep);
 void ctl_reply_free(struct ctl_reply *rep);
+/* 1 when a server listens at path, 0 when none does. */
+int ctl_running(const char *path);
 
 /* The value of "key: value" among a reply's data lines, copied into out;
  * NULL when absent. */

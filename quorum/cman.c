@@ -21,7 +21,8 @@
 #include <errno.h>
 #include <string.h>
 
-enum { OP_HELLO = 1, OP_EXPECTED, OP_VOTES, OP_REMOVE, OP_KILL, OP_LMS,
+enum { OP_HELLO = 1, OP_EXPECTED = CMAN_OP_EXPECTED,
+       OP_VOTES = CMAN_OP_VOTES, OP_REMOVE = CMAN_OP_REMOVE, OP_KILL, OP_LMS,
        OP_N };
 
 /* --- configuration -------------------------------------------------------- */
@@ -134,6 +135,12 @@ int cman_confchg(struct cman *cm, uint64_t ring, const uint32_t *members,
 }
 
 /* --- messages out --------------------------------------------------------- */
+static void begin(struct wire_w *w, uint8_t *out, uint8_t op)
+{
+	wire_w_init(w, out, CMAN_MAX_MSG);
+	wire_put_u8(w, op);
+}
+
 static int finish(struct wire_w *w)
 {
 	return w->over ? -1 : (int)w->len;
@@ -143,8 +150,7 @@ int cman_msg_hello(const struct cman *cm, uint8_t *out)
 {
 	struct wire_w w;
 
-	wire_w_init(&w, out, CMAN_MAX_MSG);
-	wire_put_u8(&w, OP_HELLO);
+	begin(&w, out, OP_HELLO);
 	wire_put_u64(&w, cm->ring);
 	wire_put_u8(&w, my_votes(cm));
 	wire_put_u8(&w, (uint8_t)ready(cm));
@@ -158,8 +164,7 @@ int cman_msg_expected(uint8_t *out, uint32_t ticket, uint32_t expected)
 {
 	struct wire_w w;
 
-	wire_w_init(&w, out, CMAN_MAX_MSG);
-	wire_put_u8(&w, OP_EXPECTED);
+	begin(&w, out, OP_EXPECTED);
 	wire_put_u32(&w, ticket);
 	wire_put_u32(&w, expected);
 	return finish(&w);
@@ -170,8 +175,7 @@ int cman_msg_votes(uint8_t *out, uint32_t ticket, uint32_t nodeid,
 {
 	struct wire_w w;
 
-	wire_w_init(&w, out, CMAN_MAX_MSG);
-	wire_put_u8(&w, OP_VOTES);
+	begin(&w, out, OP_VOTES);
 	wire_put_u32(&w, ticket);
 	wire_put_u32(&w, nodeid);
 	wire_put_u8(&w, (uint8_t)votes);
@@ -182,8 +186,7 @@ int cman_msg_remove(uint8_t *out, uint32_t ticket)
 {
 	struct wire_w w;
 
-	wire_w_init(&w, out, CMAN_MAX_MSG);
-	wire_put_u8(&w, OP_REMOVE);
+	begin(&w, out, OP_REMOVE);
 	wire_put_u32(&w, ticket);
 	return finish(&w);
 }
@@ -192,8 +195,7 @@ int cman_msg_kill(uint8_t *out, uint32_t nodeid)
 {
 	struct wire_w w;
 
-	wire_w_init(&w, out, CMAN_MAX_MSG);
-	wire_put_u8(&w, OP_KILL);
+	begin(&w, out, OP_KILL);
 	wire_put_u32(&w, nodeid);
 	return finish(&w);
 }
@@ -202,8 +204,7 @@ int cman_msg_lms(const struct cman *cm, uint8_t *out)
 {
 	struct wire_w w;
 
-	wire_w_init(&w, out, CMAN_MAX_MSG);
-	wire_put_u8(&w, OP_LMS);
+	begin(&w, out, OP_LMS);
 	wire_put_u64(&w, cm->ring);
 	return finish(&w);
 }
@@ -268,6 +269,7 @@ int cman_lms_due(const struct cman *cm, uint64_t now_ms)
 /* --- messages in ---------------------------------------------------------- */
 struct in {
 	struct cman *cm;
+	int op;
 	uint32_t from;
 	struct wire_r r;
 	uint64_t now;
@@ -314,6 +316,7 @@ static void answer(struct in *in, uint32_t ticket, int result)
 	if (in->from != in->cm->me)
 		return;
 	in->ev->done = 1;
+	in->ev->op = in->op;
 	in->ev->ticket = ticket;
 	in->ev->result = result;
 }
@@ -398,7 +401,7 @@ static void (*const handler[OP_N])(struct in *) = {
 int cman_deliver(struct cman *cm, uint32_t from, const uint8_t *msg,
 		 size_t len, uint64_t now_ms, struct cman_event *ev)
 {
-	struct in in = { cm, from, { 0 }, now_ms, ev };
+	struct in in = { cm, len ? msg[0] : 0, from, { 0 }, now_ms, ev };
 	int was = cman_quorate(cm), is;
 
 	memset(ev, 0, sizeof *ev);

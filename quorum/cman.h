@@ -40,11 +40,15 @@ struct cman_member {
 	uint8_t heard;		/* announced in this configuration */
 };
 
+/* The requests of this node that come back as a done event. */
+enum { CMAN_OP_EXPECTED = 2, CMAN_OP_VOTES, CMAN_OP_REMOVE };
+
 /* What a delivery asks the caller to do. */
 struct cman_event {
 	int change;		/* VOTES_GAINED / VOTES_LOST of cman_quorate */
 	uint32_t killed_by;	/* not 0: a kill for this node, from it */
 	int done;		/* this node's request with ticket ended: */
+	int op;			/* CMAN_OP_* */
 	uint32_t ticket;
 	int result;		/* 0, or EINVAL, ENOENT, EAGAIN */
 	int settled;		/* the configuration settled here */

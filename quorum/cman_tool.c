@@ -133,10 +133,10 @@ static void json_array(const char *s, int strings)
 }
 
 /* --- status --------------------------------------------------------------- */
-/* K_OPT: a number shown only when present (JSON null); K_QUORUM,
- * K_FLAGS, K_PORTS: a number, words, numbers with cman's own layout;
- * a field without label is JSON only. */
-enum kind { K_STR, K_NUM, K_BOOL, K_LIST, K_OPT, K_QUORUM, K_FLAGS,
+/* K_OPT: a number shown only when present (JSON null); K_NOT: the
+ * opposite of a yes/no; K_QUORUM, K_FLAGS, K_PORTS: a number, words,
+ * numbers with cman's own layout; a field without label is JSON only. */
+enum kind { K_STR, K_NUM, K_BOOL, K_NOT, K_LIST, K_OPT, K_QUORUM, K_FLAGS,
 	    K_PORTS };
 
 static const struct field {
@@ -158,7 +158,7 @@ static const struct field {
 	{ "Node votes", "node_votes", "node_votes", K_NUM },
 	{ "Quorum", "quorum", "quorum", K_QUORUM },
 	{ NULL, "quorate", "quorate", K_BOOL },
-	{ NULL, "blocked", "activity_blocked", K_BOOL },
+	{ NULL, "quorate", "activity_blocked", K_NOT },
 	{ NULL, "wait_for_all", "wait_for_all", K_BOOL },
 	{ "Active subsystems", "active_subsystems", "active_subsystems",
 	  K_NUM },
@@ -177,8 +177,9 @@ static void json_value(const struct field *f, const char *s, int have)
 		printf("%lld", strtoll(s, NULL, 10));
 	else if (f->kind == K_OPT)
 		printf("null");
-	else if (f->kind == K_BOOL)
-		printf("%s", strcmp(s, "yes") ? "false" : "true");
+	else if (f->kind == K_BOOL || f->kind == K_NOT)
+		printf("%s", !strcmp(s, "yes") == (f->kind == K_BOOL) ?
+		       "true" : "false");
 	else if (f->kind == K_STR)
 		json_str(s);
 	else
@@ -566,11 +567,7 @@ static int op_wait(void)
 
 static int stopped(void)
 {
-	struct ctl_reply rep;
-	int rc = ctl_call(CTL_PATH, "version", 0, &rep);
-
-	ctl_reply_free(&rep);
-	return rc == CTL_UNREACHABLE;
+	return !ctl_running(CTL_PATH);
 }
 
 /* Returns once the daemon has left and stopped. */

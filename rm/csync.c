@@ -2,7 +2,7 @@
  *
  * Spec 7.  Two messages of kind LOCAL_CONFIG carry a whole cluster.conf:
  *
- *   UPDATE  op=1 id:u32 version:u32 file    ccs_tool update, hacluster
+ *   UPDATE  op=1 ticket:u32 version:u32 file   ccs_tool update, hacluster
  *                                           update, cman_tool version -r
  *   OFFER   op=2 version:u32 file           the settled source's copy
  *
@@ -38,21 +38,12 @@
 #include <string.h>
 
 #define MAX_FILE	(TOTEM_MAX_MSG - 64)
-#define ANSWER_MS	4000
-#define MAX_PENDING	4
 
 enum { OP_UPDATE = 1, OP_OFFER };
-
-struct pending {
-	uint32_t id;
-	unsigned ticket;
-	int64_t until;
-};
 
 static struct {
 	struct daemon *d;
 	const struct conf *first;	/* the ring keeps pointers into it */
-	struct pending p[MAX_PENDING];
 	uint8_t msg[TOTEM_MAX_MSG];
 } C;
 
@@ -138,36 +129,23 @@ static void adopt(const uint8_t *file, size_t len, uint32_t version,
 }
 
 /* --- the stream ------------------------------------------------------------ */
-static struct pending *pending(uint32_t id)
+/* The sender's own update came back: end its waiting reply (ticket is
+ * ctl's; one that timed out is gone, and the update stands). */
+static void answer(uint32_t from, uint32_t ticket, int code,
+		   const char *text)
 {
-	int64_t now = now_ms();
-
-	for (int i = 0; i < MAX_PENDING; i++) {
-		if (C.p[i].id && C.p[i].until < now)
-			C.p[i] = (struct pending){ 0 };
-		if (C.p[i].id == id)
-			return &C.p[i];
-	}
-	return NULL;
-}
-
-static void answer(uint32_t id, int code, const char *text)
-{
-	struct pending *p = id ? pending(id) : NULL;
-
-	if (!p)
-		return;
-	ctl_resume(p->ticket, code ? NULL : text, code, text);
-	*p = (struct pending){ 0 };
+	if (from == local_me())
+		ctl_resume(ticket, code ? NULL : text, code, text);
 }
 
 static void on_update(uint32_t from, struct wire_r *r)
 {
-	uint32_t id = wire_get_u32(r), v = wire_get_u32(r);
+	uint32_t t = wire_get_u32(r), v = wire_get_u32(r);
 	size_t len = wire_left(r);
 	const uint8_t *file = wire_get_bytes(r, len);
 	int was = C.d->conf->config_version;
 	char text[160];
+	int ok;
 
 	if (!file)
 		return;
@@ -176,22 +154,19 @@ static void on_update(uint32_t from, struct wire_r *r)
 			PRIu32 " from node %" PRIu32 " not taken: %s", v,
 			from, qsvc_quorate() ? "this node runs that version "
 			"or a newer one" : "not quorate");
-		if (from == local_me())
-			answer(id, EXIT_REFUSED, qsvc_quorate() ?
-			       "Warning:: Simultaneous update requests "
-			       "detected. You have lost the race." :
-			       "Unable to honor update request. Cluster is "
-			       "not quorate.");
+		answer(from, t, EXIT_REFUSED, qsvc_quorate() ?
+		       "Warning:: Simultaneous update requests "
+		       "detected. You have lost the race." :
+		       "Unable to honor update request. Cluster is "
+		       "not quorate.");
 		return;
 	}
 	adopt(file, len, v, "update");
 	snprintf(text, sizeof text, "Config file updated from version %d "
 		 "to %" PRIu32, was, v);
-	if (from == local_me())
-		answer(id, C.d->conf->config_version == (int)v ? 0 :
-		       EXIT_REFUSED, C.d->conf->config_version == (int)v ?
-		       text : "the update could not be written here "
-		       "(see the log)");
+	ok = C.d->conf->config_version == (int)v;
+	answer(from, t, ok ? 0 : EXIT_REFUSED, ok ? text : "the update could "
+	       "not be written here (see the log)");
 }
 
 static void on_offer(uint32_t from, struct wire_r *r)
@@ -321,32 +296,28 @@ static int check_file(struct ctl_req *r, const char *path, long want)
 
 static int distribute(struct ctl_req *r, const char *path, long want)
 {
-	static uint32_t last_id;
-	struct pending *p = pending(0);
-	uint32_t id = ++last_id ? last_id : ++last_id;
 	int v = check_file(r, path, want);
 	struct wire_w w;
+	unsigned t;
 	size_t len;
 	char *file;
 
 	if (v < 0)
 		return EXIT_REFUSED;
-	if (!p)
-		return ctl_fail(r, EXIT_REFUSED, "too many updates at once");
 	if (!(file = read_file(path, MAX_FILE, &len)))
 		return ctl_fail(r, EXIT_REFUSED, "%s: %s", path,
 				errno == EFBIG ? "too large to distribute" :
 				strerror(errno));
 	wire_w_init(&w, C.msg, sizeof C.msg);
 	wire_put_u8(&w, OP_UPDATE);
-	wire_put_u32(&w, id);
+	ctl_defer(r, DAEMON_ANSWER_MS, &t);
+	wire_put_u32(&w, t);
 	v = send_file(&w, (uint32_t)v, file, len);
 	free(file);
 	if (v < 0)
 		return ctl_fail(r, EXIT_REFUSED, "the send queue is full; "
 				"try again");
-	*p = (struct pending){ id, 0, now_ms() + ANSWER_MS };
-	return ctl_defer(r, ANSWER_MS, &p->ticket);
+	return CTL_DEFERRED;
 }
 
 /* update PATH: spread that file (an absolute path: the daemon's working

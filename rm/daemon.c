@@ -389,7 +389,6 @@ static void parse(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "cluster", required_argument, NULL, 'C' }, { 0, 0, 0, 0 } };
-	char *end;
 	int opt;
 
 	D.d.conf_path = CONF_PATH;
@@ -398,9 +397,7 @@ static void parse(int argc, char **argv)
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'e':
-			D.expected = strtol(optarg, &end, 10);
-			if (end == optarg || *end || D.expected < 1 ||
-			    D.expected > 1L << 30)
+			if (parse_int(optarg, 1, 1L << 30, &D.expected) < 0)
 				die_usage("-e needs a number of votes");
 			break;
 		case 'C':

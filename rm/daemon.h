@@ -10,6 +10,9 @@
 #define DAEMON_RUN_DIR	"/run/hacluster"
 #define DAEMON_PID_FILE	DAEMON_RUN_DIR "/hacluster.pid"
 #define DAEMON_VERSION	"6.2.0"		/* cman protocol version */
+/* How long a verb waits for its ordered message: below the client's
+ * CTL_TIMEOUT_MS, so the client hears "timed out", not silence. */
+#define DAEMON_ANSWER_MS 4000
 
 struct daemon {
 	const char *conf_path;
@@ -30,6 +33,7 @@ extern const int daemon_nverbs;
 int qsvc_start(const struct conf *c, const struct conf_node *me,
 	       uint32_t expected, char *err, size_t errlen);
 int qsvc_quorate(void);
+uint64_t qsvc_malformed(void);		/* quorum messages dropped */
 void qsvc_set_config_version(uint32_t v);
 void qsvc_status(struct ctl_req *r);
 int qsvc_verb_expected(void *ctx, struct ctl_req *r);

@@ -21,15 +21,12 @@
 #include <string.h>
 
 #define RETRY_MS	50
-#define MAX_PENDING	CTL_MAX_CLIENTS
-#define ANSWER_MS	4000	/* below the client's CTL_TIMEOUT_MS */
 
-struct pending {
-	uint32_t id;		/* in our message; 0: free */
-	unsigned ticket;	/* the waiting reply */
-	const char *what;	/* "can't set expected votes" */
-	int leave;		/* stop the daemon once applied */
-	int64_t until;		/* forgotten after: never delivered */
+/* A refused request, by its op, as cman_tool said it. */
+static const char *const what[] = {
+	[CMAN_OP_EXPECTED] = "can't set expected votes",
+	[CMAN_OP_VOTES] = "can't set votes",
+	[CMAN_OP_REMOVE] = "Error leaving cluster",
 };
 
 static struct {
@@ -37,7 +34,6 @@ static struct {
 	int retry, lms_timer;
 	uint64_t lms_sent;
 	uint64_t malformed;
-	struct pending p[MAX_PENDING];
 } Q;
 
 /* --- sending -------------------------------------------------------------- */
@@ -100,34 +96,20 @@ static void log_change(int change)
 		s->expected, s->total, s->quorum);
 }
 
-static struct pending *pending(uint32_t id)
-{
-	int64_t now = now_ms();
-
-	for (int i = 0; i < MAX_PENDING; i++) {
-		if (Q.p[i].id && Q.p[i].until < now)
-			Q.p[i] = (struct pending){ 0 };
-		if (Q.p[i].id == id)
-			return &Q.p[i];
-	}
-	return NULL;
-}
-
+/* This node's request came back: its ticket is the waiting reply's (a
+ * reply that timed out meanwhile is gone; the change stands). */
 static void answered(const struct cman_event *ev)
 {
-	struct pending *p = pending(ev->ticket);
 	char err[160];
 
-	if (!ev->ticket || !p)
-		return;		/* not ours, or given up */
-	snprintf(err, sizeof err, "%s: %s", p->what, strerror(ev->result));
-	ctl_resume(p->ticket, NULL, ev->result ? EXIT_REFUSED : 0, err);
-	if (p->leave && !ev->result) {
+	snprintf(err, sizeof err, "%s: %s", what[ev->op],
+		 strerror(ev->result));
+	ctl_resume(ev->ticket, NULL, ev->result ? EXIT_REFUSED : 0, err);
+	if (ev->op == CMAN_OP_REMOVE && !ev->result) {
 		log_msg(LOG_LVL_NOTICE, "leaving the cluster (remove: the "
 			"others lowered their expected votes)");
 		loop_stop();
 	}
-	*p = (struct pending){ 0 };
 }
 
 static void on_msg(uint32_t from, const uint8_t *body, size_t len)
@@ -202,6 +184,11 @@ int qsvc_start(const struct conf *c, const struct conf_node *me,
 	return 0;
 }
 
+uint64_t qsvc_malformed(void)
+{
+	return Q.malformed;
+}
+
 int qsvc_quorate(void)
 {
 	return cman_quorate(&Q.cm);
@@ -225,7 +212,6 @@ void qsvc_status(struct ctl_req *r)
 	ctl_printf(r, "node_votes: %u", Q.cm.votes);
 	ctl_printf(r, "quorum: %" PRIu32, s->quorum);
 	ctl_printf(r, "quorate: %s", cman_quorate(&Q.cm) ? "yes" : "no");
-	ctl_printf(r, "blocked: %s", cman_quorate(&Q.cm) ? "no" : "yes");
 	ctl_printf(r, "flags:%s", s->flags & VOTES_F_2NODE ? " 2node" : "");
 	ctl_printf(r, "wait_for_all: %s", s->flags & VOTES_F_WAITING ?
 		   "yes" : "no");
@@ -233,14 +219,6 @@ void qsvc_status(struct ctl_req *r)
 }
 
 /* --- the verbs that change votes ------------------------------------------ */
-static int number(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-
-	*out = strtol(s, &end, 10);
-	return *s && !*end && *out >= lo && *out <= hi ? 0 : -1;
-}
-
 /* NODE as a name or a node id: the id, or 0 when unknown. */
 static uint32_t node_id(const struct daemon *d, const char *s)
 {
@@ -249,80 +227,66 @@ static uint32_t node_id(const struct daemon *d, const char *s)
 
 	if (n)
 		return (uint32_t)n->nodeid;
-	if (!number(s, 1, CONF_MAX_NODEID, &id))
+	if (!parse_int(s, 1, CONF_MAX_NODEID, &id))
 		return (uint32_t)id;
 	return 0;
 }
 
-/* Check, send, and wait for the delivery (answered() ends it).  The
- * message carries our own request id; the reply waits under ctl's. */
-static int send_request(struct ctl_req *r, const char *what, int check,
-			int leave, int (*enc)(uint8_t *, uint32_t, uint32_t,
-					      int), uint32_t a, int b)
+static int refused(struct ctl_req *r, int op, int err)
 {
-	static uint32_t last_id;
-	struct pending *p = pending(0);
-	uint8_t m[CMAN_MAX_MSG];
-	uint32_t id = ++last_id ? last_id : ++last_id;
-	int n = enc(m, id, a, b);
+	return ctl_fail(r, EXIT_REFUSED, "%s: %s", what[op], strerror(err));
+}
 
-	if (check)
-		return ctl_fail(r, EXIT_REFUSED, "%s: %s", what,
-				strerror(check));
-	if (!p)
-		return ctl_fail(r, EXIT_REFUSED, "%s: too many requests",
-				what);
+/* Send m, which carries the ticket the caller took with ctl_defer; the
+ * reply waits for its delivery (answered()). */
+static int send_request(struct ctl_req *r, int op, const uint8_t *m, int n)
+{
 	if (local_send(LOCAL_QUORUM, m, (size_t)n) < 0)
 		return ctl_fail(r, EXIT_REFUSED, "%s: the send queue is full;"
-				" try again", what);
-	*p = (struct pending){ id, 0, what, leave, now_ms() + ANSWER_MS };
-	return ctl_defer(r, ANSWER_MS, &p->ticket);
-}
-
-static int enc_expected(uint8_t *m, uint32_t t, uint32_t e, int unused)
-{
-	return cman_msg_expected(m, t, e);
-}
-
-static int enc_votes(uint8_t *m, uint32_t t, uint32_t id, int v)
-{
-	return cman_msg_votes(m, t, id, v);
-}
-
-static int enc_remove(uint8_t *m, uint32_t t, uint32_t unused, int unused2)
-{
-	return cman_msg_remove(m, t);
+				" try again", what[op]);
+	return CTL_DEFERRED;
 }
 
 int qsvc_verb_expected(void *ctx, struct ctl_req *r)
 {
-	const char *what = "can't set expected votes";
+	uint8_t m[CMAN_MAX_MSG];
+	unsigned t;
 	long e;
+	int err;
 
-	if (r->argc != 2 || number(r->argv[1], 1, 1L << 30, &e))
+	if (r->argc != 2 || parse_int(r->argv[1], 1, 1L << 30, &e))
 		return ctl_fail(r, EXIT_USAGE, "usage: expected VOTES");
-	return send_request(r, what, cman_check_expected(&Q.cm, (uint32_t)e),
-			    0, enc_expected, (uint32_t)e, 0);
+	if ((err = cman_check_expected(&Q.cm, (uint32_t)e)))
+		return refused(r, CMAN_OP_EXPECTED, err);
+	ctl_defer(r, DAEMON_ANSWER_MS, &t);
+	return send_request(r, CMAN_OP_EXPECTED, m,
+			    cman_msg_expected(m, t, (uint32_t)e));
 }
 
 int qsvc_verb_votes(void *ctx, struct ctl_req *r)
 {
-	const char *what = "can't set votes";
+	uint8_t m[CMAN_MAX_MSG];
 	uint32_t id = local_me();
+	unsigned t;
 	long v;
+	int err;
 
-	if (r->argc < 2 || r->argc > 3 || number(r->argv[1], 0, 255, &v))
+	if (r->argc < 2 || r->argc > 3 || parse_int(r->argv[1], 0, 255, &v))
 		return ctl_fail(r, EXIT_USAGE, "usage: votes VOTES [NODE]");
 	if (r->argc == 3 && !(id = node_id(ctx, r->argv[2])))
-		return ctl_fail(r, EXIT_REFUSED, "%s: %s", what,
-				strerror(ENOENT));
-	return send_request(r, what, cman_check_votes(&Q.cm, id, (int)v), 0,
-			    enc_votes, id, (int)v);
+		return refused(r, CMAN_OP_VOTES, ENOENT);
+	if ((err = cman_check_votes(&Q.cm, id, (int)v)))
+		return refused(r, CMAN_OP_VOTES, err);
+	ctl_defer(r, DAEMON_ANSWER_MS, &t);
+	return send_request(r, CMAN_OP_VOTES, m,
+			    cman_msg_votes(m, t, id, (int)v));
 }
 
 int qsvc_verb_leave(void *ctx, struct ctl_req *r)
 {
+	uint8_t m[CMAN_MAX_MSG];
 	int remove = 0;
+	unsigned t;
 
 	for (int i = 1; i < r->argc; i++) {
 		if (!strcmp(r->argv[i], "remove"))
@@ -331,10 +295,13 @@ int qsvc_verb_leave(void *ctx, struct ctl_req *r)
 			return ctl_fail(r, EXIT_USAGE, "usage: leave [remove] "
 					"[force]");
 	}
-	if (remove)
-		return send_request(r, "Error leaving cluster",
-				    Q.cm.settled ? 0 : EAGAIN, 1, enc_remove,
-				    0, 0);
+	if (remove && !Q.cm.settled)
+		return refused(r, CMAN_OP_REMOVE, EAGAIN);
+	if (remove) {
+		ctl_defer(r, DAEMON_ANSWER_MS, &t);
+		return send_request(r, CMAN_OP_REMOVE, m,
+				    cman_msg_remove(m, t));
+	}
 	log_msg(LOG_LVL_NOTICE, "cman_tool leave: leaving the cluster");
 	loop_stop();
 	return 0;

@@ -23,7 +23,6 @@
  *            node_votes: N
  *            quorum: N
  *            quorate: yes|no
- *            blocked: yes|no           not quorate: activity blocked
  *            flags: [2node]
  *            wait_for_all: yes|no      held back until all votes seen
  *            settled: yes|no           every member announced itself
@@ -39,7 +38,8 @@
  *
  *   stats    NAME: N               one counter a line: totem_*, seal_*
  *                                  (dropped packets by reason), net_*,
- *                                  stalls (see local_counters)
+ *                                  stalls (see local_counters),
+ *                                  quorum_malformed (rm/qsvc.c)
  *
  * These are read-only: anyone may ask.  Root only, answered once every
  * member applied them (rm/qsvc.c):
@@ -142,6 +142,7 @@ static void counter(void *ctx, const char *name, uint64_t v)
 static int v_stats(void *ctx, struct ctl_req *r)
 {
 	local_counters(counter, r);
+	counter(r, "quorum_malformed", qsvc_malformed());
 	return 0;
 }
 

@@ -200,6 +200,7 @@ TEST(cman_expected_applies_everywhere_or_nowhere)
 	CHECK(Q(&t, 1));
 	CHECK(t.last[1].done && t.last[1].ticket == 7 &&
 	      !t.last[1].result);
+	CHECK_INT(t.last[1].op, CMAN_OP_EXPECTED);
 	/* while a configuration settles: EAGAIN, applied by nobody */
 	confchg(&t, BIT(1) | BIT(2));
 	CHECK_INT(cman_check_expected(&t.n[1], 2), EAGAIN);

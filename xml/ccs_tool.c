@@ -386,15 +386,6 @@ static int update(const char *file)
 	return rc;
 }
 
-static int daemon_runs(void)
-{
-	struct ctl_reply rep;
-	int rc = ctl_call(CTL_PATH, "version", 0, &rep);
-
-	ctl_reply_free(&rep);
-	return rc == 0;
-}
-
 /* After an edit of the configuration: update the running cluster, or say
  * that none runs here.  The edit stands either way (exit 0). */
 static void propagate(const struct ccs *c)
@@ -402,7 +393,7 @@ static void propagate(const struct ccs *c)
 	if (to_stdout(c) || (!c->force_update &&
 			     (c->no_update || strcmp(c->out, c->conf))))
 		return;
-	if (daemon_runs()) {
+	if (ctl_running(CTL_PATH)) {
 		printf("running ccs_tool update...\n");
 		fflush(stdout);
 		update(c->out);

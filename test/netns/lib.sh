@@ -89,6 +89,15 @@ nn_skip_all()
 }
 
 # --- time and bounded waits --------------------------------------------------
+# nn_binary SCRIPT [HACLUSTER]: the binary under test (argument, else the
+# environment) as an absolute path in HACLUSTER; usage and exit 2 without.
+nn_binary()
+{
+	HACLUSTER=${2:-${HACLUSTER:-}}
+	[ -n "$HACLUSTER" ] || { echo "usage: $1 HACLUSTER" >&2; exit 2; }
+	HACLUSTER=$(readlink -f "$HACLUSTER")
+}
+
 nn_now_ms() { local t; t=$(date +%s%N); echo $((t / 1000000)); }
 
 # nn_wait TIMEOUT_S CMD...: poll CMD every 0.2 s until it succeeds (0) or

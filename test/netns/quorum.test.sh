@@ -8,11 +8,9 @@
 #   bash test/netns/quorum.test.sh [HACLUSTER]      (root)
 # BUILD (default build) holds tool_ringbench, which reaches the bench verb.
 set -u
-HACLUSTER=${1:-${HACLUSTER:-}}
-[ -n "$HACLUSTER" ] || { echo "usage: $0 HACLUSTER" >&2; exit 2; }
-HACLUSTER=$(readlink -f "$HACLUSTER")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
+nn_binary "$0" "${1:-}"
 LABEL=netns-quorum
 NCHECKS=29
 LIMIT=${NN_LIMIT:-30}

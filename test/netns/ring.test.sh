@@ -8,11 +8,9 @@
 #
 #   bash test/netns/ring.test.sh [HACLUSTER]      (root)
 set -u
-HACLUSTER=${1:-${HACLUSTER:-}}
-[ -n "$HACLUSTER" ] || { echo "usage: $0 HACLUSTER" >&2; exit 2; }
-HACLUSTER=$(readlink -f "$HACLUSTER")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
+nn_binary "$0" "${1:-}"
 LABEL=netns
 NCHECKS=35
 LIMIT=${NN_LIMIT:-30}		# seconds any one membership change may take
