@@ -5,6 +5,7 @@
  *
  *   HELLO     op=1 ring:u64 votes:u8 ready:u8 expected:u32 config:u32
  *             was_quorate:u8        acting quorate before this ring
+ *             qdisk:u8              holds the quorum disk's master role
  *   EXPECTED  op=2 ticket:u32 expected:u32
  *   VOTES     op=3 ticket:u32 nodeid:u32 votes:u8
  *   REMOVE    op=4 ticket:u32           the sender leaves with "remove"
@@ -42,6 +43,7 @@ void cman_conf_from(const struct conf *c, uint32_t expected,
 	vc->last_man_standing = (uint8_t)m->last_man_standing;
 	vc->lms_window = (uint32_t)m->last_man_standing_window;
 	vc->auto_tie_breaker = (uint8_t)m->auto_tie_breaker;
+	vc->qdisk_votes = (uint32_t)c->qdisk.votes;
 }
 
 void cman_init(struct cman *cm, const struct votes_conf *conf, uint32_t me,
@@ -60,6 +62,14 @@ void cman_init(struct cman *cm, const struct votes_conf *conf, uint32_t me,
 void cman_set_config_version(struct cman *cm, uint32_t v)
 {
 	cm->config_version = v;
+}
+
+int cman_set_qdisk(struct cman *cm, int master)
+{
+	int was = cm->qdisk_claim;
+
+	cm->qdisk_claim = !!master;
+	return was != cm->qdisk_claim;
 }
 
 /* --- the member table ----------------------------------------------------- */
@@ -91,6 +101,14 @@ static uint8_t my_votes(const struct cman *cm)
 	return cm->removed ? 0 : cm->votes;
 }
 
+/* The quorum disk's votes count where a member holds its master role. */
+static void qdisk_alive(struct cman *cm)
+{
+	cm->qdisk_alive = 0;
+	for (int i = 0; i < cm->n; i++)
+		cm->qdisk_alive |= cm->info[i].qdisk;
+}
+
 /* The table for the new members: what we knew of those who stay, zero
  * votes for the others until they announce; our own values as they are. */
 static void follow(struct cman *cm, const uint32_t *members, int n)
@@ -114,6 +132,7 @@ static void follow(struct cman *cm, const uint32_t *members, int n)
 	memcpy(cm->m, m, sizeof m[0] * (size_t)k);
 	memcpy(cm->info, info, sizeof info[0] * (size_t)k);
 	cm->n = k;
+	qdisk_alive(cm);
 }
 
 int cman_confchg(struct cman *cm, uint64_t ring, const uint32_t *members,
@@ -157,6 +176,7 @@ int cman_msg_hello(const struct cman *cm, uint8_t *out)
 	wire_put_u32(&w, cm->st.expected);
 	wire_put_u32(&w, cm->config_version);
 	wire_put_u8(&w, (uint8_t)cm->was_quorate);
+	wire_put_u8(&w, (uint8_t)cm->qdisk_claim);
 	return finish(&w);
 }
 
@@ -296,7 +316,7 @@ static void on_hello(struct in *in)
 	uint64_t ring = wire_get_u64(&in->r);
 	uint8_t votes = wire_get_u8(&in->r), rdy = wire_get_u8(&in->r);
 	uint32_t e = wire_get_u32(&in->r), cv = wire_get_u32(&in->r);
-	uint8_t wq = wire_get_u8(&in->r);
+	uint8_t wq = wire_get_u8(&in->r), qd = wire_get_u8(&in->r);
 	int i = slot(cm, in->from);
 
 	if (wire_r_done(&in->r) || ring != cm->ring || i < 0)
@@ -306,7 +326,9 @@ static void on_hello(struct in *in)
 	cm->m[i].expected = e;
 	cm->info[i].config_version = cv;
 	cm->info[i].was_quorate = wq;
+	cm->info[i].qdisk = qd;
 	cm->info[i].heard = 1;
+	qdisk_alive(cm);
 	settle(in);
 }
 

@@ -37,6 +37,7 @@ struct cman_member {
 	uint32_t nodeid;
 	uint32_t config_version;	/* 0: has none */
 	uint8_t was_quorate;	/* acting quorate before this ring */
+	uint8_t qdisk;		/* holds the quorum disk's master role */
 	uint8_t heard;		/* announced in this configuration */
 };
 
@@ -65,11 +66,12 @@ struct cman {
 	uint32_t config_version;
 	uint64_t ring;		/* the configuration we are in */
 	int settled, blocked, qdisk_alive, removed, was_quorate;
+	int qdisk_claim;	/* we hold the quorum disk's master role */
 };
 
 /* The votes configuration of a cluster.conf: nodes, <cman>/<quorum>
- * options; expected overrides everything when not 0 (cman_tool join
- * -e).  The quorum disk's votes are counted once it runs (qdisk.c). */
+ * options, <quorumd votes>; expected overrides everything when not 0
+ * (cman_tool join -e). */
 void cman_conf_from(const struct conf *c, uint32_t expected,
 		    struct votes_conf *vc);
 /* Fresh state: not a member, inquorate.  conf is copied. */
@@ -106,6 +108,10 @@ int cman_check_votes(const struct cman *cm, uint32_t nodeid, int votes);
 uint32_t cman_config_source(const struct cman *cm, int *differs);
 /* This node now runs configuration version v. */
 void cman_set_config_version(struct cman *cm, uint32_t v);
+/* This node holds the quorum disk's master role (qdisk.c) or not; 1 when
+ * that changed: send a HELLO again, whose delivery makes every member
+ * count the quorum disk's votes, or stop counting them, at one point. */
+int cman_set_qdisk(struct cman *cm, int master);
 
 /* The last_man_standing timer is due: send cman_msg_lms. */
 int cman_lms_due(const struct cman *cm, uint64_t now_ms);

@@ -230,6 +230,8 @@ static void start_ring(void)
 	}
 	if (qsvc_start(D.d.conf, D.d.me, (uint32_t)D.expected, err,
 		       sizeof err) < 0 ||
+	    (!D.d.guest && qdiskd_start(D.d.conf, D.d.me, err,
+					sizeof err) < 0) ||
 	    local_start(D.d.conf, D.d.me, D.d.addr, err, sizeof err) < 0) {
 		STEP_FAILED();
 		ctl_shutdown();
@@ -376,6 +378,7 @@ static void run(void)
 		"config version %d", D.d.conf->name, D.d.me->name,
 		D.d.me->nodeid, D.d.conf->config_version);
 	loop_run();
+	qdiskd_stop();
 	local_stop(FLUSH_MS);
 	ctl_shutdown();
 	unlink(DAEMON_PID_FILE);

@@ -40,6 +40,17 @@ int qsvc_verb_expected(void *ctx, struct ctl_req *r);
 int qsvc_verb_votes(void *ctx, struct ctl_req *r);
 int qsvc_verb_leave(void *ctx, struct ctl_req *r);
 int qsvc_verb_kill(void *ctx, struct ctl_req *r);
+/* This node holds the quorum disk's master role or not. */
+void qsvc_qdisk(int master);
+/* The quorum disk's master evicts a member that stopped writing: 1 when
+ * the kill went out (nodeid is a member, not us). */
+int qsvc_evict(uint32_t nodeid);
+
+/* rm/qdiskd.c: the quorum disk (<quorumd>), when configured. */
+int qdiskd_start(const struct conf *c, const struct conf_node *me,
+		 char *err, size_t errlen);
+void qdiskd_stop(void);
+void qdiskd_status(struct ctl_req *r);
 
 /* rm/csync.c: configuration distribution. */
 void csync_init(struct daemon *d);

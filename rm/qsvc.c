@@ -199,6 +199,20 @@ void qsvc_set_config_version(uint32_t v)
 	cman_set_config_version(&Q.cm, v);
 }
 
+void qsvc_qdisk(int master)
+{
+	if (cman_set_qdisk(&Q.cm, master))
+		send_hello();
+}
+
+int qsvc_evict(uint32_t nodeid)
+{
+	uint8_t m[CMAN_MAX_MSG];
+
+	return nodeid != local_me() && cman_is_member(&Q.cm, nodeid) &&
+	       !local_send(LOCAL_QUORUM, m, (size_t)cman_msg_kill(m, nodeid));
+}
+
 /* --- status --------------------------------------------------------------- */
 void qsvc_status(struct ctl_req *r)
 {

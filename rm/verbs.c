@@ -26,6 +26,10 @@
  *            flags: [2node]
  *            wait_for_all: yes|no      held back until all votes seen
  *            settled: yes|no           every member announced itself
+ *            quorum_disk: PATH         with <quorumd> (rm/qdiskd.c):
+ *            quorum_disk_state: none|unfit|running|bidding|master
+ *            quorum_disk_master: N     the master the disk shows, 0 none
+ *            quorum_disk_score: S/MIN  heuristics' score, min_score
  *
  *   nodes    node: ID STS INC JOINED NAME ADDRS
  *            one line per configured node and per member not configured,
@@ -73,6 +77,7 @@ static int v_status(void *ctx, struct ctl_req *r)
 	ctl_printf(r, "active_subsystems: %d", 1);
 	ctl_printf(r, "ports_bound: 0");
 	qsvc_status(r);
+	qdiskd_status(r);
 	return 0;
 }
 

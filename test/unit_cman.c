@@ -313,3 +313,50 @@ TEST(cman_joiner_adopts_the_highest_expected)
 	CHECK_INT(t.n[1].st.quorum, 3);
 	CHECK(Q(&t, 1));
 }
+
+/* Two nodes and a quorum disk of 1 vote (expected 3, quorum 2): the
+ * disk's votes count in the partition whose member holds the master
+ * role, from the delivery of its HELLO, and in no other. */
+static void claim(struct toy *t, int i, int master)
+{
+	uint8_t out[CMAN_MAX_MSG];
+
+	if (cman_set_qdisk(&t->n[i], master))
+		queue(t, (uint32_t)i, out, cman_msg_hello(&t->n[i], out));
+}
+
+TEST(cman_qdisk_votes_go_with_the_master)
+{
+	struct toy t;
+	unsigned both = BIT(1) | BIT(2);
+
+	toy_init(&t, "11", 0);
+	t.conf.qdisk_votes = 1;
+	for (int i = 1; i <= 2; i++)
+		cman_init(&t.n[i], &t.conf, (uint32_t)i, 1, 1);
+	form(&t, both);
+	CHECK(Q(&t, 1) && Q(&t, 2));
+	CHECK_INT(t.n[1].st.expected, 3);
+	CHECK_INT(t.n[1].st.total, 2);
+	claim(&t, 1, 1);
+	flush(&t, both);
+	CHECK(agree(&t, both));
+	CHECK_INT(t.n[2].st.total, 3);
+	CHECK(t.n[2].st.flags & VOTES_F_QDISK);
+	form(&t, BIT(1));			/* split: the master's side */
+	form(&t, BIT(2));
+	CHECK(Q(&t, 1));
+	CHECK_INT(t.n[1].st.total, 2);
+	CHECK(!Q(&t, 2));			/* never both sides */
+	CHECK_INT(t.n[2].st.total, 1);
+	claim(&t, 1, 0);			/* node 1 dies, 2 takes over */
+	flush(&t, BIT(1));
+	CHECK(!Q(&t, 1));
+	claim(&t, 2, 1);
+	flush(&t, BIT(2));
+	CHECK(Q(&t, 2));
+	CHECK_INT(t.gained[2], 2);
+	form(&t, both);				/* node 1 back: one claim */
+	CHECK(agree(&t, both) && Q(&t, 1));
+	CHECK_INT(t.n[1].st.total, 3);
+}

@@ -40,6 +40,7 @@
 #   NN_TOTEM   attributes of <totem> written by nn_conf
 #   NN_CMAN    more attributes of <cman> written by nn_conf
 #   NN_FENCE=1 nn_conf gives every node a fence method (fence_manual)
+#   NN_EXTRA   more elements of <cluster> written by nn_conf
 #   NN_VERBOSE=1  print every command's output
 
 HACLUSTER=${HACLUSTER:-}
@@ -280,6 +281,7 @@ nn_conf()
 		echo "<cluster name=\"tcluster\" config_version=\"$version\">"
 		echo "  $cman"
 		echo "  <totem $NN_TOTEM/>"
+		[ -z "${NN_EXTRA:-}" ] || echo "  $NN_EXTRA"
 		echo '  <clusternodes>'
 		for i in $(seq 1 "$n"); do
 			if [ -z "${NN_FENCE:-}" ]; then
