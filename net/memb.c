@@ -25,7 +25,12 @@
  * (nothing before it) gets no transitional configuration, and its
  * regular one lists every member as joined.  A JOIN that lists me as
  * failed does not pull an operational ring apart: its sender forms a
- * ring of its own and merge detection joins the two afterwards. */
+ * ring of its own and merge detection joins the two afterwards.  In a
+ * gather, a JOIN's failed set is adopted only from a member of my last
+ * ring: failures seen by another partition are its own business, and
+ * adopting them from everyone spread "failed" from node to node until
+ * every node formed a ring alone, over and over, when new rings sent
+ * at once (the simulator with the quorum service found it). */
 #include "totem_int.h"
 
 #include <stdio.h>
@@ -137,6 +142,8 @@ static int stale_join(const struct totem *t, uint32_t from,
 static void join_in_gather(struct totem *t, uint32_t from,
 			   const struct join *j, int64_t now)
 {
+	struct nodeset proc, failed;
+
 	if (stale_join(t, from, j) || set_has(&t->failed, from))
 		return;
 	if (set_has(&j->failed, t->me)) {
@@ -149,12 +156,16 @@ static void join_in_gather(struct totem *t, uint32_t from,
 		check_consensus(t, now);
 		return;
 	}
-	if (set_subset(&j->proc, &t->proc) &&
-	    set_subset(&j->failed, &t->failed))
+	proc = t->proc;
+	failed = t->failed;
+	set_union(&proc, &j->proc);
+	set_add(&proc, from);
+	if (set_has(&t->oper_memb, from))
+		set_union(&failed, &j->failed);
+	if (set_eq(&proc, &t->proc) && set_eq(&failed, &t->failed))
 		return;
-	set_union(&t->proc, &j->proc);
-	set_union(&t->failed, &j->failed);
-	set_add(&t->proc, from);
+	t->proc = proc;
+	t->failed = failed;
 	announce(t, now);
 }
 

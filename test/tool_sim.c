@@ -20,6 +20,18 @@
  *   - every message a node sent and did not lose to its own crash is
  *     delivered to it, and every message delivered in the final ring is
  *     delivered on every live node.
+ * Every node also runs the quorum service (quorum/cman.c) on its ring,
+ * under random votes and options (two_node, wait_for_all,
+ * auto_tie_breaker, last_man_standing); checked after every step:
+ *   - members of a ring that delivered the same quorum message in its
+ *     regular phase hold the same vote state after it (settled or not,
+ *     quorate, expected, total, quorum, flags);
+ *   - a quorate node's configuration holds a majority of the configured
+ *     votes (or exactly half with the tie-breaker node, under
+ *     auto_tie_breaker; with two_node, one of the two); not checked with
+ *     last_man_standing, which lowers expected votes on purpose;
+ *   - with two_node (wait_for_all), a node that started afresh is not
+ *     quorate before it has settled in a configuration with its peer.
  *
  * Environment: SEED=n replays one seed (VERBOSE=1 prints its trace),
  * SEEDS=n (default 300) seeds starting at FIRST (default 1), NODES=n
@@ -27,6 +39,7 @@
  * `make soak` style: SEEDS=5000.  Prints `sim: N passed, N failed`,
  * after a line of totals showing what the faults made the rings do. */
 #include "../net/totem.h"
+#include "../quorum/cman.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -75,6 +88,11 @@ struct node {
 	int ep_count;			/* messages delivered in the epoch */
 	uint64_t ep_hash;		/* and a digest of which */
 	int *log, nlog, caplog;
+	struct cman cm;			/* the quorum service */
+	int votes, in_trans, seen_peer;
+	uint8_t qout[CMAN_MAX_MSG];	/* a HELLO to (re)send, qlen > 0 */
+	int qlen;
+	uint64_t lms_sent;
 };
 
 struct pkt {
@@ -94,9 +112,19 @@ struct msg {
 	int delivered_any;
 };
 
+/* A quorum message: the vote state the first member to deliver it in
+ * the regular phase of its ring held afterwards. */
+struct qmsg {
+	int seen;
+	uint64_t ring;
+	uint32_t rep;
+	uint32_t st[6];
+};
+
 /* across all seeds: what the faults made the engine do */
 static struct {
 	uint64_t delivered, confs, fail_recv, leaves, merges, big;
+	uint64_t qagree, qsettled, qquorate, qwaiting;
 } tot;
 
 struct ringrec {
@@ -133,6 +161,9 @@ static struct {
 	int ntrace;
 	char why[256];
 	struct totem_cfg cfg;
+	struct votes_conf vc;
+	struct qmsg *qmsgs;
+	int nqmsgs, capqmsgs;
 	uint64_t final_seq;
 	uint32_t final_rep;
 	int verbose;
@@ -303,6 +334,187 @@ static void app_send(struct node *n)
 	free(p);
 }
 
+/* ---- quorum on the ring (quorum/cman.c) ------------------------------- */
+
+/* A quorum message: 0xff, its index in w.qmsgs (u32), the cman body. */
+static int q_send(struct node *n, const uint8_t *body, int len)
+{
+	uint8_t b[5 + CMAN_MAX_MSG];
+	int idx = w.nqmsgs;
+
+	if (len <= 0)
+		return -1;
+	w.qmsgs = grow(w.qmsgs, &w.capqmsgs, idx + 1, sizeof *w.qmsgs);
+	memset(&w.qmsgs[idx], 0, sizeof w.qmsgs[idx]);
+	b[0] = 0xff;
+	b[1] = (uint8_t)(idx >> 24);
+	b[2] = (uint8_t)(idx >> 16);
+	b[3] = (uint8_t)(idx >> 8);
+	b[4] = (uint8_t)idx;
+	memcpy(b + 5, body, (size_t)len);
+	if (totem_send(n->t, b, 5 + (size_t)len, w.now))
+		return -1;		/* queue full: try again later */
+	w.nqmsgs++;
+	return 0;
+}
+
+/* The vote state members must agree on; all zero while settling (the
+ * state then still carries each member's own history). */
+static void q_state(const struct node *n, uint32_t st[6])
+{
+	const struct cman *cm = &n->cm;
+
+	memset(st, 0, sizeof(uint32_t) * 6);
+	if (!cm->settled)
+		return;
+	st[0] = 1;
+	st[1] = (uint32_t)cman_quorate(cm);
+	st[2] = cm->st.expected;
+	st[3] = cm->st.total;
+	st[4] = cm->st.quorum;
+	st[5] = cm->st.flags & ~(uint32_t)VOTES_F_LMS;
+}
+
+static void q_deliver(struct node *n, uint32_t from, const uint8_t *p,
+		      size_t len)
+{
+	struct cman_event ev;
+	uint32_t st[6];
+	struct qmsg *m;
+	int idx = len < 5 ? -1 : (int)((uint32_t)p[1] << 24 | p[2] << 16 |
+					p[3] << 8 | p[4]);
+
+	if (idx < 0 || idx >= w.nqmsgs ||
+	    cman_deliver(&n->cm, from, p + 5, len - 5, (uint64_t)w.now,
+			 &ev) < 0) {
+		fail("node %u: quorum message %d from %u malformed", n->id,
+		     idx, from);
+		return;
+	}
+	trace("node %u deliver quorum msg %d from %u%s", n->id, idx, from,
+	      ev.settled ? ": settled" : "");
+	if (ev.settled && n->cm.n == 2)
+		n->seen_peer = 1;	/* both announced: seen, even late */
+	tot.qsettled += ev.settled;
+	if (n->in_trans)
+		return;		/* old ring, after it broke: no agreement */
+	q_state(n, st);
+	m = &w.qmsgs[idx];
+	if (!m->seen) {
+		*m = (struct qmsg){ 1, n->ep_seq, n->ep_rep, { 0 } };
+		memcpy(m->st, st, sizeof st);
+		return;
+	}
+	tot.qagree++;
+	if (m->ring == n->ep_seq && m->rep == n->ep_rep &&
+	    memcmp(m->st, st, sizeof st))
+		fail("node %u after quorum msg %d: settled %u quorate %u "
+		     "expected %u total %u quorum %u flags %u; another member"
+		     ": %u %u %u %u %u %u", n->id, idx, st[0], st[1], st[2],
+		     st[3], st[4], st[5], m->st[0], m->st[1], m->st[2],
+		     m->st[3], m->st[4], m->st[5]);
+}
+
+static void q_confchg(struct node *n, const struct totem_confchg *c)
+{
+	int change;
+
+	if (c->kind == TOTEM_TRANSITIONAL) {
+		n->in_trans = 1;
+		return;
+	}
+	n->in_trans = 0;
+	n->qlen = cman_confchg(&n->cm, c->ring_seq, c->members, c->nmembers,
+			       n->qout, &change);
+	if (!q_send(n, n->qout, n->qlen))
+		n->qlen = 0;
+}
+
+static uint32_t votes_of(uint32_t id)
+{
+	for (int i = 0; i < w.n; i++)
+		if (w.node[i].id == id)
+			return (uint32_t)w.node[i].votes;
+	return 0;
+}
+
+/* A quorate node: its configuration holds a majority of the votes. */
+static void q_check_quorate(const struct node *n)
+{
+	uint32_t have = 0;
+	int tb = 0;
+
+	tot.qquorate++;
+	if (w.vc.two_node) {
+		if (!n->seen_peer)
+			fail("node %u (two_node, wait_for_all) quorate before "
+			     "it saw its peer", n->id);
+		return;
+	}
+	if (w.vc.last_man_standing)
+		return;
+	for (int i = 0; i < n->ep_n; i++) {
+		have += votes_of(n->ep_memb[i]);
+		tb |= n->ep_memb[i] == w.vc.tie_breaker;
+	}
+	if (2 * have > w.vc.node_votes ||
+	    (w.vc.auto_tie_breaker && tb && 2 * have == w.vc.node_votes))
+		return;
+	fail("node %u quorate with %u of %u votes in its configuration",
+	     n->id, have, w.vc.node_votes);
+}
+
+/* After every step: resend a HELLO the queue refused, send a due LMS
+ * expiry, check quorate nodes. */
+static void q_step(void)
+{
+	for (int i = 0; i < w.n; i++) {
+		struct node *n = &w.node[i];
+		uint8_t b[CMAN_MAX_MSG];
+
+		if (!n->alive)
+			continue;
+		if (n->qlen && !q_send(n, n->qout, n->qlen))
+			n->qlen = 0;
+		if (cman_lms_due(&n->cm, (uint64_t)w.now) &&
+		    n->lms_sent != n->cm.st.lms_deadline &&
+		    !q_send(n, b, cman_msg_lms(&n->cm, b)))
+			n->lms_sent = n->cm.st.lms_deadline;
+		tot.qwaiting += !!(n->cm.st.flags & VOTES_F_WAITING);
+		if (cman_quorate(&n->cm))
+			q_check_quorate(n);
+	}
+}
+
+/* Votes 0..3 (at least one node with some), options at random. */
+static void q_setup(void)
+{
+	struct votes_conf *c = &w.vc;
+	int two = w.n == 2 && chance(0.5);
+
+	votes_conf_init(c);
+	c->two_node = (uint8_t)two;
+	for (int i = 0; i < w.n; i++) {
+		w.node[i].votes = two || !chance(0.3) ? 1 : rnd(4);
+		if (!i && !w.node[i].votes)
+			w.node[i].votes = 1;
+		votes_conf_node(c, w.node[i].id, w.node[i].votes, 1);
+	}
+	c->wait_for_all = chance(0.3) ? 1 : -1;
+	c->auto_tie_breaker = (uint8_t)(!two && chance(0.2));
+	c->last_man_standing = (uint8_t)(!two && chance(0.15));
+	c->lms_window = 300 + (uint32_t)rnd(3000);
+	if (votes_conf_check(c)) {
+		fprintf(stderr, "sim: %s\n", votes_conf_check(c));
+		exit(2);
+	}
+	trace("quorum: %u votes%s%s%s%s", c->node_votes,
+	      two ? ", two_node" : "", c->wait_for_all > 0 ?
+	      ", wait_for_all" : "", c->auto_tie_breaker ?
+	      ", auto_tie_breaker" : "", c->last_man_standing ?
+	      ", last_man_standing" : "");
+}
+
 /* ---- callbacks: the per-step invariants live here ------------------------ */
 
 static int in_epoch(const struct node *n, uint32_t id)
@@ -316,9 +528,14 @@ static int in_epoch(const struct node *n, uint32_t id)
 static void io_deliver(void *ctx, uint32_t from, const void *p, size_t len)
 {
 	struct node *n = ctx;
-	int idx = parse(p, len, from);
+	int idx;
 	struct msg *m;
 
+	if (len && *(const uint8_t *)p == 0xff) {
+		q_deliver(n, from, p, len);
+		return;
+	}
+	idx = parse(p, len, from);
 	if (idx < 0) {
 		fail("node %u delivered a corrupt or unknown message from %u "
 		     "(%zu bytes)", n->id, from, len);
@@ -407,6 +624,7 @@ static void io_confchg(void *ctx, const struct totem_confchg *c)
 	for (int i = 1; i < c->nmembers; i++)
 		if (c->members[i] <= c->members[i - 1])
 			fail("node %u conf members not ascending", n->id);
+	q_confchg(n, c);
 	if (c->kind == TOTEM_TRANSITIONAL) {
 		if (c->ring_seq != n->ep_seq || c->rep != n->ep_rep)
 			fail("node %u transitional conf names ring %" PRIu64
@@ -464,6 +682,9 @@ static void node_start(struct node *n)
 	}
 	n->alive = 1;
 	n->inc++;
+	cman_init(&n->cm, &w.vc, n->id, n->votes, 1);
+	n->qlen = n->in_trans = n->seen_peer = 0;
+	n->lms_sent = 0;
 	n->ep_seq = 0;
 	n->ep_rep = 0;
 	n->ep_n = 0;
@@ -681,6 +902,7 @@ static void after_step(void)
 	    w.now > w.heal_at + w.bound)
 		fail("not one stable operational ring %" PRId64 " ms after "
 		     "the heal", w.bound);
+	q_step();
 	if (++w.steps > w.max_steps)
 		fail("step limit %" PRIu64 " reached", w.max_steps);
 }
@@ -714,6 +936,7 @@ static void setup(uint64_t seed, int fixed_n)
 		w.node[i].id = (uint32_t)(1 + i * 3 + rnd(3));
 		w.node[i].saved_seq = (uint64_t)rnd(3) * 4;
 	}
+	q_setup();
 }
 
 static void run_seed(uint64_t seed, int fixed_n, int64_t chaos)
@@ -770,6 +993,7 @@ static void cleanup(void)
 	free(w.msgs);
 	free(w.rings);
 	free(w.moves);
+	free(w.qmsgs);
 }
 
 static void report(void)
@@ -812,6 +1036,10 @@ int main(void)
 	       " configurations, %" PRIu64 " merges, %" PRIu64 " leaves, %"
 	       PRIu64 " FAILED TO RECEIVE\n", tot.delivered, tot.big,
 	       tot.confs, tot.merges, tot.leaves, tot.fail_recv);
+	printf("sim: quorum: %" PRIu64 " configurations settled, %" PRIu64
+	       " agreement checks, %" PRIu64 " quorate and %" PRIu64
+	       " waiting node-steps\n", tot.qsettled, tot.qagree,
+	       tot.qquorate, tot.qwaiting);
 	printf("sim: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
