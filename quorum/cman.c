@@ -264,11 +264,13 @@ static int better(const struct cman_member *a, const struct cman_member *b)
 	return a->nodeid < b->nodeid;
 }
 
-uint32_t cman_config_source(const struct cman *cm, int *differs)
+uint32_t cman_config_source(const struct cman *cm, uint32_t *version,
+			    int *differs)
 {
 	const struct cman_member *best = NULL;
 
 	*differs = 0;
+	*version = 0;
 	if (!cm->settled || !cm->n)
 		return 0;
 	for (int i = 0; i < cm->n; i++)
@@ -277,6 +279,7 @@ uint32_t cman_config_source(const struct cman *cm, int *differs)
 	for (int i = 0; i < cm->n; i++)
 		if (cm->info[i].config_version != best->config_version)
 			*differs = 1;
+	*version = best->config_version;
 	return best->config_version ? best->nodeid : 0;
 }
 

@@ -103,9 +103,11 @@ int cman_check_expected(const struct cman *cm, uint32_t expected);
 int cman_check_votes(const struct cman *cm, uint32_t nodeid, int votes);
 
 /* Once settled: whose configuration file every member should hold (0:
- * nobody has one), and in *differs whether some member holds another
- * version.  That member then offers its file on the stream. */
-uint32_t cman_config_source(const struct cman *cm, int *differs);
+ * nobody has one), its version in *version, and in *differs whether
+ * some member holds another version.  That member then offers its file
+ * on the stream. */
+uint32_t cman_config_source(const struct cman *cm, uint32_t *version,
+			    int *differs);
 /* This node now runs configuration version v. */
 void cman_set_config_version(struct cman *cm, uint32_t v);
 /* This node holds the quorum disk's master role (qdisk.c) or not; 1 when

@@ -22,7 +22,12 @@
  * backups of spec 7.3 (xml/store.c: atomic rename, .bak.1-3, .old), read
  * it back and switch the daemon to it.  A node that started without a
  * file (a guest, with a node id the cluster does not know) restarts with
- * the file it got. */
+ * the file it got.
+ *
+ * Behind (spec 2.5): a member that knows the cluster runs another
+ * version than its own (the settled source holds one, or a delivered
+ * file could not be written) reports itself inquorate until it runs that
+ * version; a file it could not write is retried every ccsd_poll ms. */
 #include "daemon.h"
 #include "local.h"
 #include "../net/loop.h"
@@ -45,7 +50,59 @@ static struct {
 	struct daemon *d;
 	const struct conf *first;	/* the ring keeps pointers into it */
 	uint8_t msg[TOTEM_MAX_MSG];
+	uint32_t behind;	/* the cluster's version, when not ours */
+	uint8_t *copy;		/* its file, when we could not write it */
+	size_t copy_len;
+	int retry;
 } C;
+
+static int adopt(const uint8_t *file, size_t len, uint32_t version,
+		 const char *how);
+
+/* --- behind the cluster ----------------------------------------------------- */
+static void on_retry(void *ctx)
+{
+	C.retry = 0;
+	if (C.copy)
+		adopt(C.copy, C.copy_len, C.behind, "written on a retry");
+}
+
+/* The cluster runs version; file (if not NULL) is its copy that this
+ * node could not write. */
+static void suspend(uint32_t version, const uint8_t *file, size_t len)
+{
+	if (file && file != C.copy) {
+		free(C.copy);
+		C.copy = xmalloc(len);
+		memcpy(C.copy, file, len);
+		C.copy_len = len;
+	}
+	if (C.behind != version || file)
+		log_msg(LOG_LVL_ERR, file ? "Can't read CCS to get updated "
+			"config version %" PRIu32 ". Activity suspended on "
+			"this node" : "the members run configuration version %"
+			PRIu32 ": activity suspended until this node has it",
+			version);
+	C.behind = version;
+	qsvc_suspend(1);
+	if (C.copy && !C.retry)
+		C.retry = loop_timer_add(now_ms() + C.d->conf->cman.ccsd_poll,
+					 on_retry, NULL);
+}
+
+static void resume(void)
+{
+	if (!C.behind)
+		return;
+	log_msg(LOG_LVL_NOTICE, "configuration version %d in place: "
+		"activity resumed", C.d->conf->config_version);
+	C.behind = 0;
+	free(C.copy);
+	C.copy = NULL;
+	loop_timer_cancel(C.retry);
+	C.retry = 0;
+	qsvc_suspend(0);
+}
 
 /* --- adopting a file ------------------------------------------------------- */
 /* The daemon runs conf from now on; the one before is freed unless the
@@ -102,30 +159,36 @@ static int write_conf(const uint8_t *file, size_t len, uint32_t version)
 	return ok ? 0 : -1;
 }
 
-static void adopt(const uint8_t *file, size_t len, uint32_t version,
-		  const char *how)
+/* 0 when this node now runs version; else -1, suspended. */
+static int adopt(const uint8_t *file, size_t len, uint32_t version,
+		 const char *how)
 {
 	struct daemon *d = C.d;
 	int was = d->conf->config_version;
 	struct conf *c;
 
 	if (write_conf(file, len, version) < 0)
-		return;
+		goto behind;
 	if (d->guest) {
 		log_msg(LOG_LVL_NOTICE, "configuration version %" PRIu32
 			" fetched from the cluster into %s: restarting with "
 			"it", version, d->conf_path);
 		daemon_restart();
-		return;
+		return 0;
 	}
 	if (!(c = conf_read(d->conf_path, NULL))) {
 		log_msg(LOG_LVL_ERR, "cannot read back %s: %s", d->conf_path,
 			strerror(errno));
-		return;
+		goto behind;
 	}
 	log_msg(LOG_LVL_NOTICE, "Update of %s complete (version %d -> %"
 		PRIu32 ", %s)", d->conf_path, was, version, how);
 	switch_to(c);
+	resume();
+	return 0;
+behind:
+	suspend(version, file, len);
+	return -1;
 }
 
 /* --- the stream ------------------------------------------------------------ */
@@ -207,13 +270,16 @@ static int send_file(struct wire_w *w, uint32_t version, const char *file,
 	return local_send(LOCAL_CONFIG, C.msg, w->len);
 }
 
-void csync_settled(uint32_t source, int differs)
+void csync_settled(uint32_t source, uint32_t version, int differs)
 {
 	struct daemon *d = C.d;
 	struct wire_w w;
 	size_t len;
 	char *file;
 
+	if (source && version != (uint32_t)d->conf->config_version &&
+	    !d->guest)
+		suspend(version, NULL, 0);	/* until its offer is taken */
 	if (!differs || source != local_me() || d->guest)
 		return;
 	if (!(file = read_file(d->conf_path, MAX_FILE, &len))) {

@@ -4,7 +4,8 @@
 # fetches it, ccs_tool update spreads a new version to every member with
 # backups, a member that was down catches up, two concurrent updates of
 # one version leave every node with the same file, refusals, the update
-# step after an edit in place, cman_tool version -r.
+# step after an edit in place, cman_tool version -r, and a member that
+# cannot write a new version suspending activity until it can.
 #
 #   bash test/netns/config.test.sh [HACLUSTER]      (root)
 set -u
@@ -12,7 +13,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-config
-NCHECKS=18
+NCHECKS=21
 LIMIT=${NN_LIMIT:-30}
 
 nn_require "$LABEL" "$NCHECKS"
@@ -135,6 +136,20 @@ Update complete." ]
 	nn_check "cman_tool version -r 6 spreads node2's file" \
 		nn_exec 2 cman_tool version -r 6
 	expect "after version -r 6: every member runs config 6" version_is 6 "1 2 3"
+
+	# spec 2.5: a member that cannot write the cluster's version suspends
+	nn_exec 3 mount -o remount,bind,ro /etc/cluster
+	newver 7 "$NN_DIR/v7.conf"
+	nn_exec 1 ccs_tool update "$NN_DIR/v7.conf" >/dev/null 2>&1
+	expect "node3 cannot write config 7: activity suspended, Activity blocked" \
+		eval "version_is 7 '1 2' && grep -q \"Can't read CCS to get updated config version 7. Activity suspended on this node\" \"$NN_DIR/node3/log\" &&
+		      nn_exec 3 cman_tool status | grep -qx 'Quorum: 2 Activity blocked'"
+	nn_check "node1 and node2 stay quorate" eval \
+		"nn_exec 1 cman_tool wait -q -t 1 && nn_exec 2 cman_tool wait -q -t 1"
+	nn_exec 3 mount -o remount,bind,rw /etc/cluster
+	expect "node3 writable again: it takes config 7 on a retry and resumes" \
+		eval "version_is 7 '1 2 3' && grep -q 'configuration version 7 in place: activity resumed' \"$NN_DIR/node3/log\" &&
+		      nn_exec 3 cman_tool wait -q -t 1"
 	echo "  whole run: $(( ($(nn_now_ms) - t0) / 1000 )) s"
 	nn_tally "$LABEL"
 }
