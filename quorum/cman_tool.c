@@ -63,6 +63,7 @@ const char cman_tool_help[] =
 
 static struct {
 	int addrs, json, quorum, wait, timeout, remove, force;
+	int starting;		/* join started the daemon */
 	long expected, votes, reload;
 	const char *fields, *conf;
 	const char *names[MAX_NAMES];
@@ -70,10 +71,9 @@ static struct {
 } O;
 
 /* --- talking to the daemon ------------------------------------------------ */
-static void fetch(const char *verb, struct ctl_reply *rep)
+/* Die on what ctl_call answered unless it is a reply without error. */
+static void check(int rc, const struct ctl_reply *rep)
 {
-	int rc = ctl_call(CTL_PATH, verb, 0, rep);
-
 	if (rc == CTL_UNREACHABLE)
 		die("Cannot open connection to cman, is it running ?");
 	if (rc == CTL_BROKEN)
@@ -81,6 +81,11 @@ static void fetch(const char *verb, struct ctl_reply *rep)
 		    CTL_TIMEOUT_MS / 1000);
 	if (rep->code)
 		die("%s", rep->err);
+}
+
+static void fetch(const char *verb, struct ctl_reply *rep)
+{
+	check(ctl_call(CTL_PATH, verb, 0, rep), rep);
 }
 
 static const char *get(const struct ctl_reply *rep, const char *key,
@@ -542,13 +547,20 @@ static int wait_until(int (*done)(void))
 	return 0;
 }
 
+/* Member (and quorate, with -q) yet?  A connection the daemon broke off
+ * means "not yet": a guest re-executes itself once it has the file; so
+ * does an unreachable daemon while join has just started it. */
 static int joined(void)
 {
 	struct ctl_reply rep;
 	char m[8], q[8];
-	int ok;
+	int ok, rc = ctl_call(CTL_PATH, "status", 0, &rep);
 
-	fetch("status", &rep);
+	if (rc == CTL_BROKEN || (rc == CTL_UNREACHABLE && O.starting)) {
+		ctl_reply_free(&rep);
+		return 0;
+	}
+	check(rc, &rep);
 	ok = !strcmp(get(&rep, "member", m, sizeof m), "yes") &&
 	     (!O.quorum || !strcmp(get(&rep, "quorate", q, sizeof q),
 				   "yes"));
@@ -627,6 +639,7 @@ static int op_join(void)
 
 	if (rc)
 		return 1;
+	O.starting = 1;
 	if ((O.wait || O.quorum) && !wait_until(joined)) {
 		warn_msg("Timed-out waiting for cluster");
 		return 2;

@@ -2,8 +2,9 @@
 # test/netns/quorum.test.sh - quorum between real daemons (lib.sh): the
 # tcluster status lines, 3 nodes losing 1 (quorate) then 2 (inquorate,
 # "Activity blocked") and regaining, cman_tool expected / votes / leave
-# remove / kill / wait, two_node with wait_for_all on a cold start, and
-# ordered messages through the test-only bench verb.
+# remove / kill / wait, cman_tool join (-c NAME on a node without a file,
+# -w, -q, -t), two_node with wait_for_all on a cold start, and ordered
+# messages through the test-only bench verb.
 #
 #   bash test/netns/quorum.test.sh [HACLUSTER]      (root)
 # BUILD (default build) holds tool_ringbench, which reaches the bench verb.
@@ -12,7 +13,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-quorum
-NCHECKS=29
+NCHECKS=35
 LIMIT=${NN_LIMIT:-30}
 GROUP=239.192.110.162		# cluster "tcluster" -> id 28212 (spec 1.10)
 RINGBENCH=$(readlink -f "${BUILD:-build}/tool_ringbench")
@@ -98,6 +99,37 @@ three()
 		logged 2 "cman killed by node 1 because we were killed by cman_tool"
 }
 
+# --- cman_tool join -------------------------------------------------------------
+# node3 has no daemon of nn_start's: a holder process keeps its namespaces
+# and cman_tool join starts the daemon in the background, as on a host.
+join()
+{
+	local out
+	nn_conf multicast 3
+	rm -f "$NN_DIR/node3/etc-cluster/cluster.conf"
+	nn_start 1; nn_start 2
+	nn_start 3 -- sleep 600
+	expect "join: node1+2 quorate" "1 2" quorate "1 2" 2 2 || return 1
+	out=$(rc_out 3 cman_tool join -c tcluster -w -t 30)
+	[ "$out" = "rc=0 " ] || echo "  join said: $out"
+	nn_check "cman_tool join -c tcluster -w: exit 0 once a member" \
+		[ "$out" = "rc=0 " ]
+	expect "join -c: node3 fetched cluster.conf, restarted, 3 quorate" \
+		"1 2 3" eval 'quorate "1 2 3" 3 2 && [ -s "$NN_DIR/node3/etc-cluster/cluster.conf" ]'
+	nn_check "cman_tool leave on node3: returns once the daemon stopped" \
+		eval 'nn_exec 3 cman_tool leave && ! nn_exec 3 cman_tool status >/dev/null 2>&1'
+	out=$(rc_out 3 cman_tool join -q -t 30)
+	nn_check "cman_tool join -q (file in place): exit 0, quorate at once" \
+		eval '[ "$out" = "rc=0 " ] && quorate 3 3 2'
+	nn_exec 3 cman_tool leave >/dev/null 2>&1
+	nn_stop 1; nn_stop 2
+	out=$(rc_out 3 cman_tool join -q -t 2)
+	nn_check "cman_tool join -q -t 2 alone (1 of 3 votes): exit 2, timed out" \
+		[ "$out" = "rc=2 cman_tool: Timed-out waiting for cluster" ]
+	nn_exec 3 cman_tool leave >/dev/null 2>&1
+	nn_killall 3
+}
+
 # --- two_node ------------------------------------------------------------------
 two()
 {
@@ -125,6 +157,7 @@ body()
 {
 	local t0; t0=$(nn_now_ms)
 	three; nn_stop_all
+	join; nn_stop_all
 	two; nn_stop_all
 	echo "  whole run: $(( ($(nn_now_ms) - t0) / 1000 )) s"
 	nn_tally "$LABEL"
