@@ -158,12 +158,17 @@ static void load_config(void)
 	int warnings = 0, errors;
 	char *save = NULL;
 
-	if (D.cluster && access(path, F_OK) < 0 && errno == ENOENT) {
-		guest_config();
-		return;
+	if (access(path, F_OK) < 0 && errno == ENOENT) {
+		if (D.cluster) {
+			guest_config();
+			return;
+		}
+		STEP_FAILED();
+		die("cman not started: no %s; to fetch it from the members, "
+		    "give the cluster's name (hacluster daemon --cluster NAME"
+		    ", cman_tool join -c NAME)", path);
 	}
 	errors = validate_file(path, &out, &warnings);
-
 	if (errors)
 		STEP_FAILED();
 	for (char *l = out.p ? strtok_r(out.p, "\n", &save) : NULL; l;
