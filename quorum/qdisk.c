@@ -6,7 +6,8 @@
  *   cluster_id:u32 seq:u64 master:u32 check:u32
  *
  * check is FNV-1a over the bytes before it, so a torn or foreign block
- * reads as empty; seq starts at 1 and moves on every write. */
+ * reads as empty; seq starts at 1 and moves on every cycle that read the
+ * disk. */
 #include "qdisk.h"
 #include "../net/wire.h"
 
@@ -40,6 +41,8 @@ void qdisk_init(struct qdisk *q, const struct conf_qdisk *c, uint32_t me,
 	q->tko_up = at_least1(c->tko_up);
 	q->upgrade_wait = at_least1(c->upgrade_wait);
 	q->master_wait = c->master_wait;
+	q->seq = 1;		/* 0 in a peer's record: never read */
+	q->state = QDISK_UNFIT;	/* writing, not yet eligible */
 }
 
 /* --- slots ---------------------------------------------------------------- */
@@ -115,11 +118,11 @@ static void watch(struct qdisk *q, const uint8_t *image, uint32_t id,
 			out->started |= bit;
 		}
 	} else {
-		p->moved = 0;
 		p->still += p->still < UINT16_MAX;
-		if (p->live && p->still >= q->tko) {
+		if (p->still >= q->tko) {	/* a slow writer is no stop */
+			p->moved = 0;
+			out->stopped |= p->live ? bit : 0;
 			p->live = 0;
-			out->stopped |= bit;
 		}
 	}
 	if (got > 0) {
@@ -149,12 +152,14 @@ static int any_live(const struct qdisk *q, int lo, int hi, int below)
 /* Bid when nobody masters or bids and no fit peer is below us, once we
  * have watched the disk long enough to know (master_wait, and the
  * cycles a peer needs to count as writing). */
-static int next_state(struct qdisk *q, int fit)
+static int next_state(struct qdisk *q, int fit, int fresh)
 {
 	int master = any_live(q, QDISK_MASTER, QDISK_MASTER, 0);
 
 	if (!fit || q->io_miss >= q->tko)
 		return QDISK_UNFIT;
+	if (!fresh)			/* nothing read: nothing learnt */
+		return q->state;
 	switch (q->state) {
 	case QDISK_MASTER:
 		return any_live(q, QDISK_MASTER, QDISK_MASTER, 1) ?
@@ -187,11 +192,11 @@ void qdisk_cycle(struct qdisk *q, const uint8_t *image, int fit,
 		for (uint32_t id = 1; id <= QDISK_NODES; id++)
 			if (id != q->me)
 				watch(q, image, id, out);
+		q->seq++;		/* moves only when we saw the disk */
 	} else {
 		q->io_miss += q->io_miss < q->tko;
 	}
-	q->state = (uint8_t)next_state(q, fit);
-	q->seq++;
+	q->state = (uint8_t)next_state(q, fit, image != NULL);
 	encode(q, q->state, out->slot);
 	out->master_changed = was != qdisk_is_master(q);
 }

@@ -1,20 +1,26 @@
 /* quorum/qdisk.h - the quorum disk (sans-I/O): slots, liveness, master.
  *
  * A shared device or file holds one QDISK_BLOCK slot per node id 1..16
- * (spec 2.4's limit).  Every interval each node writes its own slot (a
+ * (spec 2.4's limit); a slot is a whole 4 KiB block, so that no node's
+ * write touches another's on a disk of 4 KiB sectors.  Every interval each node writes its own slot (a
  * counter that moves, its state) and reads all of them; the daemon does
  * the I/O in a helper process and hands the image to qdisk_cycle():
  *
- *   liveness  a peer whose counter moved on tko_up cycles in a row is
- *             writing; one whose counter stood still for tko cycles
- *             stopped (the master evicts it from the ring).  A slot
- *             written as QDISK_NONE is a clean stop, not a failure.
+ *   liveness  a peer whose counter moved on tko_up of our reads, with
+ *             never tko reads in a row without a move between them, is
+ *             writing (a slow writer that moves every other read still
+ *             is); one whose counter stood still for tko reads stopped
+ *             (the master evicts it from the ring).  A slot written as
+ *             QDISK_NONE is a clean stop, not a failure.  Our counter
+ *             moves only on cycles that read the disk, so a node whose
+ *             I/O lags looks slow, never livelier than it is.
  *   master    a fit node that sees no live master or bidder, and no live
  *             fit node with a lower id, bids after master_wait cycles and
  *             becomes master after upgrade_wait more cycles without a
- *             lower rival.  A master keeps the role while it writes (no
- *             pre-emption by a returning lower id) and yields it when it
- *             becomes unfit, loses the disk, or sees a lower live master.
+ *             lower rival (cycles without a read do not count).  A master
+ *             keeps the role while it writes (no pre-emption by a
+ *             returning lower id) and yields it when it becomes unfit,
+ *             loses the disk for tko cycles, or sees a lower live master.
  *
  * The quorum disk's votes count in the ring partition whose members
  * include the master (its claim travels in its HELLO, quorum/cman.c):
@@ -27,9 +33,9 @@
 
 #include "../xml/conf.h"
 
-#define QDISK_BLOCK	512
-#define QDISK_NODES	16
-#define QDISK_SIZE	(QDISK_BLOCK * QDISK_NODES)	/* node n at (n-1)*512 */
+#define QDISK_BLOCK	4096
+#define QDISK_NODES	CONF_QDISK_NODES
+#define QDISK_SIZE	(QDISK_BLOCK * QDISK_NODES)	/* node n at (n-1)*4096 */
 
 /* A slot's state as written by its owner. */
 enum { QDISK_NONE, QDISK_UNFIT, QDISK_RUN, QDISK_BID, QDISK_MASTER };

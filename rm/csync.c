@@ -53,7 +53,7 @@ static struct {
 	uint32_t behind;	/* the cluster's version, when not ours */
 	uint8_t *copy;		/* its file, when we could not write it */
 	size_t copy_len;
-	int retry;
+	int retry, offer_retry;
 } C;
 
 static int adopt(const uint8_t *file, size_t len, uint32_t version,
@@ -68,21 +68,25 @@ static void on_retry(void *ctx)
 }
 
 /* The cluster runs version; file (if not NULL) is its copy that this
- * node could not write. */
+ * node could not write.  Logged once per version and kind. */
 static void suspend(uint32_t version, const uint8_t *file, size_t len)
 {
-	if (file && file != C.copy) {
-		free(C.copy);
+	if (version != C.behind) {
+		free(C.copy);		/* an older version's file */
+		C.copy = NULL;
+		if (!file)
+			log_msg(LOG_LVL_ERR, "the members run configuration "
+				"version %" PRIu32 ": activity suspended until"
+				" this node has it", version);
+	}
+	if (file && !C.copy) {
 		C.copy = xmalloc(len);
 		memcpy(C.copy, file, len);
 		C.copy_len = len;
-	}
-	if (C.behind != version || file)
-		log_msg(LOG_LVL_ERR, file ? "Can't read CCS to get updated "
-			"config version %" PRIu32 ". Activity suspended on "
-			"this node" : "the members run configuration version %"
-			PRIu32 ": activity suspended until this node has it",
+		log_msg(LOG_LVL_ERR, "Can't read CCS to get updated config "
+			"version %" PRIu32 ". Activity suspended on this node",
 			version);
+	}
 	C.behind = version;
 	qsvc_suspend(1);
 	if (C.copy && !C.retry)
@@ -90,9 +94,10 @@ static void suspend(uint32_t version, const uint8_t *file, size_t len)
 					 on_retry, NULL);
 }
 
+/* Resumed once this node runs the cluster's version. */
 static void resume(void)
 {
-	if (!C.behind)
+	if (!C.behind || C.d->conf->config_version != (int)C.behind)
 		return;
 	log_msg(LOG_LVL_NOTICE, "configuration version %d in place: "
 		"activity resumed", C.d->conf->config_version);
@@ -224,6 +229,8 @@ static void on_update(uint32_t from, struct wire_r *r)
 		       "not quorate.");
 		return;
 	}
+	if (C.behind)
+		suspend(v, NULL, 0);	/* every member now moves to v */
 	adopt(file, len, v, "update");
 	snprintf(text, sizeof text, "Config file updated from version %d "
 		 "to %" PRIu32, was, v);
@@ -270,19 +277,18 @@ static int send_file(struct wire_w *w, uint32_t version, const char *file,
 	return local_send(LOCAL_CONFIG, C.msg, w->len);
 }
 
-void csync_settled(uint32_t source, uint32_t version, int differs)
+/* Send this node's file as the cluster's copy; retried every ccsd_poll
+ * ms while the send queue is full, until the next settled configuration
+ * decides again. */
+static void offer(void *ctx)
 {
 	struct daemon *d = C.d;
 	struct wire_w w;
 	size_t len;
-	char *file;
+	char *file = read_file(d->conf_path, MAX_FILE, &len);
 
-	if (source && version != (uint32_t)d->conf->config_version &&
-	    !d->guest)
-		suspend(version, NULL, 0);	/* until its offer is taken */
-	if (!differs || source != local_me() || d->guest)
-		return;
-	if (!(file = read_file(d->conf_path, MAX_FILE, &len))) {
+	C.offer_retry = 0;
+	if (!file) {
 		log_msg(LOG_LVL_ERR, "cannot offer %s to the members: %s",
 			d->conf_path, strerror(errno));
 		return;
@@ -290,12 +296,30 @@ void csync_settled(uint32_t source, uint32_t version, int differs)
 	wire_w_init(&w, C.msg, sizeof C.msg);
 	wire_put_u8(&w, OP_OFFER);
 	if (send_file(&w, (uint32_t)d->conf->config_version, file, len) < 0)
-		log_msg(LOG_LVL_ERR, "cannot offer %s to the members: the send"
-			" queue is full", d->conf_path);
+		C.offer_retry = loop_timer_add(now_ms() + d->conf->cman.ccsd_poll,
+					       offer, NULL);
 	else
 		log_msg(LOG_LVL_NOTICE, "members run other configuration "
 			"versions: offering version %d", d->conf->config_version);
 	free(file);
+}
+
+void csync_settled(uint32_t source, uint32_t version, int differs)
+{
+	struct daemon *d = C.d;
+
+	loop_timer_cancel(C.offer_retry);
+	C.offer_retry = 0;
+	if (d->guest)
+		return;
+	if (source && version != (uint32_t)d->conf->config_version)
+		suspend(version, NULL, 0);	/* until its offer is taken */
+	else if (C.behind) {
+		C.behind = (uint32_t)d->conf->config_version;	/* ours now */
+		resume();
+	}
+	if (differs && source == local_me())
+		offer(NULL);
 }
 
 /* --- the verbs ------------------------------------------------------------- */
@@ -347,9 +371,14 @@ static int check_file(struct ctl_req *r, const char *path, long want)
 			   run->config_version, v);
 		rc = ctl_fail(r, EXIT_REFUSED, "update refused");
 	}
-	else if (!qsvc_quorate())
+	else if (!qsvc_quorate() || C.behind) {
+		if (C.behind)
+			ctl_printf(r, "this node runs configuration version %d"
+				   ", the members %" PRIu32, run->config_version,
+				   C.behind);
 		rc = ctl_fail(r, EXIT_REFUSED, "Unable to honor update "
 			      "request. Cluster is not quorate.");
+	}
 	else if ((gone = member_left_out(c)))
 		rc = ctl_fail(r, EXIT_REFUSED, "node %" PRIu32 " is a member "
 			      "but not in %s: stop it first (cman_tool leave "

@@ -383,8 +383,8 @@ static void run(void)
 		"config version %d", D.d.conf->name, D.d.me->name,
 		D.d.me->nodeid, D.d.conf->config_version);
 	loop_run();
-	qdiskd_stop();
 	local_stop(FLUSH_MS);
+	qdiskd_stop();		/* out of the ring first: it may wait */
 	ctl_shutdown();
 	unlink(DAEMON_PID_FILE);
 	close(D.lockfd);

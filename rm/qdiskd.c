@@ -28,7 +28,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,33 +51,46 @@ static struct {
 } Qd;			/* zero: in .bss, not in the binary */
 
 /* --- children -------------------------------------------------------------- */
-/* fork with every signal blocked; the child gets default dispositions
- * for the ones the loop catches (its handlers would write our pipe). */
-static pid_t fork_child(void)
+/* fork with every signal blocked; the child gets dispositions of its own
+ * for the ones the loop catches (its handlers would write our pipe):
+ * sig_to (SIG_DFL for a program to exec, SIG_IGN for the helper, which
+ * must outlive a signal to our process group long enough to write the
+ * clean-stop slot), SIGCHLD and SIGPIPE their defaults. */
+static pid_t fork_child(void (*sig_to)(int))
 {
-	static const int caught[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD,
-				      SIGPIPE };
+	static const int caught[] = { SIGTERM, SIGINT, SIGHUP };
 	sigset_t all, old;
 	pid_t pid;
 
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
 	pid = fork();
-	if (pid == 0)
+	if (pid == 0) {
 		for (size_t i = 0; i < ARRAY_LEN(caught); i++)
-			signal(caught[i], SIG_DFL);
+			signal(caught[i], sig_to);
+		signal(SIGCHLD, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return pid;
 }
 
-/* The I/O helper: one request (our slot) -> one answer (errno, image). */
-static void NORETURN helper(int sock)
+/* The I/O helper: one request (our slot) -> one answer (errno, image).
+ * It keeps only its socket and the device: a helper stuck in the disk
+ * must not hold the ring's sockets after the daemon is gone. */
+static void NORETURN helper(int sock, pid_t parent)
 {
+	/* aligned for O_DIRECT */
 	static uint8_t slot[QDISK_BLOCK] __attribute__((aligned(4096)));
-	static uint8_t img[QDISK_SIZE + 4096] __attribute__((aligned(4096)));
+	static uint8_t img[QDISK_SIZE] __attribute__((aligned(4096)));
 	off_t at = (off_t)(Qd.q.me - 1) * QDISK_BLOCK;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(0);
+	for (int fd = 0; fd < 1024; fd++)
+		if (fd != sock && fd != Qd.fd)
+			close(fd);
 	for (;;) {
 		ssize_t n = recv(sock, slot, sizeof slot, 0);
 		int err = 0;
@@ -88,13 +100,24 @@ static void NORETURN helper(int sock)
 		if (pwrite(Qd.fd, slot, QDISK_BLOCK, at) != QDISK_BLOCK ||
 		    fdatasync(Qd.fd) < 0)
 			err = errno ? errno : EIO;
-		memset(img, 0, QDISK_SIZE + 1);
-		if (pread(Qd.fd, img + 1, QDISK_SIZE, 0) < 0 && !err)
+		memset(img, 0, QDISK_SIZE);
+		if (pread(Qd.fd, img, QDISK_SIZE, 0) < 0 && !err)
 			err = errno;
-		img[0] = (uint8_t)(err > 255 ? EIO : err);
-		if (send(sock, img, QDISK_SIZE + 1, 0) < 0)
+		Qd.reply[0] = (uint8_t)(err > 255 ? EIO : err);
+		memcpy(Qd.reply + 1, img, QDISK_SIZE);
+		if (send(sock, Qd.reply, sizeof Qd.reply, 0) < 0)
 			_exit(0);
 	}
+}
+
+static void drop_sock(void)
+{
+	if (Qd.sock < 0)
+		return;
+	loop_fd_del(Qd.sock);
+	close(Qd.sock);
+	Qd.sock = -1;
+	Qd.busy = 0;
 }
 
 static void on_reply(void *ctx, int fd, int events)
@@ -109,33 +132,46 @@ static void on_reply(void *ctx, int fd, int events)
 		log_msg(LOG_LVL_ERR, "quorum disk %s: %s", Qd.c->device,
 			strerror(Qd.reply[0]));
 	Qd.io_err = !Qd.have;
-	if (n > 0)
-		return;
-	log_msg(LOG_LVL_ERR, "quorum disk: the I/O helper is gone");
-	loop_fd_del(fd);
-	close(fd);
-	Qd.sock = -1;
+	if (n <= 0)
+		drop_sock();	/* the helper is gone: see on_helper_exit */
 }
 
-static int start_helper(void)
+/* Started again at the next cycle. */
+static void on_helper_exit(void *ctx, pid_t pid, int status)
 {
+	log_msg(LOG_LVL_ERR, "quorum disk: the I/O helper %d exited "
+		"(status 0x%x); starting another", (int)pid, status);
+	Qd.helper = 0;
+	drop_sock();
+}
+
+static void start_helper(void)
+{
+	pid_t me = getpid();
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -1;
-	if ((Qd.helper = fork_child()) < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return -1;
+		sv[0] = sv[1] = -1;
+	if (sv[0] < 0 || (Qd.helper = fork_child(SIG_IGN)) < 0) {
+		log_msg(LOG_LVL_ERR, "quorum disk: cannot start the I/O "
+			"helper: %s", strerror(errno));
+		if (sv[0] >= 0) {
+			close(sv[0]);
+			close(sv[1]);
+		}
+		Qd.helper = 0;
+		return;
 	}
 	if (!Qd.helper) {
 		close(sv[0]);
-		helper(sv[1]);
+		helper(sv[1], me);
 	}
 	close(sv[1]);
 	Qd.sock = sv[0];
 	loop_fd_add(Qd.sock, LOOP_READ, on_reply, NULL);
-	return 0;
+	if (loop_child_watch(Qd.helper, on_helper_exit, NULL) < 0)
+		log_msg(LOG_LVL_WARN, "quorum disk: the I/O helper is not "
+			"watched (child table full)");
 }
 
 /* --- heuristics ------------------------------------------------------------ */
@@ -171,17 +207,22 @@ static void run_heur(int i, int64_t now)
 		h->misses++;
 	}
 	h->due = now + 1000LL * c->interval;
-	if ((h->pid = fork_child()) == 0) {
+	if ((h->pid = fork_child(SIG_DFL)) == 0) {
 		int null = open("/dev/null", O_RDWR);
 
 		setpgid(0, 0);
 		for (int fd = 0; fd < 3; fd++)
 			dup2(null, fd);
+		if (null > 2)
+			close(null);
 		execl("/bin/sh", "sh", "-c", c->program, (char *)NULL);
 		_exit(127);
 	}
-	if (h->pid < 0 || loop_child_watch(h->pid, on_heur_exit, h) < 0) {
-		h->pid = h->pid < 0 ? 0 : h->pid;
+	if (h->pid < 0) {
+		h->pid = 0;
+		h->misses++;
+	} else if (loop_child_watch(h->pid, on_heur_exit, h) < 0) {
+		kill_heur(h);		/* unwatched: never kill it later */
 		h->misses++;
 	}
 }
@@ -218,6 +259,17 @@ static void judge(void)
 }
 
 /* --- the cycle ------------------------------------------------------------- */
+/* The master evicts a member that stopped writing. */
+static void stopped(uint32_t id)
+{
+	int evict = qdisk_is_master(&Qd.q) && Qd.c->allow_kill &&
+		    qsvc_evict(id);
+
+	log_msg(LOG_LVL_NOTICE, "quorum disk: node %" PRIu32 " stopped "
+		"writing for %d cycles%s", id, Qd.q.tko,
+		evict ? "; evicting it from the ring" : "");
+}
+
 static void report(const struct qdisk_out *o)
 {
 	for (uint32_t id = 1; id <= QDISK_NODES; id++) {
@@ -227,11 +279,7 @@ static void report(const struct qdisk_out *o)
 			log_msg(LOG_LVL_INFO, "quorum disk: node %" PRIu32
 				" is writing", id);
 		if (o->stopped & bit)
-			log_msg(LOG_LVL_NOTICE, "quorum disk: node %" PRIu32
-				" stopped writing for %d cycles%s", id,
-				Qd.q.tko, qdisk_is_master(&Qd.q) &&
-				Qd.c->allow_kill && qsvc_evict(id) ?
-				"; evicting it from the ring" : "");
+			stopped(id);
 	}
 	if (!o->master_changed)
 		return;
@@ -246,9 +294,8 @@ static void on_tick(void *ctx)
 	int64_t now = now_ms(), iv = 1000LL * Qd.c->interval;
 	uint32_t foreign;
 
-	if (Qd.sock < 0 && !Qd.helper && start_helper() < 0)
-		log_msg(LOG_LVL_ERR, "quorum disk: cannot start the I/O "
-			"helper: %s", strerror(errno));
+	if (Qd.sock < 0 && !Qd.helper)
+		start_helper();
 	for (int i = 0; i < Qd.c->nheuristics; i++)
 		if (now >= Qd.h[i].due)
 			run_heur(i, now);
@@ -283,7 +330,6 @@ int qdiskd_start(const struct conf *c, const struct conf_node *me,
 		 char *err, size_t errlen)
 {
 	const struct conf_qdisk *q = &c->qdisk;
-	struct stat st;
 	int flags = O_RDWR | O_CLOEXEC;
 
 	if (!q->x)
@@ -298,11 +344,13 @@ int qdiskd_start(const struct conf *c, const struct conf_node *me,
 			 me->nodeid, QDISK_NODES);
 		return -1;
 	}
-	if (!stat(q->device, &st) && S_ISBLK(st.st_mode))
-		flags |= O_DIRECT;	/* past the page cache to the disk */
-	else
-		flags |= O_CREAT;
-	if ((Qd.fd = open(q->device, flags, 0600)) < 0) {
+	/* Never created here: a mistyped path or a device not yet up
+	 * would give each node a disk of its own, and a master each.
+	 * Past the page cache where the filesystem allows. */
+	Qd.fd = open(q->device, flags | O_DIRECT);
+	if (Qd.fd < 0 && errno == EINVAL)
+		Qd.fd = open(q->device, flags);
+	if (Qd.fd < 0) {
 		snprintf(err, errlen, "quorum disk %s: %s", q->device,
 			 strerror(errno));
 		return -1;
@@ -342,6 +390,7 @@ void qdiskd_stop(void)
 		}
 	if (Qd.sock >= 0)
 		close(Qd.sock);
+	close(Qd.fd);
 	Qd.on = 0;
 }
 

@@ -7,8 +7,10 @@
  * that stops writing is replaced after tko cycles and reported stopped;
  * a clean stop hands the role over without waiting for tko; no
  * pre-emption by a returning lower id; an unfit master yields; a torn or
- * foreign slot does not count as writing; a random run of crashes,
- * restarts and fitness changes never shows two masters for long. */
+ * foreign slot does not count as writing; a node whose I/O lags behind
+ * its interval still counts as writing and no one bids beside it; a
+ * random run of crashes, restarts, fitness changes and lagging I/O
+ * never shows two masters for long. */
 #include "unit.h"
 #include "../quorum/qdisk.h"
 
@@ -47,6 +49,15 @@ static void toy_cycle(struct toy *t, int id, const uint8_t *img)
 	memcpy(t->img + (id - 1) * QDISK_BLOCK, o.slot, QDISK_BLOCK);
 	t->stopped[id] |= o.stopped;
 	t->started[id] |= o.started;
+	t->changes[id] += o.master_changed;
+}
+
+/* A cycle while the helper is still busy: no image, nothing written. */
+static void toy_busy(struct toy *t, int id)
+{
+	struct qdisk_out o;
+
+	qdisk_cycle(&t->n[id], NULL, t->fit[id], &o);
 	t->changes[id] += o.master_changed;
 }
 
@@ -209,6 +220,51 @@ TEST(qdisk_torn_and_foreign_slots_do_not_count)
 	CHECK_INT(t.started[1], 0);
 }
 
+/* Node 1's I/O takes longer than an interval: every other cycle finds
+ * the helper busy.  Its counter moves every other read of node 2's, so
+ * node 2 must still count it as writing and never bid beside it. */
+TEST(qdisk_slow_writer_is_alive_and_alone_master)
+{
+	struct toy t;
+	int doubles = 0;
+
+	toy_init(&t, 0);
+	t.c = (struct conf_qdisk){ .interval = 1, .tko = 10, .tko_up = 3,
+				   .upgrade_wait = 2, .master_wait = 5 };
+	toy_start(&t, 1);			/* the defaults of spec 2.4 */
+	for (int r = 0; r < 20; r++)
+		r % 2 ? toy_busy(&t, 1) : toy_cycle(&t, 1, t.img);
+	CHECK(qdisk_is_master(&t.n[1]));
+	toy_start(&t, 2);
+	for (int r = 0; r < 60; r++) {
+		r % 2 ? toy_busy(&t, 1) : toy_cycle(&t, 1, t.img);
+		toy_cycle(&t, 2, t.img);
+		doubles += masters(&t) > 1;
+	}
+	CHECK_INT(doubles, 0);
+	CHECK(qdisk_is_master(&t.n[1]));
+	CHECK_INT(qdisk_master(&t.n[2]), 1);
+	CHECK_INT(t.started[2], 1);
+	CHECK_INT(t.stopped[2], 0);
+}
+
+/* A bidder whose disk hangs does not become master on cycles that read
+ * nothing. */
+TEST(qdisk_no_promotion_without_reads)
+{
+	struct toy t;
+
+	toy_init(&t, 1);
+	for (int r = 0; r < 10 && t.n[1].state != QDISK_BID; r++)
+		toy_cycle(&t, 1, t.img);
+	CHECK_STR(qdisk_state_name(t.n[1].state), "bidding");
+	toy_busy(&t, 1);
+	toy_busy(&t, 1);
+	CHECK_STR(qdisk_state_name(t.n[1].state), "bidding");
+	toy_cycle(&t, 1, t.img);
+	CHECK(qdisk_is_master(&t.n[1]));
+}
+
 /* Random crashes, clean stops, restarts, unfitness and skipped cycles
  * (a node running slow): the toy's sequential disk allows two masters
  * only while one of them has not yet read the other's slot; that must
@@ -233,12 +289,37 @@ TEST(qdisk_random_runs_settle_on_one_master)
 			case 3: t.fit[id] = !t.fit[id]; break;
 			default: break;
 			}
-			for (int k = 1; k <= NN; k++)
-				if (t.up[k] && ((seed >> (k + 20)) & 7))
+			for (int k = 1; k <= NN; k++) {
+				if (!t.up[k] || !((seed >> (k + 20)) & 7))
+					continue;	/* late: no cycle */
+				if ((seed >> (k + 12)) & 7)
 					toy_cycle(&t, k, t.img);
+				else
+					toy_busy(&t, k);
+			}
 			doubles = masters(&t) > 1 ? doubles + 1 : 0;
 			worst = doubles > worst ? doubles : worst;
 		}
 	}
 	CHECK(worst <= 2);
+}
+
+/* A node restarts and its helper hangs right after the first write (a
+ * slot whose counter never moves again): it is reported stopped after
+ * tko reads. */
+TEST(qdisk_writer_stuck_after_its_first_write_stops)
+{
+	struct toy t;
+
+	toy_init(&t, 2);
+	toy_round(&t, 6);
+	toy_stop(&t, 2);
+	toy_round(&t, 2);
+	toy_start(&t, 2);
+	toy_cycle(&t, 2, NULL);		/* the first slot goes out */
+	for (int r = 0; r < 6; r++) {
+		toy_cycle(&t, 1, t.img);
+		toy_busy(&t, 2);
+	}
+	CHECK_INT(t.stopped[1], 2);		/* bit of node 2 */
 }

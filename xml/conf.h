@@ -20,6 +20,7 @@
 #define CONF_MAX_NAME		16	/* bytes of a cluster name (cman) */
 #define CONF_MAX_NODES		64
 #define CONF_MAX_NODEID		4096
+#define CONF_QDISK_NODES	16	/* node ids a quorum disk has slots for */
 #define CONF_MAX_ALTNAMES	9	/* per node */
 #define CONF_MAX_METHODS	256	/* fence methods, all nodes */
 #define CONF_MAX_DEVICES	512	/* fence + unfence devices, all nodes */

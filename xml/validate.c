@@ -202,10 +202,11 @@ static void check_qdisk(struct vctx *v)
 		ERR(v, q->x, "min_score", "min_score %d is more than the "
 		    "heuristics can score (%d)", q->min_score, total);
 	for (int i = 0; i < v->c->nnodes; i++)
-		if (v->c->nodes[i].nodeid > 16)
+		if (v->c->nodes[i].nodeid > CONF_QDISK_NODES)
 			ERR(v, v->c->nodes[i].x, "nodeid", "nodeid %d of %s: "
-			    "the quorum disk has slots for node ids 1 to 16",
-			    v->c->nodes[i].nodeid, v->c->nodes[i].name);
+			    "the quorum disk has slots for node ids 1 to %d",
+			    v->c->nodes[i].nodeid, v->c->nodes[i].name,
+			    CONF_QDISK_NODES);
 }
 
 /* --- rgmanager ------------------------------------------------------------ */

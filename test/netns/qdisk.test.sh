@@ -15,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-qdisk
-NCHECKS=19
+NCHECKS=20
 LIMIT=${NN_LIMIT:-30}
 RINGBENCH=$(readlink -f "${BUILD:-build}/tool_ringbench")
 
@@ -41,6 +41,10 @@ setup()
 	fit 1 yes; fit 2 yes
 	NN_EXTRA="<quorumd device=\"$NN_DIR/qdisk\" interval=\"1\" tko=\"3\" master_wait=\"1\" upgrade_wait=\"1\"><heuristic program=\"test -e $NN_DIR/ok-\$(uname -n)\" interval=\"1\" tko=\"2\"/></quorumd>" \
 		nn_conf multicast 2
+	nn_launch 1
+	nn_check "a device that does not exist: the daemon refuses to start" \
+		nn_wait 10 grep -q "cman not started: quorum disk $NN_DIR/qdisk: No such file or directory" "$NN_DIR/node1/log"
+	truncate -s 64K "$NN_DIR/qdisk"
 	nn_start 1; nn_start 2
 }
 
@@ -89,8 +93,12 @@ body()
 
 	fit 2 yes; nn_start 2
 	expect "node2 back again: both quorate" "1 2" quorate "1 2" 2 2
-	kill -STOP "$(helper 2)" 2>/dev/null
-	expect "node2's disk hangs: the master evicts it from the ring" "2" gone 2
+	local h; h=$(helper 2)
+	[ -n "$h" ] || { echo "  node2's I/O helper not found:"; ps -o pid,ppid,stat,comm --ppid "$(nn_pid 2)"; }
+	kill -STOP "$h" 2>/dev/null
+	expect "node2's disk hangs: the master evicts it from the ring" "2" gone 2 || {
+		for i in 1 2; do "$RINGBENCH" ctl "$NN_DIR/node$i/pid" status | grep quorum_disk
+			ps -o pid,ppid,stat,comm --ppid "$(nn_pid $i)"; done; echo "helper was $h"; }
 	nn_check "node1 logged the eviction, node2 that node 1 killed it" eval \
 		'logged 1 "node 2 stopped writing for 3 cycles; evicting it from the ring" && logged 2 "cman killed by node 1"'
 	echo "  whole run: $(( ($(nn_now_ms) - t0) / 1000 )) s"
