@@ -123,7 +123,9 @@ void *calloc(size_t n, size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if ((p = alloc(n * size)))
+	/* a block over SMALL_MAX is a fresh mapping: zero already, and
+	 * untouched pages stay out of the resident set */
+	if ((p = alloc(n * size)) && n * size <= SMALL_MAX)
 		memset(p, 0, n * size);
 	return p;
 }
