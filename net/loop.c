@@ -102,6 +102,21 @@ static void uninstall(int sig)
 	*s = (struct sigw){0};
 }
 
+pid_t loop_fork(void)
+{
+	sigset_t all, old;
+	pid_t pid;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	for (int sig = 1; pid == 0 && sig < NSIG_MAX; sig++)
+		if (L.sigs[sig].installed)
+			sigaction(sig, &L.sigs[sig].old, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return pid;
+}
+
 static int set_flags(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);

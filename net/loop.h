@@ -63,6 +63,11 @@ int loop_on_signal(int sig, loop_signal_fn *fn, void *ctx);
  * callback (loop_on_child), if any. */
 int loop_child_watch(pid_t pid, loop_child_fn *fn, void *ctx);
 void loop_on_child(loop_child_fn *fn, void *ctx);
+/* fork() for a child that will not use the loop: every signal is
+ * blocked around the fork, and in the child each signal the loop catches
+ * gets back the disposition it had before (the loop's handler would
+ * write into the parent's pipe), then the signal mask as it was. */
+pid_t loop_fork(void);
 /* Report wake-ups later than late_ms past the earliest deadline
  * (0: LOOP_STALL_MS). */
 void loop_on_stall(int64_t late_ms, loop_stall_fn *fn, void *ctx);

@@ -88,7 +88,6 @@ static void suspend(uint32_t version, const uint8_t *file, size_t len)
 			version);
 	}
 	C.behind = version;
-	qsvc_suspend(1);
 	if (C.copy && !C.retry)
 		C.retry = loop_timer_add(now_ms() + C.d->conf->cman.ccsd_poll,
 					 on_retry, NULL);
@@ -106,7 +105,11 @@ static void resume(void)
 	C.copy = NULL;
 	loop_timer_cancel(C.retry);
 	C.retry = 0;
-	qsvc_suspend(0);
+}
+
+int csync_behind(void)
+{
+	return C.behind != 0;
 }
 
 /* --- adopting a file ------------------------------------------------------- */

@@ -33,10 +33,6 @@ extern const int daemon_nverbs;
 int qsvc_start(const struct conf *c, const struct conf_node *me,
 	       uint32_t expected, char *err, size_t errlen);
 int qsvc_quorate(void);		/* as every member agrees */
-/* This node runs another configuration version than the cluster's
- * (spec 2.5): it reports itself inquorate ("Activity blocked") while
- * on, though the members' agreed quorum does not change. */
-void qsvc_suspend(int on);
 uint64_t qsvc_malformed(void);		/* quorum messages dropped */
 void qsvc_set_config_version(uint32_t v);
 void qsvc_status(struct ctl_req *r);
@@ -59,6 +55,10 @@ void qdiskd_status(struct ctl_req *r);
 /* rm/csync.c: configuration distribution. */
 void csync_init(struct daemon *d);
 void csync_settled(uint32_t source, uint32_t version, int differs);
+/* This node runs another configuration version than the cluster's
+ * (spec 2.5): its status says inquorate ("Activity blocked") while so,
+ * though the members' agreed quorum does not change. */
+int csync_behind(void);
 int csync_verb_update(void *ctx, struct ctl_req *r);
 int csync_verb_reload(void *ctx, struct ctl_req *r);
 

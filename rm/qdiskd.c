@@ -44,37 +44,13 @@ static struct {
 	const struct conf_qdisk *c;
 	struct qdisk q;
 	struct heur h[CONF_MAX_HEURISTICS];
-	int on, fd, sock, busy, have, fit, was_fit, io_err, min_score;
+	int fd, sock, busy, have, fit, was_fit, io_err, min_score;
 	pid_t helper;
 	int64_t next;
 	uint8_t reply[1 + QDISK_SIZE];	/* errno byte, image */
 } Qd;			/* zero: in .bss, not in the binary */
 
 /* --- children -------------------------------------------------------------- */
-/* fork with every signal blocked; the child gets dispositions of its own
- * for the ones the loop catches (its handlers would write our pipe):
- * sig_to (SIG_DFL for a program to exec, SIG_IGN for the helper, which
- * must outlive a signal to our process group long enough to write the
- * clean-stop slot), SIGCHLD and SIGPIPE their defaults. */
-static pid_t fork_child(void (*sig_to)(int))
-{
-	static const int caught[] = { SIGTERM, SIGINT, SIGHUP };
-	sigset_t all, old;
-	pid_t pid;
-
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
-	pid = fork();
-	if (pid == 0) {
-		for (size_t i = 0; i < ARRAY_LEN(caught); i++)
-			signal(caught[i], sig_to);
-		signal(SIGCHLD, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return pid;
-}
-
 /* The I/O helper: one request (our slot) -> one answer (errno, image).
  * It keeps only its socket and the device: a helper stuck in the disk
  * must not hold the ring's sockets after the daemon is gone. */
@@ -85,6 +61,11 @@ static void NORETURN helper(int sock, pid_t parent)
 	static uint8_t img[QDISK_SIZE] __attribute__((aligned(4096)));
 	off_t at = (off_t)(Qd.q.me - 1) * QDISK_BLOCK;
 
+	/* outlive a signal to our process group long enough to write the
+	 * clean-stop slot: EOF on sock or the parent's death ends us */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(0);
@@ -152,7 +133,7 @@ static void start_helper(void)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		sv[0] = sv[1] = -1;
-	if (sv[0] < 0 || (Qd.helper = fork_child(SIG_IGN)) < 0) {
+	if (sv[0] < 0 || (Qd.helper = loop_fork()) < 0) {
 		log_msg(LOG_LVL_ERR, "quorum disk: cannot start the I/O "
 			"helper: %s", strerror(errno));
 		if (sv[0] >= 0) {
@@ -207,7 +188,7 @@ static void run_heur(int i, int64_t now)
 		h->misses++;
 	}
 	h->due = now + 1000LL * c->interval;
-	if ((h->pid = fork_child(SIG_DFL)) == 0) {
+	if ((h->pid = loop_fork()) == 0) {
 		int null = open("/dev/null", O_RDWR);
 
 		setpgid(0, 0);
@@ -355,8 +336,7 @@ int qdiskd_start(const struct conf *c, const struct conf_node *me,
 			 strerror(errno));
 		return -1;
 	}
-	Qd.c = q;
-	Qd.on = 1;
+	Qd.c = q;			/* not NULL: the disk is on */
 	Qd.sock = -1;
 	Qd.min_score = min_score(q);
 	qdisk_init(&Qd.q, q, (uint32_t)me->nodeid,
@@ -373,7 +353,7 @@ void qdiskd_stop(void)
 	int64_t end = now_ms() + STOP_WAIT_MS;
 	int want = Qd.busy + 1;
 
-	if (!Qd.on)
+	if (!Qd.c)
 		return;
 	for (int i = 0; i < Qd.c->nheuristics; i++)
 		if (Qd.h[i].pid)
@@ -391,12 +371,12 @@ void qdiskd_stop(void)
 	if (Qd.sock >= 0)
 		close(Qd.sock);
 	close(Qd.fd);
-	Qd.on = 0;
+	Qd.c = NULL;
 }
 
 void qdiskd_status(struct ctl_req *r)
 {
-	if (!Qd.on)
+	if (!Qd.c)
 		return;
 	ctl_printf(r, "quorum_disk: %s", Qd.c->device);
 	ctl_printf(r, "quorum_disk_state: %s", qdisk_state_name(Qd.q.state));

@@ -32,7 +32,6 @@ static const char *const what[] = {
 static struct {
 	struct cman cm;
 	int retry, lms_timer;
-	int suspended;		/* behind the cluster's configuration */
 	uint64_t lms_sent;
 	uint64_t malformed;
 } Q;
@@ -195,11 +194,6 @@ int qsvc_quorate(void)
 	return cman_quorate(&Q.cm);
 }
 
-void qsvc_suspend(int on)
-{
-	Q.suspended = on;
-}
-
 void qsvc_set_config_version(uint32_t v)
 {
 	cman_set_config_version(&Q.cm, v);
@@ -231,9 +225,9 @@ void qsvc_status(struct ctl_req *r)
 	ctl_printf(r, "total_votes: %" PRIu32, s->total);
 	ctl_printf(r, "node_votes: %u", Q.cm.votes);
 	ctl_printf(r, "quorum: %" PRIu32, s->quorum);
-	ctl_printf(r, "quorate: %s", cman_quorate(&Q.cm) && !Q.suspended ?
+	ctl_printf(r, "quorate: %s", cman_quorate(&Q.cm) && !csync_behind() ?
 		   "yes" : "no");
-	ctl_printf(r, "suspended: %s", Q.suspended ? "yes" : "no");
+	ctl_printf(r, "suspended: %s", csync_behind() ? "yes" : "no");
 	ctl_printf(r, "flags:%s", s->flags & VOTES_F_2NODE ? " 2node" : "");
 	ctl_printf(r, "wait_for_all: %s", s->flags & VOTES_F_WAITING ?
 		   "yes" : "no");

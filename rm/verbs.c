@@ -22,7 +22,8 @@
  *            total_votes: N
  *            node_votes: N
  *            quorum: N
- *            quorate: yes|no
+ *            quorate: yes|no           no too while suspended:
+ *            suspended: yes|no         behind the cluster's config
  *            flags: [2node]
  *            wait_for_all: yes|no      held back until all votes seen
  *            settled: yes|no           every member announced itself

@@ -220,6 +220,34 @@ TEST(loop_child_exit_reported)
 	loop_done();
 }
 
+/* A child of loop_fork has the dispositions from before the loop: a
+ * SIGTERM the loop catches kills it, SIGPIPE is no longer ignored. */
+TEST(loop_fork_child_has_default_signals)
+{
+	struct kid k = {0};
+	int got = 0;
+	pid_t pid;
+
+	CHECK(loop_init() == 0);
+	CHECK(loop_on_signal(SIGTERM, on_sig, &got) == 0);
+	pid = loop_fork();
+	if (pid == 0) {
+		struct sigaction pipe_sa;
+
+		sigaction(SIGPIPE, NULL, &pipe_sa);
+		if (pipe_sa.sa_handler != SIG_DFL)
+			_exit(3);
+		raise(SIGTERM);
+		_exit(4);		/* not reached: SIGTERM kills */
+	}
+	CHECK(pid > 0);
+	CHECK(loop_child_watch(pid, on_child, &k) == 0);
+	CHECK(run_until(&k.done, 2000));
+	CHECK(WIFSIGNALED(k.status) && WTERMSIG(k.status) == SIGTERM);
+	CHECK_INT(got, 0);			/* nothing reached our pipe */
+	loop_done();
+}
+
 TEST(loop_unwatched_child_goes_to_default)
 {
 	struct kid k = {0};
