@@ -95,6 +95,11 @@ $(BUILD)/unit: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o)
 $(BUILD)/tool_%: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_%.o
 	$(MUSLCC) $(OPT) $(LTO) -static $^ -o $@
 
+# the simulator has a second file: the quorum service on its nodes
+$(BUILD)/tool_sim: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_sim.o \
+		   $(OBJ)/test/sim_quorum.o
+	$(MUSLCC) $(OPT) $(LTO) -static $^ -o $@
+
 # the printf oracle: net/fmt.c against the host libc's own printf
 HOST     := $(BUILD)/host
 $(HOST)/%.o: %.c

@@ -20,7 +20,8 @@
  *   - every message a node sent and did not lose to its own crash is
  *     delivered to it, and every message delivered in the final ring is
  *     delivered on every live node.
- * Every node also runs the quorum service (quorum/cman.c) on its ring,
+ * Every node also runs the quorum service (quorum/cman.c) on its ring
+ * (test/sim_quorum.c),
  * under random votes and options (two_node, wait_for_all,
  * auto_tie_breaker, last_man_standing); checked after every step:
  *   - members of a ring that delivered the same quorum message in its
@@ -38,8 +39,7 @@
  * fixes the cluster size, CHAOS_MS the chaos phase, STEPS the step cap;
  * `make soak` style: SEEDS=5000.  Prints `sim: N passed, N failed`,
  * after a line of totals showing what the faults made the rings do. */
-#include "../net/totem.h"
-#include "../quorum/cman.h"
+#include "sim.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -47,7 +47,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAXN	16
 #define TRACE	64
 
 /* ---- deterministic randomness (splitmix64) --------------------------- */
@@ -63,37 +62,18 @@ static uint64_t rnd64(void)
 	return z ^ (z >> 31);
 }
 
-static int rnd(int n)
+int sim_rnd(int n)
 {
 	return n > 0 ? (int)(rnd64() % (uint64_t)n) : 0;
 }
 
-static int chance(double p)
+int sim_chance(double p)
 {
 	return (double)(rnd64() >> 11) / 9007199254740992.0 < p;
 }
 
 /* ---- the world ----------------------------------------------------- */
 
-struct node {
-	int idx, alive, inc, group, mute;
-	uint32_t id;
-	struct totem *t;
-	uint64_t saved_seq;
-	int64_t next_send;
-	uint64_t ep_seq;		/* current epoch: last regular conf */
-	uint32_t ep_rep;
-	int ep_n;
-	uint32_t ep_memb[TOTEM_MAX_NODES];
-	int ep_count;			/* messages delivered in the epoch */
-	uint64_t ep_hash;		/* and a digest of which */
-	int *log, nlog, caplog;
-	struct cman cm;			/* the quorum service */
-	int votes, in_trans, seen_peer;
-	uint8_t qout[CMAN_MAX_MSG];	/* a HELLO to (re)send, qlen > 0 */
-	int qlen;
-	uint64_t lms_sent;
-};
 
 struct pkt {
 	int64_t at;
@@ -112,19 +92,9 @@ struct msg {
 	int delivered_any;
 };
 
-/* A quorum message: the vote state the first member to deliver it in
- * the regular phase of its ring held afterwards. */
-struct qmsg {
-	int seen;
-	uint64_t ring;
-	uint32_t rep;
-	uint32_t st[6];
-};
-
 /* across all seeds: what the faults made the engine do */
 static struct {
 	uint64_t delivered, confs, fail_recv, leaves, merges, big;
-	uint64_t qagree, qsettled, qquorate, qwaiting;
 } tot;
 
 struct ringrec {
@@ -161,16 +131,12 @@ static struct {
 	int ntrace;
 	char why[256];
 	struct totem_cfg cfg;
-	struct votes_conf vc;
-	struct qmsg *qmsgs;
-	int nqmsgs, capqmsgs;
 	uint64_t final_seq;
 	uint32_t final_rep;
 	int verbose;
 } w;
 
-static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void trace(const char *fmt, ...)
+void sim_trace(const char *fmt, ...)
 {
 	va_list ap;
 	char *line = w.trace[w.ntrace++ % TRACE];
@@ -183,8 +149,7 @@ static void trace(const char *fmt, ...)
 		printf("%s\n", line);
 }
 
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void fail(const char *fmt, ...)
+void sim_fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -196,7 +161,7 @@ static void fail(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void *grow(void *p, int *cap, int need, size_t size)
+void *sim_grow(void *p, int *cap, int need, size_t size)
 {
 	if (need <= *cap)
 		return p;
@@ -211,6 +176,11 @@ static void *grow(void *p, int *cap, int need, size_t size)
 	return p;
 }
 
+int64_t sim_now(void)
+{
+	return w.now;
+}
+
 /* ---- the network: a heap of packets in flight ------------------------- */
 
 static int pkt_before(const struct pkt *a, const struct pkt *b)
@@ -222,7 +192,7 @@ static void heap_push(struct pkt p)
 {
 	int i;
 
-	w.heap = grow(w.heap, &w.capheap, w.nheap + 1, sizeof *w.heap);
+	w.heap = sim_grow(w.heap, &w.capheap, w.nheap + 1, sizeof *w.heap);
 	i = w.nheap++;
 	while (i > 0 && pkt_before(&p, &w.heap[(i - 1) / 2])) {
 		w.heap[i] = w.heap[(i - 1) / 2];
@@ -254,12 +224,12 @@ static struct pkt heap_pop(void)
 
 static void enqueue(int to, uint32_t from, const void *p, size_t len)
 {
-	int copies = 1 + (chance(w.dup) ? 1 : 0);
+	int copies = 1 + (sim_chance(w.dup) ? 1 : 0);
 
-	if (chance(w.loss))
+	if (sim_chance(w.loss))
 		return;
 	for (int c = 0; c < copies; c++) {
-		struct pkt k = { w.now + 1 + rnd(w.jitter + 1), w.order++, to,
+		struct pkt k = { w.now + 1 + sim_rnd(w.jitter + 1), w.order++, to,
 				 from, len, malloc(len ? len : 1) };
 		memcpy(k.data, p, len);
 		heap_push(k);
@@ -308,13 +278,13 @@ static int parse(const uint8_t *p, size_t len, uint32_t from)
 
 static uint32_t msg_size(void)
 {
-	int r = rnd(100);
+	int r = sim_rnd(100);
 
 	if (r < 80)
-		return 6 + (uint32_t)rnd(200);
+		return 6 + (uint32_t)sim_rnd(200);
 	if (r < 97)
-		return 6 + (uint32_t)rnd(5000);
-	return 6 + (uint32_t)rnd(TOTEM_MAX_MSG - 5);
+		return 6 + (uint32_t)sim_rnd(5000);
+	return 6 + (uint32_t)sim_rnd(TOTEM_MAX_MSG - 5);
 }
 
 static void app_send(struct node *n)
@@ -323,196 +293,15 @@ static void app_send(struct node *n)
 	uint8_t *p = malloc(len);
 	int idx = w.nmsgs;
 
-	w.msgs = grow(w.msgs, &w.capmsgs, idx + 1, sizeof *w.msgs);
+	w.msgs = sim_grow(w.msgs, &w.capmsgs, idx + 1, sizeof *w.msgs);
 	w.msgs[idx] = (struct msg){ n->idx, n->inc, len, 0, 0, 0, 0 };
 	w.nmsgs++;
 	fill(p, len, n->id, idx);
 	if (totem_send(n->t, p, len, w.now))
 		w.nmsgs--;		/* refused: queue full */
 	else
-		trace("node %u send msg %d (%u bytes)", n->id, idx, len);
+		sim_trace("node %u send msg %d (%u bytes)", n->id, idx, len);
 	free(p);
-}
-
-/* ---- quorum on the ring (quorum/cman.c) ------------------------------- */
-
-/* A quorum message: 0xff, its index in w.qmsgs (u32), the cman body. */
-static int q_send(struct node *n, const uint8_t *body, int len)
-{
-	uint8_t b[5 + CMAN_MAX_MSG];
-	int idx = w.nqmsgs;
-
-	if (len <= 0)
-		return -1;
-	w.qmsgs = grow(w.qmsgs, &w.capqmsgs, idx + 1, sizeof *w.qmsgs);
-	memset(&w.qmsgs[idx], 0, sizeof w.qmsgs[idx]);
-	b[0] = 0xff;
-	b[1] = (uint8_t)(idx >> 24);
-	b[2] = (uint8_t)(idx >> 16);
-	b[3] = (uint8_t)(idx >> 8);
-	b[4] = (uint8_t)idx;
-	memcpy(b + 5, body, (size_t)len);
-	if (totem_send(n->t, b, 5 + (size_t)len, w.now))
-		return -1;		/* queue full: try again later */
-	w.nqmsgs++;
-	return 0;
-}
-
-/* The vote state members must agree on; all zero while settling (the
- * state then still carries each member's own history). */
-static void q_state(const struct node *n, uint32_t st[6])
-{
-	const struct cman *cm = &n->cm;
-
-	memset(st, 0, sizeof(uint32_t) * 6);
-	if (!cm->settled)
-		return;
-	st[0] = 1;
-	st[1] = (uint32_t)cman_quorate(cm);
-	st[2] = cm->st.expected;
-	st[3] = cm->st.total;
-	st[4] = cm->st.quorum;
-	st[5] = cm->st.flags & ~(uint32_t)VOTES_F_LMS;
-}
-
-static void q_deliver(struct node *n, uint32_t from, const uint8_t *p,
-		      size_t len)
-{
-	struct cman_event ev;
-	uint32_t st[6];
-	struct qmsg *m;
-	int idx = len < 5 ? -1 : (int)((uint32_t)p[1] << 24 | p[2] << 16 |
-					p[3] << 8 | p[4]);
-
-	if (idx < 0 || idx >= w.nqmsgs ||
-	    cman_deliver(&n->cm, from, p + 5, len - 5, (uint64_t)w.now,
-			 &ev) < 0) {
-		fail("node %u: quorum message %d from %u malformed", n->id,
-		     idx, from);
-		return;
-	}
-	trace("node %u deliver quorum msg %d from %u%s", n->id, idx, from,
-	      ev.settled ? ": settled" : "");
-	if (ev.settled && n->cm.n == 2)
-		n->seen_peer = 1;	/* both announced: seen, even late */
-	tot.qsettled += ev.settled;
-	if (n->in_trans)
-		return;		/* old ring, after it broke: no agreement */
-	q_state(n, st);
-	m = &w.qmsgs[idx];
-	if (!m->seen) {
-		*m = (struct qmsg){ 1, n->ep_seq, n->ep_rep, { 0 } };
-		memcpy(m->st, st, sizeof st);
-		return;
-	}
-	tot.qagree++;
-	if (m->ring == n->ep_seq && m->rep == n->ep_rep &&
-	    memcmp(m->st, st, sizeof st))
-		fail("node %u after quorum msg %d: settled %u quorate %u "
-		     "expected %u total %u quorum %u flags %u; another member"
-		     ": %u %u %u %u %u %u", n->id, idx, st[0], st[1], st[2],
-		     st[3], st[4], st[5], m->st[0], m->st[1], m->st[2],
-		     m->st[3], m->st[4], m->st[5]);
-}
-
-static void q_confchg(struct node *n, const struct totem_confchg *c)
-{
-	int change;
-
-	if (c->kind == TOTEM_TRANSITIONAL) {
-		n->in_trans = 1;
-		return;
-	}
-	n->in_trans = 0;
-	n->qlen = cman_confchg(&n->cm, c->ring_seq, c->members, c->nmembers,
-			       n->qout, &change);
-	if (!q_send(n, n->qout, n->qlen))
-		n->qlen = 0;
-}
-
-static uint32_t votes_of(uint32_t id)
-{
-	for (int i = 0; i < w.n; i++)
-		if (w.node[i].id == id)
-			return (uint32_t)w.node[i].votes;
-	return 0;
-}
-
-/* A quorate node: its configuration holds a majority of the votes. */
-static void q_check_quorate(const struct node *n)
-{
-	uint32_t have = 0;
-	int tb = 0;
-
-	tot.qquorate++;
-	if (w.vc.two_node) {
-		if (!n->seen_peer)
-			fail("node %u (two_node, wait_for_all) quorate before "
-			     "it saw its peer", n->id);
-		return;
-	}
-	if (w.vc.last_man_standing)
-		return;
-	for (int i = 0; i < n->ep_n; i++) {
-		have += votes_of(n->ep_memb[i]);
-		tb |= n->ep_memb[i] == w.vc.tie_breaker;
-	}
-	if (2 * have > w.vc.node_votes ||
-	    (w.vc.auto_tie_breaker && tb && 2 * have == w.vc.node_votes))
-		return;
-	fail("node %u quorate with %u of %u votes in its configuration",
-	     n->id, have, w.vc.node_votes);
-}
-
-/* After every step: resend a HELLO the queue refused, send a due LMS
- * expiry, check quorate nodes. */
-static void q_step(void)
-{
-	for (int i = 0; i < w.n; i++) {
-		struct node *n = &w.node[i];
-		uint8_t b[CMAN_MAX_MSG];
-
-		if (!n->alive)
-			continue;
-		if (n->qlen && !q_send(n, n->qout, n->qlen))
-			n->qlen = 0;
-		if (cman_lms_due(&n->cm, (uint64_t)w.now) &&
-		    n->lms_sent != n->cm.st.lms_deadline &&
-		    !q_send(n, b, cman_msg_lms(&n->cm, b)))
-			n->lms_sent = n->cm.st.lms_deadline;
-		tot.qwaiting += !!(n->cm.st.flags & VOTES_F_WAITING);
-		if (cman_quorate(&n->cm))
-			q_check_quorate(n);
-	}
-}
-
-/* Votes 0..3 (at least one node with some), options at random. */
-static void q_setup(void)
-{
-	struct votes_conf *c = &w.vc;
-	int two = w.n == 2 && chance(0.5);
-
-	votes_conf_init(c);
-	c->two_node = (uint8_t)two;
-	for (int i = 0; i < w.n; i++) {
-		w.node[i].votes = two || !chance(0.3) ? 1 : rnd(4);
-		if (!i && !w.node[i].votes)
-			w.node[i].votes = 1;
-		votes_conf_node(c, w.node[i].id, w.node[i].votes, 1);
-	}
-	c->wait_for_all = chance(0.3) ? 1 : -1;
-	c->auto_tie_breaker = (uint8_t)(!two && chance(0.2));
-	c->last_man_standing = (uint8_t)(!two && chance(0.15));
-	c->lms_window = 300 + (uint32_t)rnd(3000);
-	if (votes_conf_check(c)) {
-		fprintf(stderr, "sim: %s\n", votes_conf_check(c));
-		exit(2);
-	}
-	trace("quorum: %u votes%s%s%s%s", c->node_votes,
-	      two ? ", two_node" : "", c->wait_for_all > 0 ?
-	      ", wait_for_all" : "", c->auto_tie_breaker ?
-	      ", auto_tie_breaker" : "", c->last_man_standing ?
-	      ", last_man_standing" : "");
 }
 
 /* ---- callbacks: the per-step invariants live here ------------------------ */
@@ -531,26 +320,26 @@ static void io_deliver(void *ctx, uint32_t from, const void *p, size_t len)
 	int idx;
 	struct msg *m;
 
-	if (len && *(const uint8_t *)p == 0xff) {
-		q_deliver(n, from, p, len);
+	if (len && *(const uint8_t *)p == SIMQ_TAG) {
+		simq_deliver(n, from, p, len);
 		return;
 	}
 	idx = parse(p, len, from);
 	if (idx < 0) {
-		fail("node %u delivered a corrupt or unknown message from %u "
+		sim_fail("node %u delivered a corrupt or unknown message from %u "
 		     "(%zu bytes)", n->id, from, len);
 		return;
 	}
 	m = &w.msgs[idx];
-	trace("node %u deliver msg %d from %u", n->id, idx, from);
+	sim_trace("node %u deliver msg %d from %u", n->id, idx, from);
 	if (m->mask & 1u << n->idx)
-		fail("node %u delivered msg %d twice", n->id, idx);
+		sim_fail("node %u delivered msg %d twice", n->id, idx);
 	if (!in_epoch(n, from))
-		fail("node %u delivered msg %d from %u, not a member of its "
+		sim_fail("node %u delivered msg %d from %u, not a member of its "
 		     "configuration %" PRIu64, n->id, idx, from, n->ep_seq);
 	if (m->delivered_any && (m->ep_seq != n->ep_seq ||
 				 m->ep_rep != n->ep_rep))
-		fail("msg %d delivered in ring %" PRIu64 "/%u at node %u but "
+		sim_fail("msg %d delivered in ring %" PRIu64 "/%u at node %u but "
 		     "in ring %" PRIu64 "/%u elsewhere", idx, n->ep_seq,
 		     n->ep_rep, n->id, m->ep_seq, m->ep_rep);
 	m->delivered_any = 1;
@@ -561,7 +350,7 @@ static void io_deliver(void *ctx, uint32_t from, const void *p, size_t len)
 	m->mask |= 1u << n->idx;
 	n->ep_count++;
 	n->ep_hash += (uint64_t)(idx + 1) * 0x9e3779b97f4a7c15ull;
-	n->log = grow(n->log, &n->caplog, n->nlog + 1, sizeof *n->log);
+	n->log = sim_grow(n->log, &n->caplog, n->nlog + 1, sizeof *n->log);
 	n->log[n->nlog++] = idx;
 }
 
@@ -573,11 +362,11 @@ static void check_ring(const struct totem_confchg *c)
 			continue;
 		if (r->n != c->nmembers || memcmp(r->memb, c->members,
 				sizeof r->memb[0] * (size_t)r->n))
-			fail("ring %" PRIu64 "/%u has two member lists",
+			sim_fail("ring %" PRIu64 "/%u has two member lists",
 			     c->ring_seq, c->rep);
 		return;
 	}
-	w.rings = grow(w.rings, &w.caprings, w.nrings + 1, sizeof *w.rings);
+	w.rings = sim_grow(w.rings, &w.caprings, w.nrings + 1, sizeof *w.rings);
 	w.rings[w.nrings].seq = c->ring_seq;
 	w.rings[w.nrings].rep = c->rep;
 	w.rings[w.nrings].n = c->nmembers;
@@ -596,13 +385,13 @@ static void check_move(const struct node *n, const struct totem_confchg *c)
 		    m->to_seq != c->ring_seq || m->to_rep != c->rep)
 			continue;
 		if (m->count != n->ep_count || m->hash != n->ep_hash)
-			fail("node %u moved from ring %" PRIu64 " to %" PRIu64
+			sim_fail("node %u moved from ring %" PRIu64 " to %" PRIu64
 			     " with %d old messages, another member with %d",
 			     n->id, n->ep_seq, c->ring_seq, n->ep_count,
 			     m->count);
 		return;
 	}
-	w.moves = grow(w.moves, &w.capmoves, w.nmoves + 1, sizeof *w.moves);
+	w.moves = sim_grow(w.moves, &w.capmoves, w.nmoves + 1, sizeof *w.moves);
 	w.moves[w.nmoves++] = (struct moverec){ n->ep_seq, c->ring_seq,
 		n->ep_rep, c->rep, n->ep_count, n->ep_hash };
 }
@@ -618,16 +407,16 @@ static void io_confchg(void *ctx, const struct totem_confchg *c)
 				c->members[i]);
 	if (!off)
 		ids[0] = 0;
-	trace("node %u %s conf ring %" PRIu64 "/%u:%s", n->id,
+	sim_trace("node %u %s conf ring %" PRIu64 "/%u:%s", n->id,
 	      c->kind == TOTEM_REGULAR ? "regular" : "transitional",
 	      c->ring_seq, c->rep, ids);
 	for (int i = 1; i < c->nmembers; i++)
 		if (c->members[i] <= c->members[i - 1])
-			fail("node %u conf members not ascending", n->id);
-	q_confchg(n, c);
+			sim_fail("node %u conf members not ascending", n->id);
+	simq_confchg(n, c);
 	if (c->kind == TOTEM_TRANSITIONAL) {
 		if (c->ring_seq != n->ep_seq || c->rep != n->ep_rep)
-			fail("node %u transitional conf names ring %" PRIu64
+			sim_fail("node %u transitional conf names ring %" PRIu64
 			     " but it was on %" PRIu64, n->id, c->ring_seq,
 			     n->ep_seq);
 		return;	/* senders of the old ring may have left: keep them */
@@ -649,7 +438,7 @@ static void io_save(void *ctx, uint64_t seq)
 	struct node *n = ctx;
 
 	if (seq <= n->saved_seq)
-		fail("node %u saved ring seq %" PRIu64 " not above %" PRIu64,
+		sim_fail("node %u saved ring seq %" PRIu64 " not above %" PRIu64,
 		     n->id, seq, n->saved_seq);
 	n->saved_seq = seq;
 }
@@ -662,7 +451,7 @@ static void io_log(void *ctx, int level, const char *text)
 	tot.leaves += !!strstr(text, "left the ring");
 	tot.merges += !!strstr(text, "not ours: merging");
 	if (level <= 6 || w.verbose > 1)
-		trace("node %u: %s", n->id, text);
+		sim_trace("node %u: %s", n->id, text);
 }
 
 /* ---- node life ------------------------------------------------------- */
@@ -682,14 +471,12 @@ static void node_start(struct node *n)
 	}
 	n->alive = 1;
 	n->inc++;
-	cman_init(&n->cm, &w.vc, n->id, n->votes, 1);
-	n->qlen = n->in_trans = n->seen_peer = 0;
-	n->lms_sent = 0;
+	simq_start(n);
 	n->ep_seq = 0;
 	n->ep_rep = 0;
 	n->ep_n = 0;
-	n->next_send = w.now + rnd(300);
-	trace("node %u starts (ring seq %" PRIu64 ")", n->id, n->saved_seq);
+	n->next_send = w.now + sim_rnd(300);
+	sim_trace("node %u starts (ring seq %" PRIu64 ")", n->id, n->saved_seq);
 }
 
 static void node_stop(struct node *n, int clean)
@@ -699,43 +486,43 @@ static void node_stop(struct node *n, int clean)
 	totem_free(n->t);
 	n->t = NULL;
 	n->alive = 0;
-	trace("node %u %s", n->id, clean ? "leaves" : "crashes");
+	sim_trace("node %u %s", n->id, clean ? "leaves" : "crashes");
 }
 
 /* ---- faults ---------------------------------------------------------- */
 
 static void partition(void)
 {
-	int groups = 2 + rnd(2);
+	int groups = 2 + sim_rnd(2);
 
 	for (int i = 0; i < w.n; i++)
-		w.node[i].group = rnd(groups);
-	trace("partition into %d groups", groups);
+		w.node[i].group = sim_rnd(groups);
+	sim_trace("partition into %d groups", groups);
 }
 
 static void random_fault(void)
 {
-	struct node *n = &w.node[rnd(w.n)];
-	int r = rnd(100);
+	struct node *n = &w.node[sim_rnd(w.n)];
+	int r = sim_rnd(100);
 
 	if (r < 30) {
 		partition();
 	} else if (r < 50) {
 		for (int i = 0; i < w.n; i++)
 			w.node[i].group = 0;
-		trace("partition healed");
+		sim_trace("partition healed");
 	} else if (r < 75) {
 		if (n->alive)
-			node_stop(n, rnd(3) == 0);
+			node_stop(n, sim_rnd(3) == 0);
 		else
 			node_start(n);
 	} else if (r < 85) {
 		n->mute = !n->mute;
-		trace("node %u %s multicast", n->id,
+		sim_trace("node %u %s multicast", n->id,
 		      n->mute ? "stops receiving" : "receives again");
 	} else {
-		w.loss = chance(0.5) ? 0 : (double)rnd(31) / 100;
-		trace("loss now %.2f", w.loss);
+		w.loss = sim_chance(0.5) ? 0 : (double)sim_rnd(31) / 100;
+		sim_trace("loss now %.2f", w.loss);
 	}
 }
 
@@ -748,7 +535,7 @@ static void heal(void)
 		if (!w.node[i].alive)
 			node_start(&w.node[i]);
 	}
-	trace("network healed and quiet");
+	sim_trace("network healed and quiet");
 }
 
 /* ---- end-of-seed checks --------------------------------------------- */
@@ -769,7 +556,7 @@ static void check_order(void)
 				if (p < 0)
 					continue;
 				if (p < last)
-					fail("nodes %u and %u deliver msg %d "
+					sim_fail("nodes %u and %u deliver msg %d "
 					     "in different orders",
 					     w.node[a].id, w.node[b].id,
 					     w.node[b].log[i]);
@@ -808,17 +595,17 @@ static void check_final(void)
 	uint32_t rep;
 
 	if (!converged(&seq, &rep) || seq != w.final_seq || rep != w.final_rep)
-		fail("ring changed after convergence or did not hold");
+		sim_fail("ring changed after convergence or did not hold");
 	for (int i = 0; i < w.nmsgs && !w.failed; i++) {
 		struct msg *m = &w.msgs[i];
 		struct node *s = &w.node[m->sender];
 		if (s->alive && s->inc == m->inc && !(m->mask & 1u << s->idx))
-			fail("node %u never delivered its own msg %d", s->id,
+			sim_fail("node %u never delivered its own msg %d", s->id,
 			     i);
 		for (int j = 0; j < w.n && !w.failed; j++)
 			if (m->delivered_any && m->ep_seq == seq &&
 			    m->ep_rep == rep && !(m->mask & 1u << j))
-				fail("msg %d of the final ring missing at "
+				sim_fail("msg %d of the final ring missing at "
 				     "node %u", i, w.node[j].id);
 	}
 	check_order();
@@ -876,7 +663,7 @@ static void run_due(void)
 			return;
 		}
 		if (w.sending && n->next_send <= w.now) {
-			n->next_send = w.now + 1 + rnd(400);
+			n->next_send = w.now + 1 + sim_rnd(400);
 			app_send(n);
 			return;
 		}
@@ -894,17 +681,17 @@ static void after_step(void)
 		w.converged_at = w.now;
 		w.final_seq = seq;
 		w.final_rep = rep;
-		trace("converged on ring %" PRIu64 "/%u", seq, rep);
+		sim_trace("converged on ring %" PRIu64 "/%u", seq, rep);
 	} else if (!ok) {
 		w.converged_at = 0;
 	}
 	if (w.heal_at >= 0 && !w.converged_at &&
 	    w.now > w.heal_at + w.bound)
-		fail("not one stable operational ring %" PRId64 " ms after "
+		sim_fail("not one stable operational ring %" PRId64 " ms after "
 		     "the heal", w.bound);
-	q_step();
+	simq_step(w.node, w.n);
 	if (++w.steps > w.max_steps)
-		fail("step limit %" PRIu64 " reached", w.max_steps);
+		sim_fail("step limit %" PRIu64 " reached", w.max_steps);
 }
 
 static int64_t envnum(const char *name, int64_t dflt)
@@ -917,26 +704,26 @@ static int64_t envnum(const char *name, int64_t dflt)
 static void setup(uint64_t seed, int fixed_n)
 {
 	memset(&w.node, 0, sizeof w.node);
-	w.n = fixed_n ? fixed_n : 2 + rnd(MAXN - 1);
-	w.loss = chance(0.3) ? 0 : (double)rnd(31) / 100;
-	w.dup = chance(0.5) ? 0 : (double)rnd(6) / 100;
-	w.jitter = rnd(6);
+	w.n = fixed_n ? fixed_n : 2 + sim_rnd(MAXN - 1);
+	w.loss = sim_chance(0.3) ? 0 : (double)sim_rnd(31) / 100;
+	w.dup = sim_chance(0.5) ? 0 : (double)sim_rnd(6) / 100;
+	w.jitter = sim_rnd(6);
 	memset(&w.cfg, 0, sizeof w.cfg);
-	if (chance(0.3))
-		w.cfg.token = 300 + rnd(700);
-	if (chance(0.5))
-		w.cfg.fail_recv_const = 30 + rnd(100);
+	if (sim_chance(0.3))
+		w.cfg.token = 300 + sim_rnd(700);
+	if (sim_chance(0.5))
+		w.cfg.fail_recv_const = 30 + sim_rnd(100);
 	totem_cfg_defaults(&w.cfg);
 	w.bound = 20 * (int64_t)w.cfg.token;
-	trace("seed %" PRIu64 ": %d nodes, loss %.2f, dup %.2f, jitter %d, "
+	sim_trace("seed %" PRIu64 ": %d nodes, loss %.2f, dup %.2f, jitter %d, "
 	      "token %d, fail_recv_const %d", seed, w.n, w.loss, w.dup,
 	      w.jitter, w.cfg.token, w.cfg.fail_recv_const);
 	for (int i = 0; i < w.n; i++) {
 		w.node[i].idx = i;
-		w.node[i].id = (uint32_t)(1 + i * 3 + rnd(3));
-		w.node[i].saved_seq = (uint64_t)rnd(3) * 4;
+		w.node[i].id = (uint32_t)(1 + i * 3 + sim_rnd(3));
+		w.node[i].saved_seq = (uint64_t)sim_rnd(3) * 4;
 	}
-	q_setup();
+	simq_setup(w.node, w.n);
 }
 
 static void run_seed(uint64_t seed, int fixed_n, int64_t chaos)
@@ -953,8 +740,8 @@ static void run_seed(uint64_t seed, int fixed_n, int64_t chaos)
 	w.sending = 1;
 	for (int i = 0; i < w.n; i++)
 		node_start(&w.node[i]);
-	heal_at = chaos / 2 + rnd((int)chaos);
-	next_fault = rnd(1500);
+	heal_at = chaos / 2 + sim_rnd((int)chaos);
+	next_fault = sim_rnd(1500);
 	end = heal_at + w.bound + 5000;
 	while (!w.failed && w.now < end) {
 		int64_t t = next_event(w.heal_at < 0 ? (next_fault < heal_at ?
@@ -965,11 +752,11 @@ static void run_seed(uint64_t seed, int fixed_n, int64_t chaos)
 			w.heal_at = w.now;
 		} else if (w.heal_at < 0 && w.now >= next_fault) {
 			random_fault();
-			next_fault = w.now + 100 + rnd(1500);
+			next_fault = w.now + 100 + sim_rnd(1500);
 		} else if (w.heal_at >= 0 && w.sending &&
 			   w.now >= w.heal_at + w.bound) {
 			w.sending = 0;
-			trace("senders stop");
+			sim_trace("senders stop");
 		} else {
 			run_due();
 		}
@@ -993,7 +780,7 @@ static void cleanup(void)
 	free(w.msgs);
 	free(w.rings);
 	free(w.moves);
-	free(w.qmsgs);
+	simq_free();
 }
 
 static void report(void)
@@ -1036,10 +823,7 @@ int main(void)
 	       " configurations, %" PRIu64 " merges, %" PRIu64 " leaves, %"
 	       PRIu64 " FAILED TO RECEIVE\n", tot.delivered, tot.big,
 	       tot.confs, tot.merges, tot.leaves, tot.fail_recv);
-	printf("sim: quorum: %" PRIu64 " configurations settled, %" PRIu64
-	       " agreement checks, %" PRIu64 " quorate and %" PRIu64
-	       " waiting node-steps\n", tot.qsettled, tot.qagree,
-	       tot.qquorate, tot.qwaiting);
+	simq_totals();
 	printf("sim: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
