@@ -46,7 +46,7 @@ const char cman_tool_help[] =
 "  -n NAME    nodes: only this node (repeatable); votes, kill: the node;\n"
 "             join: this node's name\n"
 "  -F FIELDS  nodes: only these fields, comma-separated: id,name,type,addr\n"
-"  -f         nodes: fencing details (not available yet: ignored)\n"
+"  -f         nodes: fencing details (not available yet: says so)\n"
 "  -e VOTES   expected, join: expected votes\n"
 "  -v VOTES   votes: the node's votes\n"
 "  -q         wait, join: wait for quorum (not only membership)\n"
@@ -698,7 +698,11 @@ static void parse(int argc, char **argv)
 			O.names[O.nnames++] = optarg;
 			break;
 		case 'F': O.fields = optarg; break;
-		case 'f': break;
+		case 'f':
+			warn_msg("-f: fencing details are not available (this "
+				 "version does not fence yet); listing without "
+				 "them");
+			break;
 		case 'e': O.expected = int_arg(opt, optarg); break;
 		case 'v': O.votes = int_arg(opt, optarg); break;
 		case 'q': O.quorum = 1; break;
