@@ -33,7 +33,7 @@
 #define SEAL_EPOCH_LEN	8
 #define SEAL_MAX_PEERS	72		/* 64 nodes and a few spare */
 /* Node ids are 1..4096, or SEAL_GUEST_ID + 0..0xffffff for a node that
- * joins without a configuration to fetch one (rm/csync.c). */
+ * joins without a configuration to fetch one (quorum/ccsd.c). */
 #define SEAL_GUEST_ID	0x40000000u
 #define SEAL_WINDOW	256		/* counters remembered per sender */
 #define SEAL_KEYFILE	"/etc/cluster/authkey"

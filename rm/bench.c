@@ -1,5 +1,5 @@
-/* rm/bench.c - the `bench` control verb: ordered throughput and latency
- * measured through the daemon (test/bench/bench.sh).
+/* rm/bench.c - the bench part: ordered throughput and latency measured
+ * through the daemon (test/bench/bench.sh), with its `bench` verb.
  *
  *   bench send COUNT SIZE [RATE]
  *                           this daemon sends COUNT ordered messages of
@@ -19,9 +19,8 @@
  * numbered 0 starts a new run at every receiver.  All namespaces of one
  * host share CLOCK_MONOTONIC, so latencies between them are real.
  * Root only: a run loads the whole ring. */
-#include "daemon.h"
-#include "local.h"
 #include "../net/loop.h"
+#include "../net/part.h"
 #include "../net/wire.h"
 
 #include <inttypes.h>
@@ -31,7 +30,10 @@
 #define HDR		16	/* run, number, send time */
 #define BUCKETS		320	/* 8 per power of two of microseconds */
 
+extern const struct part bench_part;
+
 static struct {
+	struct view *v;
 	uint32_t run, count, sent, size, rate;	/* as a sender */
 	uint64_t queue_full;
 	int64_t started;
@@ -85,7 +87,7 @@ static int send_one(void)
 	wire_put_u32(&w, B.run);
 	wire_put_u32(&w, B.sent);
 	wire_put_u64(&w, (uint64_t)mono_ns());
-	if (local_send(LOCAL_BENCH, B.buf, B.size) < 0) {
+	if (B.v->send(&bench_part, B.buf, B.size) < 0) {
 		B.queue_full++;
 		return -1;
 	}
@@ -122,7 +124,7 @@ static void new_run(uint32_t run, int64_t sent)
 	B.rx.first_sent = sent;
 }
 
-static void on_msg(uint32_t from, const uint8_t *body, size_t len)
+static void deliver(uint32_t from, const uint8_t *body, size_t len)
 {
 	struct wire_r r;
 	uint32_t run, n;
@@ -146,11 +148,11 @@ static void on_msg(uint32_t from, const uint8_t *body, size_t len)
 	B.rx.hist[bucket(us)]++;
 	if (us > B.rx.max_us)
 		B.rx.max_us = us;
-	if (from == local_me() && !B.rate)
+	if (from == B.v->nodeid && !B.rate)
 		pump_at(now_ms());	/* from the loop, not inside delivery */
 }
 
-static int start(struct ctl_req *r)
+static int begin(struct ctl_req *r)
 {
 	long count, size, rate = 0;
 
@@ -159,10 +161,10 @@ static int start(struct ctl_req *r)
 	    (r->argc == 5 && parse_int(r->argv[4], 1, 1000, &rate) < 0))
 		return ctl_fail(r, EXIT_USAGE, "bench send COUNT(1..100000000)"
 				" SIZE(16..65000) [RATE(1..1000)]");
-	if (!local_is_member())
+	if (!B.v->member)
 		return ctl_fail(r, EXIT_REFUSED, "not a cluster member");
 	memset(B.buf, 0xa5, sizeof B.buf);
-	B.run = local_me() << 20 | ((B.run + 1) & 0xfffff);
+	B.run = B.v->nodeid << 20 | ((B.run + 1) & 0xfffff);
 	B.count = (uint32_t)count;
 	B.size = (uint32_t)size;
 	B.rate = (uint32_t)rate;
@@ -174,10 +176,10 @@ static int start(struct ctl_req *r)
 	return 0;
 }
 
-int bench_verb(void *ctx, struct ctl_req *r)
+static int verb(void *ctx, struct ctl_req *r)
 {
 	if ((r->argc == 4 || r->argc == 5) && !strcmp(r->argv[1], "send"))
-		return start(r);
+		return begin(r);
 	if (r->argc != 1)
 		return ctl_fail(r, EXIT_USAGE, "usage: bench [send COUNT "
 				"SIZE [RATE]]");
@@ -194,7 +196,20 @@ int bench_verb(void *ctx, struct ctl_req *r)
 	return 0;
 }
 
-void bench_init(void)
+static int start(struct view *v, char *err, size_t errlen)
 {
-	local_on_msg(LOCAL_BENCH, on_msg);
+	B.v = v;
+	return 0;
 }
+
+static const struct ctl_verb verbs[] = {
+	{ "bench", verb, 1 },
+};
+
+const struct part bench_part = {
+	.name = "bench",
+	.start = start,
+	.deliver = deliver,
+	.verbs = verbs,
+	.nverbs = (int)ARRAY_LEN(verbs),
+};

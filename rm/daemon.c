@@ -1,4 +1,5 @@
-/* rm/daemon.c - the daemon applet: load config, start the ring, serve.
+/* rm/daemon.c - the daemon applet and its composition root: load config,
+ * start the table of parts, serve.
  *
  * Start-up may die; everything that can fail is done before the fork,
  * in the order `service cman start` followed, so the administrator sees
@@ -7,24 +8,39 @@
  *   load and validate cluster.conf (every problem listed)
  *   -> find the local node (what was tried, when it is not found)
  *   -> lock the pid file ("Node is already active")
- *   -> open the control socket, start the ring (key, sockets, totem)
+ *   -> open the control socket, start the parts in table order (the
+ *      quorum disk, the ring: key, sockets, totem; quorum, ...)
  *   -> fork: the parent waits until the child has joined the ring or a
  *      start-up timeout passed, then exits; the child logs to syslog.
  *
  * With -f there is no fork and logs go to stderr.  Once the loop runs,
- * nothing exits but SIGTERM/SIGINT: leave the ring, remove the socket
- * and the pid file, exit 0. */
-#include "daemon.h"
+ * nothing exits but SIGTERM/SIGINT: stop the parts in reverse order
+ * (the ring part leaves the ring), remove the socket and the pid file,
+ * exit 0.
+ *
+ * The table of parts (net/part.h says what a part is).  A part's place
+ * in it is the kind of its ordered messages, and the order is the start
+ * order; stop runs backwards.  qdiskd comes before the ring so that it
+ * stops after the ring was left: its clean-stop write may wait, and a
+ * member that waits would be taken for a failed one.  Parts that act
+ * through the ring (services) come after it, so they stop before this
+ * node leaves.  bench is test-only: last, its kind may move.  Adding a
+ * subsystem is one file and one row here. */
+#define PARTS(X) X(qdiskd) X(ringd) X(cmand) X(ccsd) X(bench)
 #include "node.h"
-#include "local.h"
+#include "verbs.h"
 #include "../net/loop.h"
+#include "../net/part.h"
+#include "../net/ring.h"
 #include "../net/seal.h"
 #include "../net/sys.h"
+#include "../xml/conf.h"
 #include "../xml/validate.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +52,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define FLUSH_MS	100	/* loop time given to the leave message */
+#define RUN_DIR		"/run/hacluster"
+#define PID_FILE	RUN_DIR "/hacluster.pid"
+
+#define DECLARE(p)	extern const struct part p##_part;
+#define ROW(p)		&p##_part,
+PARTS(DECLARE)
+static const struct part *const parts[] = { PARTS(ROW) };
+#define NPARTS		((int)ARRAY_LEN(parts))
 
 const char daemon_help[] =
 "usage: hacluster daemon [-f] [-d] [-c FILE] [-n NODENAME] [-e VOTES]\n"
@@ -61,9 +84,11 @@ static struct {
 	char **argv;
 	long expected;
 	const char *name, *cluster;
-	int lockfd, report;
-	struct daemon d;
+	int lockfd, report, started, joined;
+	struct conf *first;		/* the ring keeps pointers into it */
 } D = { .lockfd = -1, .report = -1 };
+
+static struct view V;
 
 /* --- the start-up steps on stdout (not with -f) --------------------------- */
 static void step(const char *what)
@@ -96,17 +121,17 @@ static void make_dir(const char *dir, unsigned mode)
 
 static void lock_pid_file(void)
 {
-	make_dir(DAEMON_RUN_DIR, 0755);
-	D.lockfd = open(DAEMON_PID_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	make_dir(RUN_DIR, 0755);
+	D.lockfd = open(PID_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (D.lockfd < 0) {
 		STEP_FAILED();
-		die_sys("cman not started: %s", DAEMON_PID_FILE);
+		die_sys("cman not started: %s", PID_FILE);
 	}
 	if (flock(D.lockfd, LOCK_EX | LOCK_NB) < 0) {
 		STEP_FAILED();
 		if (errno == EWOULDBLOCK)
 			die("Node is already active");
-		die_sys("cman not started: lock %s", DAEMON_PID_FILE);
+		die_sys("cman not started: lock %s", PID_FILE);
 	}
 }
 
@@ -117,13 +142,13 @@ static void write_pid(void)
 
 	if (ftruncate(D.lockfd, 0) < 0 || pwrite(D.lockfd, line, (size_t)n,
 						 0) != n)
-		log_msg(LOG_LVL_ERR, "cannot write %s: %s", DAEMON_PID_FILE,
+		log_msg(LOG_LVL_ERR, "cannot write %s: %s", PID_FILE,
 			strerror(errno));
 }
 
 /* No file, but --cluster NAME: a configuration of this node alone, as a
  * guest with a node id far above any configured one and no votes, only
- * to reach the members and fetch the real file (rm/csync.c). */
+ * to reach the members and fetch the real file (quorum/ccsd.c). */
 static void guest_config(void)
 {
 	struct conf *c = calloc(1, sizeof *c);
@@ -142,18 +167,18 @@ static void guest_config(void)
 		.nodeid = (int)(SEAL_GUEST_ID | (uint32_t)r[0] << 16 |
 				 (uint32_t)r[1] << 8 | r[2]) };
 	conf_finish(c);
-	D.d.conf = c;
-	D.d.guest = 1;
+	V.conf = c;
+	V.guest = 1;
 	STEP_OK();
 	log_msg(LOG_LVL_NOTICE, "no %s: joining cluster %s as guest node %d "
-		"to fetch it", D.d.conf_path, D.cluster, c->nodes[0].nodeid);
+		"to fetch it", V.conf_path, D.cluster, c->nodes[0].nodeid);
 }
 
 /* Every problem of the file at once, then refuse on errors; mere
  * warnings (ccs_config_validate shows them) go to the log. */
 static void load_config(void)
 {
-	const char *path = D.d.conf_path;
+	const char *path = V.conf_path;
 	struct buf out = {0};
 	int warnings = 0, errors;
 	char *save = NULL;
@@ -182,18 +207,18 @@ static void load_config(void)
 	if (errors)
 		die("cman not started: %s fails to validate (%d error%s)",
 		    path, errors, errors == 1 ? "" : "s");
-	if (!(D.d.conf = conf_read(path, NULL))) {
+	if (!(V.conf = conf_read(path, NULL))) {
 		STEP_FAILED();
 		die_sys("cman not started: %s", path);
 	}
-	if (!D.d.conf->name || !*D.d.conf->name) {
+	if (!V.conf->name || !*V.conf->name) {
 		STEP_FAILED();
 		die("cman not started: %s: no cluster name", path);
 	}
-	if (D.cluster && strcmp(D.cluster, D.d.conf->name)) {
+	if (D.cluster && strcmp(D.cluster, V.conf->name)) {
 		STEP_FAILED();
 		die("cman not started: cluster name '%s' differs from '%s' in "
-		    "%s", D.cluster, D.d.conf->name, path);
+		    "%s", D.cluster, V.conf->name, path);
 	}
 	STEP_OK();
 }
@@ -202,53 +227,60 @@ static void find_node(void)
 {
 	struct buf tried = {0};
 
-	if (D.d.guest) {
-		D.d.me = &D.d.conf->nodes[0];
+	if (V.guest) {
+		V.me = &V.conf->nodes[0];
 		STEP_OK();
 		return;
 	}
-	D.d.me = node_find_local(D.d.conf, D.name, &tried, D.d.addr);
-	if (!D.d.me) {
+	V.me = node_find_local(V.conf, D.name, &tried, V.addr);
+	if (!V.me) {
 		STEP_FAILED();
 		die("cman not started: Can't find local node name in the "
 		    "configuration (tried %s)", tried.p);
 	}
 	buf_free(&tried);
-	if (D.d.me->nodeid <= 0) {
+	if (V.me->nodeid <= 0) {
 		STEP_FAILED();
 		die("cman not started: node %s has no nodeid in %s",
-		    D.d.me->name, D.d.conf_path);
+		    V.me->name, V.conf_path);
 	}
 	STEP_OK();
 }
 
-static void start_ring(void)
+/* The parts in table order; on a failure, the ones started stop. */
+static void start_parts(void)
 {
-	char err[256];
+	char err[256] = "";
 
-	make_dir(LOCAL_STATE_DIR, 0755);
-	if (ctl_listen(CTL_PATH, daemon_verbs, daemon_nverbs, &D.d) < 0) {
+	make_dir(RING_STATE_DIR, 0755);
+	if (verbs_listen(CTL_PATH, parts, NPARTS, &V) < 0) {
 		STEP_FAILED();
 		if (errno == EADDRINUSE)
 			die("Node is already active");
 		die_sys("cman not started: control socket %s", CTL_PATH);
 	}
-	if (qsvc_start(D.d.conf, D.d.me, (uint32_t)D.expected, err,
-		       sizeof err) < 0 ||
-	    (!D.d.guest && qdiskd_start(D.d.conf, D.d.me, err,
-					sizeof err) < 0) ||
-	    local_start(D.d.conf, D.d.me, D.d.addr, err, sizeof err) < 0) {
-		STEP_FAILED();
-		ctl_shutdown();
-		die("cman not started: %s", err);
+	for (; D.started < NPARTS; D.started++) {
+		const struct part *p = parts[D.started];
+
+		if (p->start && p->start(&V, err, sizeof err) < 0)
+			break;
 	}
-	STEP_OK();
+	if (D.started == NPARTS) {
+		STEP_OK();
+		return;
+	}
+	STEP_FAILED();
+	while (D.started--)
+		if (parts[D.started]->stop)
+			parts[D.started]->stop();
+	ctl_shutdown();
+	die("cman not started: %s", err);
 }
 
 /* --- going to the background ---------------------------------------------- */
 static int startup_timeout_ms(void)
 {
-	long ms = 2L * (D.d.conf->totem.token + D.d.conf->totem.consensus);
+	long ms = 2L * (V.conf->totem.token + V.conf->totem.consensus);
 
 	return ms < 10000 ? 10000 : ms > 120000 ? 120000 : (int)ms;
 }
@@ -317,11 +349,28 @@ static void background(void)
 	detach_stdio();
 }
 
-/* --- running -------------------------------------------------------------- */
-static void on_joined(void *ctx)
+/* --- the root's services to the parts (net/part.h) ------------------------- */
+static int part_send(const struct part *self, const void *body, size_t len)
 {
+	for (int i = 0; i < NPARTS; i++)
+		if (parts[i] == self)
+			return ring_send(i, body, len);
+	return -1;
+}
+
+static void part_post(int news, uint32_t arg)
+{
+	for (int i = 0; i < NPARTS; i++)
+		if (parts[i]->news)
+			parts[i]->news(news, arg);
+}
+
+/* The first configuration this node is in: tell the waiting parent. */
+static void joined(void)
+{
+	D.joined = 1;
 	log_msg(LOG_LVL_NOTICE, "node %d (%s) is a cluster member",
-		D.d.me->nodeid, D.d.me->name);
+		V.me->nodeid, V.me->name);
 	if (D.report >= 0) {
 		if (write(D.report, "J", 1) < 0) {
 			/* the parent gave up waiting: nothing to tell */
@@ -331,12 +380,68 @@ static void on_joined(void *ctx)
 	}
 }
 
-void daemon_restart(void)
+static void part_confchg(void)
+{
+	for (int i = 0; i < NPARTS; i++)
+		if (parts[i]->confchg)
+			parts[i]->confchg();
+	if (!D.joined)
+		joined();
+}
+
+static int part_deliver(uint32_t from, int kind, const uint8_t *body,
+			size_t len)
+{
+	if (kind >= NPARTS || !parts[kind]->deliver)
+		return -1;
+	parts[kind]->deliver(from, body, len);
+	return 0;
+}
+
+/* c is in force; the one before is freed unless the ring still points
+ * into it (the first) or our node is gone (we stop). */
+static void use_conf(struct conf *c)
+{
+	struct conf *old = V.conf;
+	const struct conf_node *me = conf_nodeid(c, (int)V.nodeid);
+
+	if (!me) {
+		log_msg(LOG_LVL_ERR, "node %" PRIu32 " is not in configuration"
+			" version %d: leaving the cluster", V.nodeid,
+			c->config_version);
+		loop_stop();
+		me = V.me;		/* kept alive below */
+		old = NULL;
+	}
+	V.conf = c;
+	V.me = me;
+	for (int i = 0; i < NPARTS; i++)
+		if (parts[i]->conf)
+			parts[i]->conf();
+	if (old && old != D.first)
+		conf_free(old);
+}
+
+static void restart(void)
 {
 	D.restart = 1;
 	loop_stop();
 }
 
+static void view_init(void)
+{
+	D.first = V.conf;
+	V.nodeid = (uint32_t)V.me->nodeid;
+	V.expected = (uint32_t)D.expected;
+	V.send = part_send;
+	V.post = part_post;
+	V.confchg = part_confchg;
+	V.deliver = part_deliver;
+	V.use_conf = use_conf;
+	V.restart = restart;
+}
+
+/* --- running -------------------------------------------------------------- */
 /* As started, in the foreground (the pid stays) when it was. */
 static void exec_again(void)
 {
@@ -380,13 +485,14 @@ static void run(void)
 	loop_on_child(on_child, NULL);
 	write_pid();
 	log_msg(LOG_LVL_NOTICE, "started: cluster %s, node %s (id %d), "
-		"config version %d", D.d.conf->name, D.d.me->name,
-		D.d.me->nodeid, D.d.conf->config_version);
+		"config version %d", V.conf->name, V.me->name,
+		V.me->nodeid, V.conf->config_version);
 	loop_run();
-	local_stop(FLUSH_MS);
-	qdiskd_stop();		/* out of the ring first: it may wait */
+	while (D.started--)
+		if (parts[D.started]->stop)
+			parts[D.started]->stop();
 	ctl_shutdown();
-	unlink(DAEMON_PID_FILE);
+	unlink(PID_FILE);
 	close(D.lockfd);
 	if (D.restart)
 		exec_again();
@@ -399,7 +505,7 @@ static void parse(int argc, char **argv)
 		{ "cluster", required_argument, NULL, 'C' }, { 0, 0, 0, 0 } };
 	int opt;
 
-	D.d.conf_path = CONF_PATH;
+	V.conf_path = CONF_PATH;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":fdc:n:e:h", longs,
 				  NULL)) != -1) {
@@ -416,7 +522,7 @@ static void parse(int argc, char **argv)
 			break;
 		case 'f': D.foreground = 1; break;
 		case 'd': D.debug = 1; break;
-		case 'c': D.d.conf_path = optarg; break;
+		case 'c': V.conf_path = optarg; break;
 		case 'n': D.name = optarg; break;
 		case 'h': fputs(daemon_help, stdout); exit(0);
 		case ':': die_usage("option -%c needs an argument", optopt);
@@ -450,10 +556,8 @@ int daemon_main(int argc, char **argv)
 	lock_pid_file();
 	STEP_OK();
 	step("Starting the ring");
-	start_ring();
-	local_on_join(on_joined, NULL);
-	csync_init(&D.d);
-	bench_init();
+	view_init();
+	start_parts();
 	if (!D.foreground) {
 		background();
 		log_set_level(D.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);

@@ -1,4 +1,4 @@
-/* rm/verbs.c - control-socket verbs: answers from local state.
+/* rm/verbs.c - the daemon's own control verbs, and the table of all.
  *
  * Replies are data for the applets, not their layout: "key: value" lines
  * that cman_tool turns into cman's exact text or JSON.
@@ -17,7 +17,7 @@
  *            node_addresses: ADDR      ("" when unknown)
  *            active_subsystems: N      services of this daemon
  *            ports_bound: 0 ...
- *            expected_votes: N         quorum lines (rm/qsvc.c)
+ *            expected_votes: N         quorum lines (quorum/cmand.c)
  *            quorum_device_votes: N    only while counted
  *            total_votes: N
  *            node_votes: N
@@ -27,7 +27,7 @@
  *            flags: [2node]
  *            wait_for_all: yes|no      held back until all votes seen
  *            settled: yes|no           every member announced itself
- *            quorum_disk: PATH         with <quorumd> (rm/qdiskd.c):
+ *            quorum_disk: PATH         with <quorumd> (quorum/qdiskd.c):
  *            quorum_disk_state: none|unfit|running|bidding|master
  *            quorum_disk_master: N     the master the disk shows, 0 none
  *            quorum_disk_score: S/MIN  heuristics' score, min_score
@@ -44,99 +44,57 @@
  *   stats    NAME: N               one counter a line: totem_*, seal_*
  *                                  (dropped packets by reason), net_*,
  *                                  stalls (see local_counters),
- *                                  quorum_malformed (rm/qsvc.c)
+ *                                  quorum_malformed (quorum/cmand.c)
  *
  * These are read-only: anyone may ask.  Root only, answered once every
- * member applied them (rm/qsvc.c):
+ * member applied them:
  *
  *   expected N, votes N [NODE], leave [remove] [force], kill NODE
- *   update /PATH, reload VERSION        (rm/csync.c) */
-#include "daemon.h"
-#include "local.h"
+ *                                       (quorum/cmand.c)
+ *   update /PATH, reload VERSION        (quorum/ccsd.c)
+ *   bench ...                           (rm/bench.c, test only)
+ *
+ * status, version and stats are the daemon's own: the lines from
+ * version to cluster_id here, then each part's status lines (or
+ * counters) in table order.  nodes is the ring part's
+ * (quorum/ringd.c). */
+#include "verbs.h"
+#include "../xml/conf.h"
 
+#include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <string.h>
+
+#define VERSION		"6.2.0"		/* cman protocol version */
+#define MAX_VERBS	48
+
+static struct {
+	const struct part *const *parts;
+	int nparts;
+	struct ctl_verb all[MAX_VERBS];
+} T;
 
 static int v_status(void *ctx, struct ctl_req *r)
 {
-	const struct daemon *d = ctx;
-	const struct conf *c = d->conf;
+	const struct view *v = ctx;
+	const struct conf *c = v->conf;
 
-	ctl_printf(r, "version: %s", DAEMON_VERSION);
+	ctl_printf(r, "version: %s", VERSION);
 	ctl_printf(r, "config_version: %d", c->config_version);
 	ctl_printf(r, "cluster_name: %s", c->name ? c->name : "");
 	ctl_printf(r, "cluster_id: %d", c->cman.cluster_id);
-	ctl_printf(r, "member: %s", local_is_member() ? "yes" : "no");
-	ctl_printf(r, "generation: %" PRIu64, local_generation());
-	ctl_printf(r, "state: %s", local_state());
-	ctl_printf(r, "nodes: %d", local_nmembers());
-	ctl_printf(r, "node_name: %s", d->me->name);
-	ctl_printf(r, "node_id: %d", d->me->nodeid);
-	ctl_printf(r, "multicast: %s", c->cman.mcast ? c->cman.mcast : "");
-	ctl_printf(r, "node_addresses: %s", d->addr);
-	ctl_printf(r, "active_subsystems: %d", 1);
-	ctl_printf(r, "ports_bound: 0");
-	qsvc_status(r);
-	qdiskd_status(r);
-	return 0;
-}
-
-static void node_line(const struct daemon *d, struct ctl_req *r,
-		      uint32_t id, const char *name)
-{
-	const struct local_node *n = local_node(id);
-	char addr[64];
-	int member = n && n->member && local_is_member();
-
-	if (id == (uint32_t)d->me->nodeid && d->addr[0])
-		snprintf(addr, sizeof addr, "%s", d->addr);
-	else if (local_address(id, addr, sizeof addr) < 0)
-		snprintf(addr, sizeof addr, "-");
-	ctl_printf(r, "node: %u %c %" PRIu64 " %" PRId64 " %s %s", id,
-		   member ? 'M' : 'X', n ? n->inc : 0,
-		   n && n->joined ? n->joined : 0, name, addr);
-}
-
-static int by_id(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int v_nodes(void *ctx, struct ctl_req *r)
-{
-	const struct daemon *d = ctx;
-	const struct conf *c = d->conf;
-	uint32_t ids[CONF_MAX_NODES + TOTEM_MAX_NODES];
-	struct totem_stats st;
-	int n = 0;
-
-	for (int i = 0; i < c->nnodes; i++)
-		if (c->nodes[i].nodeid)
-			ids[n++] = (uint32_t)c->nodes[i].nodeid;
-	local_stats(&st);
-	for (int i = 0; i < st.nmembers && i < TOTEM_MAX_NODES; i++)
-		if (!conf_nodeid(c, (int)st.members[i]))
-			ids[n++] = st.members[i];
-	qsort(ids, (size_t)n, sizeof ids[0], by_id);
-	for (int i = 0; i < n; i++) {
-		const struct conf_node *cn = conf_nodeid(c, (int)ids[i]);
-		char unknown[24];
-
-		snprintf(unknown, sizeof unknown, "Node%u", ids[i]);
-		node_line(d, r, ids[i], cn && cn->name ? cn->name : unknown);
-	}
+	for (int i = 0; i < T.nparts; i++)
+		if (T.parts[i]->status)
+			T.parts[i]->status(r);
 	return 0;
 }
 
 static int v_version(void *ctx, struct ctl_req *r)
 {
-	const struct daemon *d = ctx;
+	const struct view *v = ctx;
 
-	ctl_printf(r, "version: %s", DAEMON_VERSION);
-	ctl_printf(r, "config_version: %d", d->conf->config_version);
+	ctl_printf(r, "version: %s", VERSION);
+	ctl_printf(r, "config_version: %d", v->conf->config_version);
 	return 0;
 }
 
@@ -147,22 +105,45 @@ static void counter(void *ctx, const char *name, uint64_t v)
 
 static int v_stats(void *ctx, struct ctl_req *r)
 {
-	local_counters(counter, r);
-	counter(r, "quorum_malformed", qsvc_malformed());
+	for (int i = 0; i < T.nparts; i++)
+		if (T.parts[i]->counters)
+			T.parts[i]->counters(counter, r);
 	return 0;
 }
 
-const struct ctl_verb daemon_verbs[] = {
+static const struct ctl_verb own[] = {
 	{ "status", v_status, 0 },
-	{ "nodes", v_nodes, 0 },
 	{ "version", v_version, 0 },
 	{ "stats", v_stats, 0 },
-	{ "expected", qsvc_verb_expected, 1 },
-	{ "votes", qsvc_verb_votes, 1 },
-	{ "leave", qsvc_verb_leave, 1 },
-	{ "kill", qsvc_verb_kill, 1 },
-	{ "update", csync_verb_update, 1 },
-	{ "reload", csync_verb_reload, 1 },
-	{ "bench", bench_verb, 1 },
 };
-const int daemon_nverbs = (int)ARRAY_LEN(daemon_verbs);
+
+/* 0, or -1 when the table is full or a name is taken twice. */
+static int add(int *n, const struct ctl_verb *verbs, int count)
+{
+	for (int i = 0; i < count; i++) {
+		for (int k = 0; k < *n; k++)
+			if (!strcmp(T.all[k].name, verbs[i].name))
+				return -1;
+		if (*n == MAX_VERBS)
+			return -1;
+		T.all[(*n)++] = verbs[i];
+	}
+	return 0;
+}
+
+int verbs_listen(const char *path, const struct part *const *parts, int n,
+		 struct view *v)
+{
+	int nall = 0;
+
+	T.parts = parts;
+	T.nparts = n;
+	if (add(&nall, own, (int)ARRAY_LEN(own)) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (add(&nall, parts[i]->verbs, parts[i]->nverbs) < 0) {
+			errno = EEXIST;
+			return -1;
+		}
+	return ctl_listen(path, T.all, nall, v);
+}

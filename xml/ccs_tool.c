@@ -7,7 +7,7 @@
  * hands the operands over in order.  Usage texts go to stderr with exit
  * status 0, as in the original; errors are "ccs_tool: msg", exit 1.
  *
- * `ccs_tool update FILE` asks the local daemon to spread FILE (rm/csync.c
+ * `ccs_tool update FILE` asks the local daemon to spread FILE (quorum/ccsd.c
  * checks and sends it; the reply comes once every member switched).  An
  * edit of the configuration in place runs that update when a daemon runs
  * here, and says in one line that it did not when none does. */

@@ -1,6 +1,7 @@
-/* rm/csync.c - configuration distribution on the ordered stream (ccsd).
+/* quorum/ccsd.c - the ccsd part: configuration distribution on the
+ * ordered stream.
  *
- * Spec 7.  Two messages of kind LOCAL_CONFIG carry a whole cluster.conf:
+ * Spec 7.  Two messages of this part's kind carry a whole cluster.conf:
  *
  *   UPDATE  op=1 ticket:u32 version:u32 file   ccs_tool update, hacluster
  *                                           update, cman_tool version -r
@@ -11,7 +12,8 @@
  * of the stream, and of two updates with one version the first delivered
  * wins everywhere (the other's sender learns it lost the race).
  *
- * OFFER: once a configuration settles, quorum/cman.c names the member
+ * OFFER: once a configuration settles (NEWS_SETTLED from the cman
+ * part), quorum/cman.c names the member
  * whose copy wins (one that was quorate before beats any other, then the
  * highest version, spec 7.1/7.4).  When some member holds another
  * version, that member sends its file and every member with another
@@ -20,17 +22,16 @@
  *
  * Adopting: parse, check the cluster name and version, write it with the
  * backups of spec 7.3 (xml/store.c: atomic rename, .bak.1-3, .old), read
- * it back and switch the daemon to it.  A node that started without a
- * file (a guest, with a node id the cluster does not know) restarts with
- * the file it got.
+ * it back and switch the daemon to it (view->use_conf).  A node that
+ * started without a file (a guest, with a node id the cluster does not
+ * know) restarts with the file it got.
  *
  * Behind (spec 2.5): a member that knows the cluster runs another
  * version than its own (the settled source holds one, or a delivered
  * file could not be written) reports itself inquorate until it runs that
  * version; a file it could not write is retried every ccsd_poll ms. */
-#include "daemon.h"
-#include "local.h"
 #include "../net/loop.h"
+#include "../net/part.h"
 #include "../net/seal.h"
 #include "../net/wire.h"
 #include "../xml/store.h"
@@ -46,11 +47,11 @@
 
 enum { OP_UPDATE = 1, OP_OFFER };
 
+extern const struct part ccsd_part;
+
 static struct {
-	struct daemon *d;
-	const struct conf *first;	/* the ring keeps pointers into it */
+	struct view *d;
 	uint8_t msg[TOTEM_MAX_MSG];
-	uint32_t behind;	/* the cluster's version, when not ours */
 	uint8_t *copy;		/* its file, when we could not write it */
 	size_t copy_len;
 	int retry, offer_retry;
@@ -64,14 +65,14 @@ static void on_retry(void *ctx)
 {
 	C.retry = 0;
 	if (C.copy)
-		adopt(C.copy, C.copy_len, C.behind, "written on a retry");
+		adopt(C.copy, C.copy_len, C.d->behind, "written on a retry");
 }
 
 /* The cluster runs version; file (if not NULL) is its copy that this
  * node could not write.  Logged once per version and kind. */
 static void suspend(uint32_t version, const uint8_t *file, size_t len)
 {
-	if (version != C.behind) {
+	if (version != C.d->behind) {
 		free(C.copy);		/* an older version's file */
 		C.copy = NULL;
 		if (!file)
@@ -87,7 +88,7 @@ static void suspend(uint32_t version, const uint8_t *file, size_t len)
 			"version %" PRIu32 ". Activity suspended on this node",
 			version);
 	}
-	C.behind = version;
+	C.d->behind = version;
 	if (C.copy && !C.retry)
 		C.retry = loop_timer_add(now_ms() + C.d->conf->cman.ccsd_poll,
 					 on_retry, NULL);
@@ -96,51 +97,22 @@ static void suspend(uint32_t version, const uint8_t *file, size_t len)
 /* Resumed once this node runs the cluster's version. */
 static void resume(void)
 {
-	if (!C.behind || C.d->conf->config_version != (int)C.behind)
+	if (!C.d->behind || C.d->conf->config_version != (int)C.d->behind)
 		return;
 	log_msg(LOG_LVL_NOTICE, "configuration version %d in place: "
 		"activity resumed", C.d->conf->config_version);
-	C.behind = 0;
+	C.d->behind = 0;
 	free(C.copy);
 	C.copy = NULL;
 	loop_timer_cancel(C.retry);
 	C.retry = 0;
 }
 
-int csync_behind(void)
-{
-	return C.behind != 0;
-}
-
 /* --- adopting a file ------------------------------------------------------- */
-/* The daemon runs conf from now on; the one before is freed unless the
- * ring still points into it. */
-static void switch_to(struct conf *c)
-{
-	struct daemon *d = C.d;
-	struct conf *old = d->conf;
-	const struct conf_node *me = conf_nodeid(c, d->me->nodeid);
-
-	if (!me) {
-		log_msg(LOG_LVL_ERR, "node %d is not in configuration "
-			"version %d: leaving the cluster", d->me->nodeid,
-			c->config_version);
-		loop_stop();
-		me = d->me;		/* kept alive below */
-		old = NULL;
-	}
-	d->conf = c;
-	d->me = me;
-	local_set_conf(c);
-	qsvc_set_config_version((uint32_t)c->config_version);
-	if (old && old != C.first)
-		conf_free(old);
-}
-
 /* Check and write the file; 0, or -1 with the reason logged. */
 static int write_conf(const uint8_t *file, size_t len, uint32_t version)
 {
-	struct daemon *d = C.d;
+	struct view *d = C.d;
 	struct xml_err xe;
 	struct xml_node *doc = xml_parse((const char *)file, len, &xe);
 	struct conf *c = doc ? conf_load(doc, NULL) : NULL;
@@ -171,7 +143,7 @@ static int write_conf(const uint8_t *file, size_t len, uint32_t version)
 static int adopt(const uint8_t *file, size_t len, uint32_t version,
 		 const char *how)
 {
-	struct daemon *d = C.d;
+	struct view *d = C.d;
 	int was = d->conf->config_version;
 	struct conf *c;
 
@@ -181,7 +153,7 @@ static int adopt(const uint8_t *file, size_t len, uint32_t version,
 		log_msg(LOG_LVL_NOTICE, "configuration version %" PRIu32
 			" fetched from the cluster into %s: restarting with "
 			"it", version, d->conf_path);
-		daemon_restart();
+		d->restart();
 		return 0;
 	}
 	if (!(c = conf_read(d->conf_path, NULL))) {
@@ -191,7 +163,7 @@ static int adopt(const uint8_t *file, size_t len, uint32_t version,
 	}
 	log_msg(LOG_LVL_NOTICE, "Update of %s complete (version %d -> %"
 		PRIu32 ", %s)", d->conf_path, was, version, how);
-	switch_to(c);
+	d->use_conf(c);
 	resume();
 	return 0;
 behind:
@@ -205,7 +177,7 @@ behind:
 static void answer(uint32_t from, uint32_t ticket, int code,
 		   const char *text)
 {
-	if (from == local_me())
+	if (from == C.d->nodeid)
 		ctl_resume(ticket, code ? NULL : text, code, text);
 }
 
@@ -220,19 +192,19 @@ static void on_update(uint32_t from, struct wire_r *r)
 
 	if (!file)
 		return;
-	if ((int64_t)v <= was || !qsvc_quorate()) {
+	if ((int64_t)v <= was || !C.d->quorate) {
 		log_msg(LOG_LVL_NOTICE, "configuration update to version %"
 			PRIu32 " from node %" PRIu32 " not taken: %s", v,
-			from, qsvc_quorate() ? "this node runs that version "
+			from, C.d->quorate ? "this node runs that version "
 			"or a newer one" : "not quorate");
-		answer(from, t, EXIT_REFUSED, qsvc_quorate() ?
+		answer(from, t, EXIT_REFUSED, C.d->quorate ?
 		       "Warning:: Simultaneous update requests "
 		       "detected. You have lost the race." :
 		       "Unable to honor update request. Cluster is "
 		       "not quorate.");
 		return;
 	}
-	if (C.behind)
+	if (C.d->behind)
 		suspend(v, NULL, 0);	/* every member now moves to v */
 	adopt(file, len, v, "update");
 	snprintf(text, sizeof text, "Config file updated from version %d "
@@ -255,7 +227,7 @@ static void on_offer(uint32_t from, struct wire_r *r)
 	adopt(file, len, v, how);
 }
 
-static void on_msg(uint32_t from, const uint8_t *body, size_t len)
+static void deliver(uint32_t from, const uint8_t *body, size_t len)
 {
 	struct wire_r r;
 	uint8_t op;
@@ -277,7 +249,7 @@ static int send_file(struct wire_w *w, uint32_t version, const char *file,
 	wire_put_bytes(w, file, len);
 	if (w->over)
 		return -1;
-	return local_send(LOCAL_CONFIG, C.msg, w->len);
+	return C.d->send(&ccsd_part, C.msg, w->len);
 }
 
 /* Send this node's file as the cluster's copy; retried every ccsd_poll
@@ -285,7 +257,7 @@ static int send_file(struct wire_w *w, uint32_t version, const char *file,
  * decides again. */
 static void offer(void *ctx)
 {
-	struct daemon *d = C.d;
+	struct view *d = C.d;
 	struct wire_w w;
 	size_t len;
 	char *file = read_file(d->conf_path, MAX_FILE, &len);
@@ -307,9 +279,12 @@ static void offer(void *ctx)
 	free(file);
 }
 
-void csync_settled(uint32_t source, uint32_t version, int differs)
+/* Once the members settled: catch up with the winning copy, or offer
+ * ours when it wins and some member holds another. */
+static void settled(void)
 {
-	struct daemon *d = C.d;
+	struct view *d = C.d;
+	uint32_t source = d->config_source, version = d->config_version;
 
 	loop_timer_cancel(C.offer_retry);
 	C.offer_retry = 0;
@@ -317,11 +292,11 @@ void csync_settled(uint32_t source, uint32_t version, int differs)
 		return;
 	if (source && version != (uint32_t)d->conf->config_version)
 		suspend(version, NULL, 0);	/* until its offer is taken */
-	else if (C.behind) {
-		C.behind = (uint32_t)d->conf->config_version;	/* ours now */
+	else if (C.d->behind) {
+		C.d->behind = (uint32_t)d->conf->config_version;	/* ours now */
 		resume();
 	}
-	if (differs && source == local_me())
+	if (d->config_differs && source == d->nodeid)
 		offer(NULL);
 }
 
@@ -330,13 +305,12 @@ void csync_settled(uint32_t source, uint32_t version, int differs)
  * make that node leave at once. */
 static uint32_t member_left_out(const struct conf *c)
 {
-	struct totem_stats st;
+	const struct view *v = C.d;
 
-	local_stats(&st);
-	for (int i = 0; i < st.nmembers && i < TOTEM_MAX_NODES; i++)
-		if (st.members[i] < SEAL_GUEST_ID &&
-		    !conf_nodeid(c, (int)st.members[i]))
-			return st.members[i];
+	for (int i = 0; v->member && i < v->nmembers; i++)
+		if (v->members[i] < SEAL_GUEST_ID &&
+		    !conf_nodeid(c, (int)v->members[i]))
+			return v->members[i];
 	return 0;
 }
 
@@ -374,11 +348,11 @@ static int check_file(struct ctl_req *r, const char *path, long want)
 			   run->config_version, v);
 		rc = ctl_fail(r, EXIT_REFUSED, "update refused");
 	}
-	else if (!qsvc_quorate() || C.behind) {
-		if (C.behind)
+	else if (!C.d->quorate || C.d->behind) {
+		if (C.d->behind)
 			ctl_printf(r, "this node runs configuration version %d"
 				   ", the members %" PRIu32, run->config_version,
-				   C.behind);
+				   C.d->behind);
 		rc = ctl_fail(r, EXIT_REFUSED, "Unable to honor update "
 			      "request. Cluster is not quorate.");
 	}
@@ -408,7 +382,7 @@ static int distribute(struct ctl_req *r, const char *path, long want)
 				strerror(errno));
 	wire_w_init(&w, C.msg, sizeof C.msg);
 	wire_put_u8(&w, OP_UPDATE);
-	ctl_defer(r, DAEMON_ANSWER_MS, &t);
+	ctl_defer(r, PART_ANSWER_MS, &t);
 	wire_put_u32(&w, t);
 	v = send_file(&w, (uint32_t)v, file, len);
 	free(file);
@@ -420,7 +394,7 @@ static int distribute(struct ctl_req *r, const char *path, long want)
 
 /* update PATH: spread that file (an absolute path: the daemon's working
  * directory is not the caller's). */
-int csync_verb_update(void *ctx, struct ctl_req *r)
+static int v_update(void *ctx, struct ctl_req *r)
 {
 	if (r->argc != 2 || r->argv[1][0] != '/')
 		return ctl_fail(r, EXIT_USAGE, "usage: update /PATH");
@@ -428,7 +402,7 @@ int csync_verb_update(void *ctx, struct ctl_req *r)
 }
 
 /* reload N: spread this node's own file, which must hold version N. */
-int csync_verb_reload(void *ctx, struct ctl_req *r)
+static int v_reload(void *ctx, struct ctl_req *r)
 {
 	long n;
 
@@ -437,9 +411,28 @@ int csync_verb_reload(void *ctx, struct ctl_req *r)
 	return distribute(r, C.d->conf_path, n);
 }
 
-void csync_init(struct daemon *d)
+static int start(struct view *v, char *err, size_t errlen)
 {
-	C.d = d;
-	C.first = d->conf;
-	local_on_msg(LOCAL_CONFIG, on_msg);
+	C.d = v;
+	return 0;
 }
+
+static void news(int kind, uint32_t arg)
+{
+	if (kind == NEWS_SETTLED)
+		settled();
+}
+
+static const struct ctl_verb verbs[] = {
+	{ "update", v_update, 1 },
+	{ "reload", v_reload, 1 },
+};
+
+const struct part ccsd_part = {
+	.name = "ccsd",
+	.start = start,
+	.deliver = deliver,
+	.news = news,
+	.verbs = verbs,
+	.nverbs = (int)ARRAY_LEN(verbs),
+};

@@ -1,4 +1,4 @@
-/* rm/local.c - this node's ring: transport, seal and totem on the loop.
+/* net/ring.c - this node's ring: transport, seal and totem on the loop.
  *
  * The glue around the sans-I/O totem core:
  *
@@ -8,16 +8,17 @@
  *   totem timers    -> one loop timer at totem_next_timer(), re-armed
  *                      after every call into totem
  *   loop stall      -> totem_stalled (we were frozen, not our peers)
- *   io.save_ring_seq -> LOCAL_SEQ_FILE, replaced atomically
- *   io.confchg      -> the membership view below and its log lines
+ *   io.save_ring_seq -> RING_SEQ_FILE, replaced atomically
+ *   io.confchg      -> the membership view below and its log lines,
+ *                      then cfg.confchg
+ *   io.deliver      -> cfg.deliver with the message's kind byte
  *
  * Nothing here exits: a send or a file write that fails is logged and
  * counted, and the ring goes on. */
-#include "local.h"
-#include "../net/loop.h"
-#include "../net/seal.h"
-#include "../net/sys.h"
-#include "../net/transport.h"
+#include "ring.h"
+#include "loop.h"
+#include "seal.h"
+#include "sys.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -27,11 +28,11 @@
 #include <time.h>
 
 #define RX_BURST	64	/* datagrams read per wake-up and fd */
-#define MAX_VIEW	(CONF_MAX_NODES + 16)
+#define MAX_VIEW	(TRANSPORT_MAX_NODES + 16)
 #define WARN_EVERY_MS	60000	/* per kind of dropped packet */
 
 static struct {
-	const struct conf *conf;
+	struct ring_cfg cfg;
 	uint32_t me;
 	struct totem *totem;
 	struct transport *tp;
@@ -39,32 +40,28 @@ static struct {
 	int fds[TRANSPORT_MAX_FDS], nfds;
 	int timer;
 	int64_t armed;
-	int member, leaving, joined_once;
+	int member, leaving;
 	uint64_t gen;
 	int nmembers;
-	struct local_node view[MAX_VIEW];
+	struct ring_node view[MAX_VIEW];
 	int nview;
-	void (*on_join)(void *ctx);
-	local_conf_fn *on_confchg;
-	void *join_ctx;
 	int64_t warned[8];
 	uint64_t delivered, tx_failed, stalls, unknown_kind;
-	local_msg_fn *on_msg[LOCAL_KINDS];
 	uint8_t rx[TRANSPORT_MAX_DGRAM], tx[TRANSPORT_MAX_DGRAM];
 	uint8_t msg[TOTEM_MAX_MSG];
 } R;
 
 static const char *name_of(uint32_t id)
 {
-	const struct conf_node *n = conf_nodeid(R.conf, (int)id);
+	const char *n = R.cfg.name ? R.cfg.name(R.cfg.ctx, id) : NULL;
 
-	return n && n->name ? n->name : "?";
+	return n ? n : "?";
 }
 
 /* --- the ring seq on disk ------------------------------------------------- */
 static uint64_t read_seq(void)
 {
-	char *s = read_file(LOCAL_SEQ_FILE, 64, NULL), *end;
+	char *s = read_file(RING_SEQ_FILE, 64, NULL), *end;
 	unsigned long long v = 0;
 
 	if (!s)
@@ -72,7 +69,7 @@ static uint64_t read_seq(void)
 	v = strtoull(s, &end, 10);
 	if (end == s || (*end && *end != '\n')) {
 		log_msg(LOG_LVL_WARN, "%s: not a number, starting from 0",
-			LOCAL_SEQ_FILE);
+			RING_SEQ_FILE);
 		v = 0;
 	}
 	free(s);
@@ -84,9 +81,9 @@ static void io_save_seq(void *ctx, uint64_t seq)
 	char line[32];
 	int n = snprintf(line, sizeof line, "%" PRIu64 "\n", seq);
 
-	if (replace_file(LOCAL_SEQ_FILE, line, (size_t)n, 0644, NULL) < 0)
+	if (replace_file(RING_SEQ_FILE, line, (size_t)n, 0644, NULL) < 0)
 		log_msg(LOG_LVL_ERR, "cannot save ring seq %" PRIu64
-			" in %s: %s", seq, LOCAL_SEQ_FILE, strerror(errno));
+			" in %s: %s", seq, RING_SEQ_FILE, strerror(errno));
 }
 
 /* --- timers --------------------------------------------------------------- */
@@ -194,14 +191,14 @@ static void on_readable(void *ctx, int fd, int events)
 }
 
 /* --- membership ----------------------------------------------------------- */
-static struct local_node *view_of(uint32_t id, int add)
+static struct ring_node *view_of(uint32_t id, int add)
 {
 	for (int i = 0; i < R.nview; i++)
 		if (R.view[i].nodeid == id)
 			return &R.view[i];
 	if (!add || R.nview == MAX_VIEW)
 		return NULL;
-	R.view[R.nview] = (struct local_node){ .nodeid = id };
+	R.view[R.nview] = (struct ring_node){ .nodeid = id };
 	return &R.view[R.nview++];
 }
 
@@ -216,7 +213,7 @@ static int in_list(uint32_t id, const uint32_t *v, int n)
 static void note_left(const struct totem_confchg *c)
 {
 	for (int i = 0; i < R.nview; i++) {
-		struct local_node *n = &R.view[i];
+		struct ring_node *n = &R.view[i];
 
 		if (!n->member || in_list(n->nodeid, c->members, c->nmembers))
 			continue;
@@ -229,11 +226,11 @@ static void note_left(const struct totem_confchg *c)
 static void note_joined(const struct totem_confchg *c)
 {
 	for (int i = 0; i < c->nmembers; i++) {
-		struct local_node *n = view_of(c->members[i], 1);
+		struct ring_node *n = view_of(c->members[i], 1);
 
 		if (!n || n->member)
 			continue;
-		*n = (struct local_node){ c->members[i], 1, c->ring_seq,
+		*n = (struct ring_node){ c->members[i], 1, c->ring_seq,
 					 (int64_t)time(NULL) };
 		log_msg(LOG_LVL_NOTICE, "node %u (%s) joined the cluster",
 			n->nodeid, name_of(n->nodeid));
@@ -266,13 +263,8 @@ static void io_confchg(void *ctx, const struct totem_confchg *c)
 	R.gen = c->ring_seq;
 	R.nmembers = c->nmembers;
 	R.member = in_list(R.me, c->members, c->nmembers);
-	if (R.member && R.on_confchg)
-		R.on_confchg(c->ring_seq, c->members, c->nmembers);
-	if (R.member && !R.joined_once) {
-		R.joined_once = 1;
-		if (R.on_join)
-			R.on_join(R.join_ctx);
-	}
+	if (R.member && R.cfg.confchg)
+		R.cfg.confchg(R.cfg.ctx, c->ring_seq, c->members, c->nmembers);
 }
 
 /* Ordered messages: one byte of kind, then the body. */
@@ -282,11 +274,9 @@ static void io_deliver(void *ctx, uint32_t from, const void *msg,
 	const uint8_t *m = msg;
 
 	R.delivered++;
-	if (!len || m[0] >= LOCAL_KINDS || !R.on_msg[m[0]]) {
+	if (!len || !R.cfg.deliver ||
+	    R.cfg.deliver(R.cfg.ctx, from, m[0], m + 1, len - 1) < 0)
 		R.unknown_kind++;
-		return;
-	}
-	R.on_msg[m[0]](from, m + 1, len - 1);
 }
 
 static void io_log(void *ctx, int level, const char *text)
@@ -295,34 +285,12 @@ static void io_log(void *ctx, int level, const char *text)
 }
 
 /* --- start and stop ------------------------------------------------------- */
-static int is_udpu(const struct conf *c)
+static int load_key(char *err, size_t errlen)
 {
-	const char *t = c->cman.transport ? c->cman.transport :
-			c->totem.transport;
-
-	return t && !strcmp(t, "udpu");
-}
-
-static void transport_cfg(const struct conf *c, const struct conf_node *me,
-			  const char *local, struct transport_cfg *tc)
-{
-	*tc = (struct transport_cfg){ .nodeid = (uint32_t)me->nodeid,
-		.local = local && *local ? local : NULL, .mcast = c->cman.mcast,
-		.port = c->cman.port, .udpu = is_udpu(c) };
-	for (int i = 0; i < c->nnodes && i < TRANSPORT_MAX_NODES; i++) {
-		if (!c->nodes[i].nodeid || !c->nodes[i].name)
-			continue;
-		tc->nodes[tc->nnodes++] = (struct transport_node){
-			(uint32_t)c->nodes[i].nodeid, c->nodes[i].name };
-	}
-}
-
-static int load_key(const struct conf *c, char *err, size_t errlen)
-{
-	const char *file = c->cman.keyfile ? c->cman.keyfile :
-			   c->totem.keyfile;
+	const char *file = R.cfg.keyfile;
 	uint8_t master[SEAL_KEY_LEN], epoch[SEAL_EPOCH_LEN];
-	int src = seal_key_load(file, c->name ? c->name : "", master);
+	int src = seal_key_load(file, R.cfg.cluster ? R.cfg.cluster : "",
+				master);
 
 	if (src < 0) {
 		snprintf(err, errlen, "cannot use the key file %s: %s",
@@ -339,21 +307,9 @@ static int load_key(const struct conf *c, char *err, size_t errlen)
 			 strerror(errno));
 		return -1;
 	}
-	seal_init(&R.seal, master, (uint16_t)c->cman.cluster_id,
-		  (uint32_t)R.me, epoch);
+	seal_init(&R.seal, master, R.cfg.cluster_id, R.me, epoch);
 	memset(master, 0, sizeof master);
 	return 0;
-}
-
-static void totem_cfg_from(const struct conf *c, struct totem_cfg *tc)
-{
-	*tc = (struct totem_cfg){ .nodeid = R.me, .ring_seq = read_seq(),
-		.token = c->totem.token, .join = c->totem.join,
-		.consensus = c->totem.consensus,
-		.retransmits_before_loss =
-			c->totem.token_retransmits_before_loss_const,
-		.fail_recv_const = c->totem.fail_recv_const };
-	totem_cfg_defaults(tc);
 }
 
 static int64_t stall_limit(int token)
@@ -374,24 +330,23 @@ static int watch_fds(char *err, size_t errlen)
 	return 0;
 }
 
-int local_start(const struct conf *c, const struct conf_node *me,
-	       const char *local, char *err, size_t errlen)
+int ring_start(const struct ring_cfg *cfg, char *err, size_t errlen)
 {
 	static const struct totem_io io = { NULL, io_send, io_deliver,
 		io_confchg, io_save_seq, io_log };
-	struct transport_cfg tpc;
-	struct totem_cfg tc;
+	struct totem_cfg tc = cfg->totem;
 
-	R.conf = c;
-	R.me = (uint32_t)me->nodeid;
-	if (load_key(c, err, errlen) < 0)
+	R.cfg = *cfg;
+	R.me = cfg->tp.nodeid;
+	if (load_key(err, errlen) < 0)
 		return -1;
-	transport_cfg(c, me, local, &tpc);
-	if (!(R.tp = transport_open(&tpc, err, errlen)))
+	if (!(R.tp = transport_open(&R.cfg.tp, err, errlen)))
 		return -1;
 	if (watch_fds(err, errlen) < 0)
 		return -1;
-	totem_cfg_from(c, &tc);
+	tc.nodeid = R.me;
+	tc.ring_seq = read_seq();
+	totem_cfg_defaults(&tc);
 	log_msg(LOG_LVL_INFO, "starting the ring as node %u (%s) from ring "
 		"seq %" PRIu64 ": token %d ms, join %d, consensus %d",
 		R.me, name_of(R.me), tc.ring_seq, tc.token, tc.join,
@@ -405,16 +360,12 @@ int local_start(const struct conf *c, const struct conf_node *me,
 	return 0;
 }
 
-void local_on_msg(int kind, local_msg_fn *fn)
-{
-	R.on_msg[kind] = fn;
-}
-
-int local_send(int kind, const void *body, size_t len)
+int ring_send(int kind, const void *body, size_t len)
 {
 	int rc;
 
-	if (!R.totem || len >= sizeof R.msg)
+	if (!R.totem || kind < 0 || kind >= RING_KINDS ||
+	    len >= sizeof R.msg)
 		return -1;
 	R.msg[0] = (uint8_t)kind;
 	memcpy(R.msg + 1, body, len);
@@ -423,23 +374,7 @@ int local_send(int kind, const void *body, size_t len)
 	return rc;
 }
 
-void local_set_conf(const struct conf *c)
-{
-	R.conf = c;
-}
-
-void local_on_confchg(local_conf_fn *fn)
-{
-	R.on_confchg = fn;
-}
-
-void local_on_join(void (*fn)(void *ctx), void *ctx)
-{
-	R.on_join = fn;
-	R.join_ctx = ctx;
-}
-
-void local_stop(int64_t flush_ms)
+void ring_stop(int64_t flush_ms)
 {
 	int64_t end = now_ms() + flush_ms;
 
@@ -465,7 +400,7 @@ void local_stop(int64_t flush_ms)
 }
 
 /* --- what the verbs read -------------------------------------------------- */
-const char *local_state(void)
+const char *ring_state(void)
 {
 	if (R.leaving)
 		return "Leaving";
@@ -474,32 +409,27 @@ const char *local_state(void)
 	return R.member ? "Cluster-Member" : "Joining";
 }
 
-uint32_t local_me(void)
-{
-	return R.me;
-}
-
-int local_is_member(void)
+int ring_is_member(void)
 {
 	return R.member && !R.leaving;
 }
 
-uint64_t local_generation(void)
+uint64_t ring_generation(void)
 {
 	return R.gen;
 }
 
-int local_nmembers(void)
+int ring_nmembers(void)
 {
 	return R.member ? R.nmembers : 0;
 }
 
-const struct local_node *local_node(uint32_t nodeid)
+const struct ring_node *ring_node(uint32_t nodeid)
 {
 	return view_of(nodeid, 0);
 }
 
-int local_address(uint32_t nodeid, char *out, size_t len)
+int ring_address(uint32_t nodeid, char *out, size_t len)
 {
 	struct sockaddr_storage a;
 
@@ -509,7 +439,7 @@ int local_address(uint32_t nodeid, char *out, size_t len)
 	return 0;
 }
 
-void local_stats(struct totem_stats *st)
+void ring_stats(struct totem_stats *st)
 {
 	if (R.totem)
 		totem_stats(R.totem, st);
@@ -517,14 +447,14 @@ void local_stats(struct totem_stats *st)
 		memset(st, 0, sizeof *st);
 }
 
-void local_counters(void (*line)(void *ctx, const char *name, uint64_t v),
+void ring_counters(void (*line)(void *ctx, const char *name, uint64_t v),
 		    void *ctx)
 {
 	struct totem_stats t;
 	struct transport_stats n = {0};
 	const struct seal *s = &R.seal;
 
-	local_stats(&t);
+	ring_stats(&t);
 	if (R.tp)
 		transport_stats(R.tp, &n);
 	line(ctx, "totem_rx_packets", t.rx_packets);

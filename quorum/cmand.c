@@ -1,18 +1,23 @@
-/* rm/qsvc.c - the quorum service in the daemon: quorum/cman.c on the ring.
+/* quorum/cmand.c - the cman part: quorum/cman.c on the ring.
  *
  *   regular configuration -> cman_confchg -> our HELLO out (retried every
  *                            RETRY_MS while the send queue is full)
- *   LOCAL_QUORUM delivery -> cman_deliver -> log the change, answer the
- *                            waiting request, obey a kill
+ *   delivery of our kind  -> cman_deliver -> log the change, answer the
+ *                            waiting request, obey a kill; once settled,
+ *                            post NEWS_SETTLED with whose file wins
  *   last_man_standing     -> a loop timer at the deadline sends LMS once
+ *   NEWS_QDISK            -> our HELLO again, claiming the disk or not
+ *   NEWS_EVICT            -> a kill for that member
+ *   a new cluster.conf    -> its version goes into our HELLOs
+ *
+ * It owns the view's quorate: as every member agrees.
  *
  * The verbs that change votes (expected, votes, leave remove) are sent
  * as ordered messages and answered when their own message comes back,
  * so the answer says what every member applied. */
-#include "daemon.h"
-#include "local.h"
+#include "cman.h"
 #include "../net/loop.h"
-#include "../quorum/cman.h"
+#include "../net/part.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -29,7 +34,10 @@ static const char *const what[] = {
 	[CMAN_OP_REMOVE] = "Error leaving cluster",
 };
 
+extern const struct part cmand_part;
+
 static struct {
+	struct view *v;
 	struct cman cm;
 	int retry, lms_timer;
 	uint64_t lms_sent;
@@ -44,7 +52,7 @@ static void send_hello(void)
 	uint8_t m[CMAN_MAX_MSG];
 	int n = cman_msg_hello(&Q.cm, m);
 
-	if (Q.retry || local_send(LOCAL_QUORUM, m, (size_t)n) == 0)
+	if (Q.retry || Q.v->send(&cmand_part, m, (size_t)n) == 0)
 		return;
 	Q.retry = loop_timer_add(now_ms() + RETRY_MS, on_retry, NULL);
 	if (Q.retry < 0)
@@ -68,7 +76,7 @@ static void on_lms(void *ctx)
 	Q.lms_sent = Q.cm.st.lms_deadline;
 	log_msg(LOG_LVL_NOTICE, "last_man_standing window over: lowering "
 		"expected votes to the members' votes");
-	if (local_send(LOCAL_QUORUM, m, (size_t)n) < 0)
+	if (Q.v->send(&cmand_part, m, (size_t)n) < 0)
 		Q.lms_sent = 0;
 }
 
@@ -112,7 +120,7 @@ static void answered(const struct cman_event *ev)
 	}
 }
 
-static void on_msg(uint32_t from, const uint8_t *body, size_t len)
+static void deliver(uint32_t from, const uint8_t *body, size_t len)
 {
 	struct cman_event ev;
 
@@ -128,11 +136,11 @@ static void on_msg(uint32_t from, const uint8_t *body, size_t len)
 			Q.cm.st.quorum, cman_quorate(&Q.cm) ? "" :
 			", activity blocked");
 	log_change(ev.change);
+	Q.v->quorate = cman_quorate(&Q.cm);
 	if (ev.settled) {
-		int differs;
-		uint32_t v, src = cman_config_source(&Q.cm, &v, &differs);
-
-		csync_settled(src, v, differs);
+		Q.v->config_source = cman_config_source(&Q.cm,
+			&Q.v->config_version, &Q.v->config_differs);
+		Q.v->post(NEWS_SETTLED, 0);
 	}
 	if (ev.done)
 		answered(&ev);
@@ -145,12 +153,14 @@ static void on_msg(uint32_t from, const uint8_t *body, size_t len)
 	arm_lms();
 }
 
-static void on_confchg(uint64_t ring, const uint32_t *members, int n)
+static void confchg(void)
 {
 	uint8_t m[CMAN_MAX_MSG];
 	int change;
 
-	cman_confchg(&Q.cm, ring, members, n, m, &change);
+	cman_confchg(&Q.cm, Q.v->ring, Q.v->members, Q.v->nmembers, m,
+		     &change);
+	Q.v->quorate = cman_quorate(&Q.cm);
 	if (change == VOTES_LOST)
 		log_msg(LOG_LVL_NOTICE, "%s (the members this node knows of "
 			"hold too few votes)", votes_change_text(change));
@@ -159,22 +169,22 @@ static void on_confchg(uint64_t ring, const uint32_t *members, int n)
 	send_hello();
 }
 
-/* --- start ---------------------------------------------------------------- */
-int qsvc_start(const struct conf *c, const struct conf_node *me,
-	       uint32_t expected, char *err, size_t errlen)
+/* --- start and news ------------------------------------------------------ */
+static int start(struct view *v, char *err, size_t errlen)
 {
+	const struct conf_node *me = v->me;
 	struct votes_conf vc;
 	const char *why;
 
-	cman_conf_from(c, expected, &vc);
+	Q.v = v;
+	cman_conf_from(v->conf, v->expected, &vc);
 	if ((why = votes_conf_check(&vc))) {
 		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
-	cman_init(&Q.cm, &vc, (uint32_t)me->nodeid, me->votes,
-		  (uint32_t)c->config_version);
-	local_on_confchg(on_confchg);
-	local_on_msg(LOCAL_QUORUM, on_msg);
+	cman_init(&Q.cm, &vc, v->nodeid, me->votes,
+		  (uint32_t)v->conf->config_version);
+	v->quorate = cman_quorate(&Q.cm);
 	log_msg(LOG_LVL_INFO, "quorum: expected votes %" PRIu32 ", node votes"
 		" %d%s%s%s%s", Q.cm.st.expected, me->votes,
 		vc.two_node ? ", two_node" : "",
@@ -184,37 +194,39 @@ int qsvc_start(const struct conf *c, const struct conf_node *me,
 	return 0;
 }
 
-uint64_t qsvc_malformed(void)
+static void conf_changed(void)
 {
-	return Q.malformed;
+	cman_set_config_version(&Q.cm, (uint32_t)Q.v->conf->config_version);
 }
 
-int qsvc_quorate(void)
-{
-	return cman_quorate(&Q.cm);
-}
-
-void qsvc_set_config_version(uint32_t v)
-{
-	cman_set_config_version(&Q.cm, v);
-}
-
-void qsvc_qdisk(int master)
-{
-	if (cman_set_qdisk(&Q.cm, master))
-		send_hello();
-}
-
-int qsvc_evict(uint32_t nodeid)
+/* The quorum disk's master evicts a member that stopped writing. */
+static void evict(uint32_t nodeid)
 {
 	uint8_t m[CMAN_MAX_MSG];
 
-	return nodeid != local_me() && cman_is_member(&Q.cm, nodeid) &&
-	       !local_send(LOCAL_QUORUM, m, (size_t)cman_msg_kill(m, nodeid));
+	if (nodeid == Q.v->nodeid || !cman_is_member(&Q.cm, nodeid))
+		return;
+	if (Q.v->send(&cmand_part, m, (size_t)cman_msg_kill(m, nodeid)) < 0)
+		log_msg(LOG_LVL_WARN, "cannot evict node %" PRIu32 ": the "
+			"send queue is full", nodeid);
+}
+
+static void news(int kind, uint32_t arg)
+{
+	if (kind == NEWS_QDISK && cman_set_qdisk(&Q.cm, Q.v->qdisk_master))
+		send_hello();
+	else if (kind == NEWS_EVICT)
+		evict(arg);
+}
+
+static void counters(void (*line)(void *ctx, const char *name, uint64_t v),
+		     void *ctx)
+{
+	line(ctx, "quorum_malformed", Q.malformed);
 }
 
 /* --- status --------------------------------------------------------------- */
-void qsvc_status(struct ctl_req *r)
+static void status(struct ctl_req *r)
 {
 	const struct votes_state *s = &Q.cm.st;
 
@@ -225,9 +237,9 @@ void qsvc_status(struct ctl_req *r)
 	ctl_printf(r, "total_votes: %" PRIu32, s->total);
 	ctl_printf(r, "node_votes: %u", Q.cm.votes);
 	ctl_printf(r, "quorum: %" PRIu32, s->quorum);
-	ctl_printf(r, "quorate: %s", cman_quorate(&Q.cm) && !csync_behind() ?
+	ctl_printf(r, "quorate: %s", Q.v->quorate && !Q.v->behind ?
 		   "yes" : "no");
-	ctl_printf(r, "suspended: %s", csync_behind() ? "yes" : "no");
+	ctl_printf(r, "suspended: %s", Q.v->behind ? "yes" : "no");
 	ctl_printf(r, "flags:%s", s->flags & VOTES_F_2NODE ? " 2node" : "");
 	ctl_printf(r, "wait_for_all: %s", s->flags & VOTES_F_WAITING ?
 		   "yes" : "no");
@@ -236,9 +248,9 @@ void qsvc_status(struct ctl_req *r)
 
 /* --- the verbs that change votes ------------------------------------------ */
 /* NODE as a name or a node id: the id, or 0 when unknown. */
-static uint32_t node_id(const struct daemon *d, const char *s)
+static uint32_t node_id(const char *s)
 {
-	const struct conf_node *n = conf_node(d->conf, s);
+	const struct conf_node *n = conf_node(Q.v->conf, s);
 	long id;
 
 	if (n)
@@ -257,13 +269,13 @@ static int refused(struct ctl_req *r, int op, int err)
  * reply waits for its delivery (answered()). */
 static int send_request(struct ctl_req *r, int op, const uint8_t *m, int n)
 {
-	if (local_send(LOCAL_QUORUM, m, (size_t)n) < 0)
+	if (Q.v->send(&cmand_part, m, (size_t)n) < 0)
 		return ctl_fail(r, EXIT_REFUSED, "%s: the send queue is full;"
 				" try again", what[op]);
 	return CTL_DEFERRED;
 }
 
-int qsvc_verb_expected(void *ctx, struct ctl_req *r)
+static int v_expected(void *ctx, struct ctl_req *r)
 {
 	uint8_t m[CMAN_MAX_MSG];
 	unsigned t;
@@ -274,31 +286,31 @@ int qsvc_verb_expected(void *ctx, struct ctl_req *r)
 		return ctl_fail(r, EXIT_USAGE, "usage: expected VOTES");
 	if ((err = cman_check_expected(&Q.cm, (uint32_t)e)))
 		return refused(r, CMAN_OP_EXPECTED, err);
-	ctl_defer(r, DAEMON_ANSWER_MS, &t);
+	ctl_defer(r, PART_ANSWER_MS, &t);
 	return send_request(r, CMAN_OP_EXPECTED, m,
 			    cman_msg_expected(m, t, (uint32_t)e));
 }
 
-int qsvc_verb_votes(void *ctx, struct ctl_req *r)
+static int v_votes(void *ctx, struct ctl_req *r)
 {
 	uint8_t m[CMAN_MAX_MSG];
-	uint32_t id = local_me();
+	uint32_t id = Q.v->nodeid;
 	unsigned t;
 	long v;
 	int err;
 
 	if (r->argc < 2 || r->argc > 3 || parse_int(r->argv[1], 0, 255, &v))
 		return ctl_fail(r, EXIT_USAGE, "usage: votes VOTES [NODE]");
-	if (r->argc == 3 && !(id = node_id(ctx, r->argv[2])))
+	if (r->argc == 3 && !(id = node_id(r->argv[2])))
 		return refused(r, CMAN_OP_VOTES, ENOENT);
 	if ((err = cman_check_votes(&Q.cm, id, (int)v)))
 		return refused(r, CMAN_OP_VOTES, err);
-	ctl_defer(r, DAEMON_ANSWER_MS, &t);
+	ctl_defer(r, PART_ANSWER_MS, &t);
 	return send_request(r, CMAN_OP_VOTES, m,
 			    cman_msg_votes(m, t, id, (int)v));
 }
 
-int qsvc_verb_leave(void *ctx, struct ctl_req *r)
+static int v_leave(void *ctx, struct ctl_req *r)
 {
 	uint8_t m[CMAN_MAX_MSG];
 	int remove = 0;
@@ -314,7 +326,7 @@ int qsvc_verb_leave(void *ctx, struct ctl_req *r)
 	if (remove && !Q.cm.settled)
 		return refused(r, CMAN_OP_REMOVE, EAGAIN);
 	if (remove) {
-		ctl_defer(r, DAEMON_ANSWER_MS, &t);
+		ctl_defer(r, PART_ANSWER_MS, &t);
 		return send_request(r, CMAN_OP_REMOVE, m,
 				    cman_msg_remove(m, t));
 	}
@@ -323,20 +335,40 @@ int qsvc_verb_leave(void *ctx, struct ctl_req *r)
 	return 0;
 }
 
-int qsvc_verb_kill(void *ctx, struct ctl_req *r)
+static int v_kill(void *ctx, struct ctl_req *r)
 {
 	uint8_t m[CMAN_MAX_MSG];
 	uint32_t id;
 
 	if (r->argc != 2)
 		return ctl_fail(r, EXIT_USAGE, "usage: kill NODE");
-	if (!(id = node_id(ctx, r->argv[1])))
+	if (!(id = node_id(r->argv[1])))
 		return ctl_fail(r, EXIT_REFUSED, "Can't kill node %s : %s",
 				r->argv[1], strerror(ENOENT));
-	if (local_send(LOCAL_QUORUM, m, (size_t)cman_msg_kill(m, id)) < 0)
+	if (Q.v->send(&cmand_part, m, (size_t)cman_msg_kill(m, id)) < 0)
 		return ctl_fail(r, EXIT_REFUSED, "the send queue is full; "
 				"try again");
 	log_msg(LOG_LVL_NOTICE, "cman_tool kill: telling node %" PRIu32
 		" to leave", id);
 	return 0;
 }
+
+static const struct ctl_verb verbs[] = {
+	{ "expected", v_expected, 1 },
+	{ "votes", v_votes, 1 },
+	{ "leave", v_leave, 1 },
+	{ "kill", v_kill, 1 },
+};
+
+const struct part cmand_part = {
+	.name = "cman",
+	.start = start,
+	.confchg = confchg,
+	.deliver = deliver,
+	.conf = conf_changed,
+	.news = news,
+	.status = status,
+	.counters = counters,
+	.verbs = verbs,
+	.nverbs = (int)ARRAY_LEN(verbs),
+};

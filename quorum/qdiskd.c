@@ -1,4 +1,4 @@
-/* rm/qdiskd.c - the quorum disk in the daemon: quorum/qdisk.c on a device.
+/* quorum/qdiskd.c - the qdiskd part: quorum/qdisk.c on a device.
  *
  *   every interval -> the heuristics that are due start as children
  *                     (sh -c PROGRAM; still running when due again:
@@ -8,17 +8,22 @@
  *   helper         -> a child process that does the blocking I/O (write
  *                     our slot, fdatasync, read all slots) so a hung disk
  *                     never stalls the ring; it answers with the image
- *   master role    -> qsvc_qdisk(): every member counts the disk's votes
- *                     at the point our HELLO is delivered
- *   stopped writer -> the master evicts it from the ring (cman kill)
+ *   master role    -> NEWS_QDISK: the cman part claims it in our HELLO,
+ *                     and every member counts the disk's votes at the
+ *                     point that HELLO is delivered
+ *   stopped writer -> NEWS_EVICT: the master evicts it from the ring
+ *                     (the cman part sends a kill)
  *   unfit          -> after having been fit, with reboot="1" (default):
  *                     leave the cluster (we do not reboot the machine)
  *
- * The start-up configuration's <quorumd> stays in force until restart. */
-#include "daemon.h"
+ * The start-up configuration's <quorumd> stays in force until restart.
+ * It stops after the ring part: writing the clean-stop slot may wait,
+ * and a member that waits would be taken for a failed one. */
+#include "qdisk.h"
 #include "../net/loop.h"
+#include "../net/part.h"
 #include "../net/sys.h"
-#include "../quorum/qdisk.h"
+#include "../xml/conf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +46,7 @@ struct heur {
 };
 
 static struct {
+	struct view *v;
 	const struct conf_qdisk *c;
 	struct qdisk q;
 	struct heur h[CONF_MAX_HEURISTICS];
@@ -240,15 +246,25 @@ static void judge(void)
 }
 
 /* --- the cycle ------------------------------------------------------------- */
+static int is_member(uint32_t id)
+{
+	for (int i = 0; Qd.v->member && i < Qd.v->nmembers; i++)
+		if (Qd.v->members[i] == id)
+			return id != Qd.v->nodeid;
+	return 0;
+}
+
 /* The master evicts a member that stopped writing. */
 static void stopped(uint32_t id)
 {
 	int evict = qdisk_is_master(&Qd.q) && Qd.c->allow_kill &&
-		    qsvc_evict(id);
+		    is_member(id);
 
 	log_msg(LOG_LVL_NOTICE, "quorum disk: node %" PRIu32 " stopped "
 		"writing for %d cycles%s", id, Qd.q.tko,
 		evict ? "; evicting it from the ring" : "");
+	if (evict)
+		Qd.v->post(NEWS_EVICT, id);
 }
 
 static void report(const struct qdisk_out *o)
@@ -266,7 +282,8 @@ static void report(const struct qdisk_out *o)
 		return;
 	log_msg(LOG_LVL_NOTICE, "quorum disk: this node is %s the master",
 		qdisk_is_master(&Qd.q) ? "now" : "no longer");
-	qsvc_qdisk(qdisk_is_master(&Qd.q));
+	Qd.v->qdisk_master = qdisk_is_master(&Qd.q);
+	Qd.v->post(NEWS_QDISK, 0);
 }
 
 static void on_tick(void *ctx)
@@ -307,13 +324,15 @@ static int min_score(const struct conf_qdisk *c)
 	return c->min_score > 0 ? c->min_score : (all + 1) / 2;
 }
 
-int qdiskd_start(const struct conf *c, const struct conf_node *me,
-		 char *err, size_t errlen)
+static int start(struct view *v, char *err, size_t errlen)
 {
+	const struct conf *c = v->conf;
+	const struct conf_node *me = v->me;
 	const struct conf_qdisk *q = &c->qdisk;
 	int flags = O_RDWR | O_CLOEXEC;
 
-	if (!q->x)
+	Qd.v = v;
+	if (!q->x || v->guest)
 		return 0;
 	if (!q->device) {
 		snprintf(err, errlen, "quorum disk: label=\"%s\" is not "
@@ -347,7 +366,7 @@ int qdiskd_start(const struct conf *c, const struct conf_node *me,
 }
 
 /* Write the clean-stop slot (bounded wait), stop the children. */
-void qdiskd_stop(void)
+static void stop(void)
 {
 	uint8_t slot[QDISK_BLOCK];
 	int64_t end = now_ms() + STOP_WAIT_MS;
@@ -374,7 +393,7 @@ void qdiskd_stop(void)
 	Qd.c = NULL;
 }
 
-void qdiskd_status(struct ctl_req *r)
+static void status(struct ctl_req *r)
 {
 	if (!Qd.c)
 		return;
@@ -383,3 +402,10 @@ void qdiskd_status(struct ctl_req *r)
 	ctl_printf(r, "quorum_disk_master: %" PRIu32, qdisk_master(&Qd.q));
 	ctl_printf(r, "quorum_disk_score: %d/%d", score(), Qd.min_score);
 }
+
+const struct part qdiskd_part = {
+	.name = "qdiskd",
+	.start = start,
+	.stop = stop,
+	.status = status,
+};
