@@ -304,7 +304,7 @@ static void load_recovery(struct totem *t)
 
 	t->rq_n = t->rq_pos = 0;
 	for (uint32_t seq = t->low_aru + 1; seq <= end && seq; seq++)
-		if (store_has(t->st, seq) && must_resend(t, seq))
+		if (totem_msgstore_has(t->st, seq) && must_resend(t, seq))
 			t->rq[t->rq_n++] = seq;
 }
 
@@ -315,7 +315,7 @@ static void recovery_enter(struct totem *t, int64_t now)
 	load_recovery(t);
 	t->old = t->st;
 	t->st = t->st == &t->stores[0] ? &t->stores[1] : &t->stores[0];
-	store_reset(t->st, t->ring);
+	totem_msgstore_reset(t->st, t->ring);
 	t->tok_seen = t->fwd_seq = t->released = t->prev_aru = 0;
 	t->last_aru = t->last_seq = 0;
 	t->have_last = t->last_ok = t->idle_visits = t->fail_recv = 0;
@@ -373,10 +373,11 @@ static void emit_conf(struct totem *t, enum totem_confkind kind,
  * configuration; past the first hole they go to the transitional one. */
 static void deliver_old(struct totem *t)
 {
-	struct store *o = t->old;
+	struct totem_msgstore *o = t->old;
 	struct nodeset left = t->oper_memb, none = { 0 };
 
-	while (o->delivered < t->high_limit && store_has(o, o->delivered + 1))
+	while (o->delivered < t->high_limit &&
+	       totem_msgstore_has(o, o->delivered + 1))
 		ring_deliver_seq(t, o, ++o->delivered);
 	if (!t->had_ring)
 		return;

@@ -246,7 +246,7 @@ struct totem *totem_new(const struct totem_cfg *cfg,
 	t->max_seq = t->cfg.ring_seq;
 	t->oper_ring = (struct ring_id){ 0, t->me };
 	t->st = &t->stores[0];
-	store_reset(t->st, t->oper_ring);
+	totem_msgstore_reset(t->st, t->oper_ring);
 	t->t_loss = t->t_retrans = t->t_pend = NEVER;
 	t->t_join = t->t_consensus = t->t_merge = NEVER;
 	memb_event(t, EV_TOKEN_LOST, 0, NULL, now);

@@ -80,7 +80,7 @@ struct commit {
 };
 
 /* One ring's messages, slot = seq % QLEN, each a whole MCAST packet. */
-struct store {
+struct totem_msgstore {
 	struct ring_id ring;
 	uint32_t aru, high, delivered;
 	uint32_t seq[QLEN];
@@ -124,7 +124,7 @@ struct totem {
 	struct ring_id ring, oper_ring;
 	struct nodeset memb, oper_memb;
 	int had_ring;
-	struct store stores[2], *st, *old;
+	struct totem_msgstore stores[2], *st, *old;
 
 	/* gather */
 	struct nodeset proc, failed, consensus, trans;
@@ -198,11 +198,12 @@ void ring_mcast_rx(struct totem *t, uint32_t from, const struct mcast *m,
 		   const uint8_t *p, size_t len, int64_t now);
 void ring_hold_cancel(struct totem *t, int64_t now, int local);
 void ring_start_token(struct totem *t, int64_t now);
-void store_reset(struct store *s, struct ring_id r);
-int store_put(struct totem *t, struct store *s, uint32_t seq,
-	      const uint8_t *p, size_t len);
-int store_has(const struct store *s, uint32_t seq);
-void ring_deliver_seq(struct totem *t, struct store *s, uint32_t seq);
+void totem_msgstore_reset(struct totem_msgstore *s, struct ring_id r);
+int totem_msgstore_put(struct totem *t, struct totem_msgstore *s,
+		       uint32_t seq, const uint8_t *p, size_t len);
+int totem_msgstore_has(const struct totem_msgstore *s, uint32_t seq);
+void ring_deliver_seq(struct totem *t, struct totem_msgstore *s,
+		      uint32_t seq);
 void ring_deliver(struct totem *t);
 void rasm_reset(struct totem *t);
 void sendq_rewind(struct totem *t);

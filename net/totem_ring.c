@@ -32,7 +32,7 @@
 
 /* ---- the store --------------------------------------------------------- */
 
-void store_reset(struct store *s, struct ring_id r)
+void totem_msgstore_reset(struct totem_msgstore *s, struct ring_id r)
 {
 	s->ring = r;
 	s->aru = s->high = s->delivered = 0;
@@ -40,26 +40,26 @@ void store_reset(struct store *s, struct ring_id r)
 	memset(s->miss, 0, sizeof s->miss);
 }
 
-int store_has(const struct store *s, uint32_t seq)
+int totem_msgstore_has(const struct totem_msgstore *s, uint32_t seq)
 {
 	uint32_t i = seq % QLEN;
 
 	return s->have[i] && s->seq[i] == seq;
 }
 
-static const uint8_t *store_pkt(const struct totem *t, const struct store *s,
-				uint32_t seq)
+static const uint8_t *store_pkt(const struct totem *t,
+				const struct totem_msgstore *s, uint32_t seq)
 {
 	return s->buf + (size_t)(seq % QLEN) * t->cfg.mtu;
 }
 
-int store_put(struct totem *t, struct store *s, uint32_t seq,
-	      const uint8_t *p, size_t len)
+int totem_msgstore_put(struct totem *t, struct totem_msgstore *s,
+		       uint32_t seq, const uint8_t *p, size_t len)
 {
 	uint32_t i = seq % QLEN;
 
-	if (seq <= s->aru || seq - s->aru > QLEN || store_has(s, seq) ||
-	    len > (size_t)t->cfg.mtu)
+	if (seq <= s->aru || seq - s->aru > QLEN ||
+	    totem_msgstore_has(s, seq) || len > (size_t)t->cfg.mtu)
 		return 0;
 	memcpy(s->buf + (size_t)i * t->cfg.mtu, p, len);
 	s->seq[i] = seq;
@@ -68,7 +68,7 @@ int store_put(struct totem *t, struct store *s, uint32_t seq,
 	s->miss[i] = 0;
 	if (seq > s->high)
 		s->high = seq;
-	while (store_has(s, s->aru + 1))
+	while (totem_msgstore_has(s, s->aru + 1))
 		s->aru++;
 	return 1;
 }
@@ -153,20 +153,21 @@ static void reassemble(struct totem *t, const struct mcast *m)
 	}
 }
 
-void ring_deliver_seq(struct totem *t, struct store *s, uint32_t seq)
+void ring_deliver_seq(struct totem *t, struct totem_msgstore *s,
+		      uint32_t seq)
 {
 	struct mcast m;
 	uint32_t i = seq % QLEN;
 
-	if (!store_has(s, seq) || msg_mcast_dec(&m, store_pkt(t, s, seq),
-						s->len[i]) || m.encap)
+	if (!totem_msgstore_has(s, seq) ||
+	    msg_mcast_dec(&m, store_pkt(t, s, seq), s->len[i]) || m.encap)
 		return;
 	reassemble(t, &m);
 }
 
 void ring_deliver(struct totem *t)
 {
-	struct store *s = t->st;
+	struct totem_msgstore *s = t->st;
 
 	while (t->state == TOTEM_OPERATIONAL && s->delivered < s->aru)
 		ring_deliver_seq(t, s, ++s->delivered);
@@ -186,7 +187,7 @@ static void mcast_out(struct totem *t, struct tok *k, struct mcast *m)
 	m->ring = t->ring;
 	m->seq = ++k->seq;
 	len = msg_mcast_enc(m, t->pkt, sizeof t->pkt);
-	store_put(t, t->st, m->seq, t->pkt, len);
+	totem_msgstore_put(t, t->st, m->seq, t->pkt, len);
 	totem_xmit(t, 0, t->pkt, len);
 }
 
@@ -218,7 +219,7 @@ static int send_recovered(struct totem *t, struct tok *k)
 
 	while (t->rq_pos < t->rq_n) {
 		seq = t->rq[t->rq_pos++];
-		if (!store_has(t->old, seq))
+		if (!totem_msgstore_has(t->old, seq))
 			continue;
 		m.data = store_pkt(t, t->old, seq);
 		m.len = t->old->len[seq % QLEN];
@@ -283,7 +284,7 @@ static int resend_requested(struct totem *t, struct tok *k)
 
 	for (int i = 0; i < k->nrtr; i++) {
 		uint32_t seq = k->rtr[i];
-		if (n < t->cfg.max_messages && store_has(t->st, seq)) {
+		if (n < t->cfg.max_messages && totem_msgstore_has(t->st, seq)) {
 			totem_xmit(t, 0, store_pkt(t, t->st, seq),
 				   t->st->len[seq % QLEN]);
 			t->stats.retransmits++;
@@ -306,14 +307,14 @@ static int listed(const struct tok *k, uint32_t seq)
 
 static void request_missing(struct totem *t, struct tok *k)
 {
-	struct store *s = t->st;
+	struct totem_msgstore *s = t->st;
 	uint32_t end = k->seq - s->aru > QLEN ? s->aru + QLEN : k->seq;
 
 	if (k->seq <= s->aru)
 		return;
 	for (uint32_t seq = s->aru + 1; seq <= end; seq++) {
 		uint32_t i = seq % QLEN;
-		if (store_has(s, seq) || listed(k, seq))
+		if (totem_msgstore_has(s, seq) || listed(k, seq))
 			continue;
 		if (++s->miss[i] < t->cfg.miss_count_const ||
 		    k->nrtr == RTR_MAX)
@@ -488,7 +489,7 @@ static void unwrap(struct totem *t, const struct mcast *m)
 	    !ring_eq(in.ring, t->oper_ring) || in.seq <= t->low_aru ||
 	    in.seq > t->high_limit)
 		return;
-	store_put(t, t->old, in.seq, m->data, m->len);
+	totem_msgstore_put(t, t->old, in.seq, m->data, m->len);
 }
 
 void ring_mcast_rx(struct totem *t, uint32_t from, const struct mcast *m,
@@ -504,7 +505,7 @@ void ring_mcast_rx(struct totem *t, uint32_t from, const struct mcast *m,
 	if (live && ring_eq(m->ring, t->ring)) {
 		if (m->seq > t->fwd_seq)
 			t->t_retrans = NEVER;
-		if (store_put(t, t->st, m->seq, p, len) && m->encap &&
+		if (totem_msgstore_put(t, t->st, m->seq, p, len) && m->encap &&
 		    t->state == TOTEM_RECOVERY)
 			unwrap(t, m);
 		ring_deliver(t);
@@ -512,7 +513,7 @@ void ring_mcast_rx(struct totem *t, uint32_t from, const struct mcast *m,
 	}
 	if (!live && !t->frozen && !m->encap &&
 	    ring_eq(m->ring, t->oper_ring)) {
-		store_put(t, t->st, m->seq, p, len);
+		totem_msgstore_put(t, t->st, m->seq, p, len);
 		return;
 	}
 	memb_event(t, EV_FOREIGN, from, &m->ring, now);
