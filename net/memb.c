@@ -57,7 +57,7 @@ void memb_set_state(struct totem *t, enum totem_state s,
 	t->state = s;
 }
 
-static void fmt_set(char *buf, size_t cap, const struct nodeset *s)
+static void fmt_set(char *buf, size_t cap, const struct totem_nodeset *s)
 {
 	size_t off = 0;
 
@@ -66,7 +66,7 @@ static void fmt_set(char *buf, size_t cap, const struct nodeset *s)
 		off += (size_t)snprintf(buf + off, cap - off, " %u", s->id[i]);
 }
 
-static void active_set(const struct totem *t, struct nodeset *a)
+static void active_set(const struct totem *t, struct totem_nodeset *a)
 {
 	*a = t->proc;
 	set_sub(a, &t->failed);
@@ -76,7 +76,8 @@ static void active_set(const struct totem *t, struct nodeset *a)
 
 static void send_join(struct totem *t)
 {
-	struct join j = { t->oper_ring.seq, t->max_seq, t->proc, t->failed };
+	struct totem_join j = { t->oper_ring.seq, t->max_seq, t->proc,
+				t->failed };
 	uint8_t p[CTL_MAX];
 	size_t len = msg_join_enc(&j, p, sizeof p);
 
@@ -84,12 +85,12 @@ static void send_join(struct totem *t)
 		totem_xmit(t, 0, p, len);
 }
 
-static void commit_create(struct totem *t, const struct nodeset *a,
+static void commit_create(struct totem *t, const struct totem_nodeset *a,
 			  int64_t now);
 
 static void check_consensus(struct totem *t, int64_t now)
 {
-	struct nodeset a;
+	struct totem_nodeset a;
 
 	active_set(t, &a);
 	for (int i = 0; i < a.n; i++)
@@ -134,15 +135,15 @@ static void gather_enter(struct totem *t, enum memb_event ev, int64_t now)
 }
 
 static int stale_join(const struct totem *t, uint32_t from,
-		      const struct join *j)
+		      const struct totem_join *j)
 {
 	return set_has(&t->oper_memb, from) && j->max_seq < t->oper_ring.seq;
 }
 
 static void join_in_gather(struct totem *t, uint32_t from,
-			   const struct join *j, int64_t now)
+			   const struct totem_join *j, int64_t now)
 {
-	struct nodeset proc, failed;
+	struct totem_nodeset proc, failed;
 
 	if (stale_join(t, from, j) || set_has(&t->failed, from))
 		return;
@@ -182,9 +183,9 @@ void memb_join_timer(struct totem *t, int64_t now)
 
 /* ---- commit -------------------------------------------------------- */
 
-static void commit_fill(struct totem *t, struct commit *c)
+static void commit_fill(struct totem *t, struct totem_commit *c)
 {
-	struct commit_ent *e = &c->ent[c->filled++];
+	struct totem_commit_ent *e = &c->ent[c->filled++];
 
 	e->old = t->oper_ring;
 	e->aru = t->st->aru;
@@ -202,9 +203,9 @@ static void use_ring_seq(struct totem *t, uint64_t seq)
 		t->max_seq = seq;
 }
 
-static void commit_full(struct totem *t, struct commit *c, int64_t now);
+static void commit_full(struct totem *t, struct totem_commit *c, int64_t now);
 
-static void commit_pass(struct totem *t, struct commit *c, int64_t now)
+static void commit_pass(struct totem *t, struct totem_commit *c, int64_t now)
 {
 	uint8_t p[CTL_MAX];
 	size_t len;
@@ -218,7 +219,7 @@ static void commit_pass(struct totem *t, struct commit *c, int64_t now)
 		totem_ctl_send(t, ring_next(t), p, len, now);
 }
 
-static void enter_commit(struct totem *t, const struct commit *c,
+static void enter_commit(struct totem *t, const struct totem_commit *c,
 			 enum memb_event ev, int64_t now)
 {
 	t->ring = c->ring;
@@ -228,16 +229,16 @@ static void enter_commit(struct totem *t, const struct commit *c,
 	memb_set_state(t, TOTEM_COMMIT, ev);
 }
 
-static void commit_create(struct totem *t, const struct nodeset *a,
+static void commit_create(struct totem *t, const struct totem_nodeset *a,
 			  int64_t now)
 {
-	struct commit *c = &t->commit;
+	struct totem_commit *c = &t->commit;
 	char ids[TOTEM_MAX_NODES * 6];
 	uint64_t base = t->max_seq > t->cfg.ring_seq ? t->max_seq :
 			t->cfg.ring_seq;
 
 	memset(c, 0, sizeof *c);
-	c->ring = (struct ring_id){ base + 4, t->me };
+	c->ring = (struct totem_ring_id){ base + 4, t->me };
 	c->pass = 1;
 	c->memb = *a;
 	use_ring_seq(t, c->ring.seq);
@@ -249,9 +250,9 @@ static void commit_create(struct totem *t, const struct nodeset *a,
 	commit_pass(t, c, now);
 }
 
-static void commit_accept(struct totem *t, struct commit *c, int64_t now)
+static void commit_accept(struct totem *t, struct totem_commit *c, int64_t now)
 {
-	struct nodeset a;
+	struct totem_nodeset a;
 
 	active_set(t, &a);
 	if (!set_eq(&c->memb, &a) || set_index(&c->memb, t->me) != c->filled
@@ -267,7 +268,7 @@ static void commit_accept(struct totem *t, struct commit *c, int64_t now)
 
 static void find_transitional(struct totem *t)
 {
-	const struct commit *c = &t->commit;
+	const struct totem_commit *c = &t->commit;
 
 	t->trans.n = 0;
 	t->low_aru = UINT32_MAX;
@@ -288,7 +289,7 @@ static void find_transitional(struct totem *t)
  * holder does.  All members compute this from the same commit token. */
 static int must_resend(const struct totem *t, uint32_t seq)
 {
-	const struct commit *c = &t->commit;
+	const struct totem_commit *c = &t->commit;
 
 	for (int i = 0; i < c->memb.n; i++)
 		if (ring_eq(c->ent[i].old, t->oper_ring) &&
@@ -323,7 +324,7 @@ static void recovery_enter(struct totem *t, int64_t now)
 	t->t_loss = now + t->cfg.token;
 }
 
-static void commit_full(struct totem *t, struct commit *c, int64_t now)
+static void commit_full(struct totem *t, struct totem_commit *c, int64_t now)
 {
 	int rep = c->ring.rep == t->me;
 
@@ -347,8 +348,9 @@ static void commit_full(struct totem *t, struct commit *c, int64_t now)
 /* ---- operational ------------------------------------------------------- */
 
 static void emit_conf(struct totem *t, enum totem_confkind kind,
-		      const struct nodeset *m, const struct nodeset *left,
-		      const struct nodeset *joined)
+		      const struct totem_nodeset *m,
+		      const struct totem_nodeset *left,
+		      const struct totem_nodeset *joined)
 {
 	struct totem_confchg c;
 
@@ -374,7 +376,7 @@ static void emit_conf(struct totem *t, enum totem_confkind kind,
 static void deliver_old(struct totem *t)
 {
 	struct totem_msgstore *o = t->old;
-	struct nodeset left = t->oper_memb, none = { 0 };
+	struct totem_nodeset left = t->oper_memb, none = { 0 };
 
 	while (o->delivered < t->high_limit &&
 	       totem_msgstore_has(o, o->delivered + 1))
@@ -389,7 +391,7 @@ static void deliver_old(struct totem *t)
 
 void memb_operational(struct totem *t, int64_t now)
 {
-	struct nodeset joined = t->memb, none = { 0 };
+	struct totem_nodeset joined = t->memb, none = { 0 };
 	char ids[TOTEM_MAX_NODES * 6];
 
 	memb_set_state(t, TOTEM_OPERATIONAL, EV_RECOVERED);
@@ -437,7 +439,7 @@ static void lost(struct totem *t, uint32_t from, const void *arg,
 static void consensus_timeout(struct totem *t, uint32_t from,
 			      const void *arg, int64_t now)
 {
-	struct nodeset missing;
+	struct totem_nodeset missing;
 
 	active_set(t, &missing);
 	set_sub(&missing, &t->consensus);
@@ -455,7 +457,7 @@ static void consensus_timeout(struct totem *t, uint32_t from,
 static void join_operational(struct totem *t, uint32_t from,
 			     const void *arg, int64_t now)
 {
-	const struct join *j = arg;
+	const struct totem_join *j = arg;
 
 	if ((set_has(&t->memb, from) && j->max_seq < t->ring.seq) ||
 	    set_has(&j->failed, t->me))
@@ -480,7 +482,7 @@ static void join_gather(struct totem *t, uint32_t from, const void *arg,
 static void join_commit(struct totem *t, uint32_t from, const void *arg,
 			int64_t now)
 {
-	const struct join *j = arg;
+	const struct totem_join *j = arg;
 
 	if (!set_has(&t->memb, from) || (set_subset(&j->proc, &t->proc) &&
 					 set_subset(&j->failed, &t->failed)))
@@ -494,7 +496,7 @@ static void join_commit(struct totem *t, uint32_t from, const void *arg,
 static void foreign(struct totem *t, uint32_t from, const void *arg,
 		    int64_t now)
 {
-	const struct ring_id *r = arg;
+	const struct totem_ring_id *r = arg;
 
 	if (ring_eq(*r, t->ring) ||
 	    (set_has(&t->memb, from) && r->seq < t->ring.seq))
@@ -544,13 +546,13 @@ static void fail_recv(struct totem *t, uint32_t from, const void *arg,
 static void commit_rx(struct totem *t, uint32_t from, const void *arg,
 		      int64_t now)
 {
-	commit_accept(t, (struct commit *)arg, now);
+	commit_accept(t, (struct totem_commit *)arg, now);
 }
 
 static void commit_full_rx(struct totem *t, uint32_t from, const void *arg,
 			   int64_t now)
 {
-	commit_full(t, (struct commit *)arg, now);
+	commit_full(t, (struct totem_commit *)arg, now);
 }
 
 static void recovered(struct totem *t, uint32_t from, const void *arg,
@@ -587,7 +589,7 @@ void memb_event(struct totem *t, enum memb_event ev, uint32_t from,
 	fn(t, from, arg, now);
 }
 
-void memb_join_rx(struct totem *t, uint32_t from, const struct join *j,
+void memb_join_rx(struct totem *t, uint32_t from, const struct totem_join *j,
 		  int64_t now)
 {
 	if (j->max_seq > t->max_seq)
@@ -595,9 +597,9 @@ void memb_join_rx(struct totem *t, uint32_t from, const struct join *j,
 	memb_event(t, EV_JOIN, from, j, now);
 }
 
-void memb_commit_rx(struct totem *t, const struct commit *c, int64_t now)
+void memb_commit_rx(struct totem *t, const struct totem_commit *c, int64_t now)
 {
-	struct commit copy = *c;
+	struct totem_commit copy = *c;
 
 	if (t->state == TOTEM_GATHER && c->pass == 1)
 		memb_event(t, EV_COMMIT, 0, &copy, now);

@@ -84,7 +84,7 @@ void totem_cfg_defaults(struct totem_cfg *c)
 
 /* ---- node sets (sorted arrays) -------------------------------------- */
 
-int set_index(const struct nodeset *s, uint32_t id)
+int set_index(const struct totem_nodeset *s, uint32_t id)
 {
 	for (int i = 0; i < s->n; i++)
 		if (s->id[i] == id)
@@ -92,12 +92,12 @@ int set_index(const struct nodeset *s, uint32_t id)
 	return -1;
 }
 
-int set_has(const struct nodeset *s, uint32_t id)
+int set_has(const struct totem_nodeset *s, uint32_t id)
 {
 	return set_index(s, id) >= 0;
 }
 
-void set_add(struct nodeset *s, uint32_t id)
+void set_add(struct totem_nodeset *s, uint32_t id)
 {
 	int i;
 
@@ -109,13 +109,13 @@ void set_add(struct nodeset *s, uint32_t id)
 	s->n++;
 }
 
-void set_union(struct nodeset *s, const struct nodeset *o)
+void set_union(struct totem_nodeset *s, const struct totem_nodeset *o)
 {
 	for (int i = 0; i < o->n; i++)
 		set_add(s, o->id[i]);
 }
 
-void set_sub(struct nodeset *s, const struct nodeset *o)
+void set_sub(struct totem_nodeset *s, const struct totem_nodeset *o)
 {
 	int k = 0;
 
@@ -125,12 +125,12 @@ void set_sub(struct nodeset *s, const struct nodeset *o)
 	s->n = k;
 }
 
-int set_eq(const struct nodeset *a, const struct nodeset *b)
+int set_eq(const struct totem_nodeset *a, const struct totem_nodeset *b)
 {
 	return a->n == b->n && !memcmp(a->id, b->id, sizeof a->id[0] * a->n);
 }
 
-int set_subset(const struct nodeset *a, const struct nodeset *b)
+int set_subset(const struct totem_nodeset *a, const struct totem_nodeset *b)
 {
 	for (int i = 0; i < a->n; i++)
 		if (!set_has(b, a->id[i]))
@@ -138,7 +138,7 @@ int set_subset(const struct nodeset *a, const struct nodeset *b)
 	return 1;
 }
 
-int ring_eq(struct ring_id a, struct ring_id b)
+int ring_eq(struct totem_ring_id a, struct totem_ring_id b)
 {
 	return a.seq == b.seq && a.rep == b.rep;
 }
@@ -189,7 +189,7 @@ void totem_ctl_send(struct totem *t, uint32_t to, const void *p,
 
 static int alloc_all(struct totem *t)
 {
-	struct sendq *q = &t->q;
+	struct totem_sendq *q = &t->q;
 
 	t->fragmax = t->cfg.mtu - MCAST_HDR - ENCAP_HDR;
 	q->cap = t->cfg.send_queue + 2 * (TOTEM_MAX_MSG / t->fragmax + 1);
@@ -244,7 +244,7 @@ struct totem *totem_new(const struct totem_cfg *cfg,
 		return NULL;
 	}
 	t->max_seq = t->cfg.ring_seq;
-	t->oper_ring = (struct ring_id){ 0, t->me };
+	t->oper_ring = (struct totem_ring_id){ 0, t->me };
 	t->st = &t->stores[0];
 	totem_msgstore_reset(t->st, t->oper_ring);
 	t->t_loss = t->t_retrans = t->t_pend = NEVER;
@@ -267,7 +267,7 @@ static void rx_token(struct totem *t, uint32_t from, const uint8_t *p,
 static void rx_mcast(struct totem *t, uint32_t from, const uint8_t *p,
 		     size_t len, int64_t now)
 {
-	struct mcast m;
+	struct totem_mcast m;
 
 	if (msg_mcast_dec(&m, p, len) || (m.encap && m.len > MTU_MAX)) {
 		t->stats.rx_bad++;
@@ -279,7 +279,7 @@ static void rx_mcast(struct totem *t, uint32_t from, const uint8_t *p,
 static void rx_join(struct totem *t, uint32_t from, const uint8_t *p,
 		    size_t len, int64_t now)
 {
-	struct join j;
+	struct totem_join j;
 
 	if (msg_join_dec(&j, p, len)) {
 		t->stats.rx_bad++;
@@ -291,7 +291,7 @@ static void rx_join(struct totem *t, uint32_t from, const uint8_t *p,
 static void rx_commit(struct totem *t, uint32_t from, const uint8_t *p,
 		      size_t len, int64_t now)
 {
-	struct commit c;
+	struct totem_commit c;
 
 	if (msg_commit_dec(&c, p, len)) {
 		t->stats.rx_bad++;
@@ -303,7 +303,7 @@ static void rx_commit(struct totem *t, uint32_t from, const uint8_t *p,
 static void rx_ringmsg(struct totem *t, uint32_t from, const uint8_t *p,
 		       size_t len, int64_t now)
 {
-	struct ring_id r;
+	struct totem_ring_id r;
 
 	if (msg_ring_dec(&r, p, len)) {
 		t->stats.rx_bad++;
@@ -347,7 +347,7 @@ void totem_recv(struct totem *t, uint32_t from, const void *pkt,
 
 /* ---- application messages ------------------------------------------ */
 
-static int sendq_slot(const struct sendq *q, int i)
+static int sendq_slot(const struct totem_sendq *q, int i)
 {
 	return (q->head + i) % q->cap;
 }
@@ -356,7 +356,7 @@ static int sendq_slot(const struct sendq *q, int i)
  * its way yet and has room; else it starts one.  0, or -1: no slot. */
 static int pack(struct totem *t, const uint8_t *m, size_t len)
 {
-	struct sendq *q = &t->q;
+	struct totem_sendq *q = &t->q;
 	int s = sendq_slot(q, q->count - 1);
 	uint8_t *p;
 
@@ -380,7 +380,7 @@ static int pack(struct totem *t, const uint8_t *m, size_t len)
 
 static int fragment(struct totem *t, const uint8_t *m, size_t len)
 {
-	struct sendq *q = &t->q;
+	struct totem_sendq *q = &t->q;
 	int n = (int)((len + t->fragmax - 1) / t->fragmax);
 
 	if (q->count + n > q->cap)
@@ -401,7 +401,7 @@ static int fragment(struct totem *t, const uint8_t *m, size_t len)
 
 int totem_send(struct totem *t, const void *msg, size_t len, int64_t now)
 {
-	struct sendq *q = &t->q;
+	struct totem_sendq *q = &t->q;
 
 	if (len > TOTEM_MAX_MSG || t->left_ring || q->msgs >= t->cfg.send_queue
 	    || (len + 2 <= (size_t)t->fragmax ? pack(t, msg, len) :

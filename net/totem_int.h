@@ -29,26 +29,26 @@ enum memb_event { EV_TOKEN_LOST, EV_CONSENSUS, EV_JOIN, EV_FOREIGN,
 
 enum { TL_ERR = 3, TL_WARN = 4, TL_NOTICE = 5, TL_INFO = 6, TL_DEBUG = 7 };
 
-struct ring_id {
+struct totem_ring_id {
 	uint64_t seq;
 	uint32_t rep;
 };
 
-struct nodeset {
+struct totem_nodeset {
 	int n;
 	uint32_t id[TOTEM_MAX_NODES];	/* ascending, no zero */
 };
 
-struct tok {
-	struct ring_id ring;
+struct totem_token {
+	struct totem_ring_id ring;
 	uint32_t token_seq, seq, aru, aru_addr, backlog, fcc, retrans;
 	uint8_t oper;			/* recovery is over: go OPERATIONAL */
 	int nrtr;
 	uint32_t rtr[RTR_MAX];
 };
 
-struct mcast {
-	struct ring_id ring;
+struct totem_mcast {
+	struct totem_ring_id ring;
 	uint32_t seq;
 	uint8_t encap;			/* data is a whole old-ring MCAST */
 	uint32_t sender;		/* plain only: the originator */
@@ -59,29 +59,29 @@ struct mcast {
 	size_t len;
 };
 
-struct join {
+struct totem_join {
 	uint64_t ring_seq;		/* sender's last operational ring */
 	uint64_t max_seq;		/* highest ring seq it knows */
-	struct nodeset proc, failed;
+	struct totem_nodeset proc, failed;
 };
 
-struct commit_ent {
-	struct ring_id old;
+struct totem_commit_ent {
+	struct totem_ring_id old;
 	uint32_t aru, high;
 	uint8_t had_ring;
 };
 
-struct commit {
-	struct ring_id ring;
+struct totem_commit {
+	struct totem_ring_id ring;
 	uint8_t pass;			/* 1: collecting, 2: installing */
 	int filled;
-	struct nodeset memb;
-	struct commit_ent ent[TOTEM_MAX_NODES];
+	struct totem_nodeset memb;
+	struct totem_commit_ent ent[TOTEM_MAX_NODES];
 };
 
 /* One ring's messages, slot = seq % QLEN, each a whole MCAST packet. */
 struct totem_msgstore {
-	struct ring_id ring;
+	struct totem_ring_id ring;
 	uint32_t aru, high, delivered;
 	uint32_t seq[QLEN];
 	uint16_t len[QLEN];
@@ -98,14 +98,14 @@ enum { LAST_NO, LAST_YES, LAST_PACKED };
 /* Fragments and packed slots waiting for the token; a message leaves
  * when its last one is multicast, so a ring change can restart it from
  * fragment 0.  frag[] of a packed slot is its number of messages. */
-struct sendq {
+struct totem_sendq {
 	int cap, head, count, sent, msgs;
 	uint16_t next_msgno;
 	uint16_t *len, *frag, *msgno;
 	uint8_t *last, *buf;		/* cap x fragmax */
 };
 
-struct rasm {
+struct totem_rasm {
 	uint32_t from, len;
 	uint16_t msgno;			/* the message being rebuilt */
 	int next;			/* fragment index expected */
@@ -121,16 +121,16 @@ struct totem {
 	uint64_t max_seq;
 
 	/* the ring being formed or run, and the last operational one */
-	struct ring_id ring, oper_ring;
-	struct nodeset memb, oper_memb;
+	struct totem_ring_id ring, oper_ring;
+	struct totem_nodeset memb, oper_memb;
 	int had_ring;
 	struct totem_msgstore stores[2], *st, *old;
 
 	/* gather */
-	struct nodeset proc, failed, consensus, trans;
+	struct totem_nodeset proc, failed, consensus, trans;
 
 	/* recovery */
-	struct commit commit;
+	struct totem_commit commit;
 	uint32_t low_aru, high_limit;
 	uint32_t *rq;
 	int rq_n, rq_pos, orf_started, frozen;
@@ -152,8 +152,8 @@ struct totem {
 
 	int64_t t_loss, t_retrans, t_pend, t_join, t_consensus, t_merge;
 
-	struct sendq q;
-	struct rasm rasm[TOTEM_MAX_NODES];
+	struct totem_sendq q;
+	struct totem_rasm rasm[TOTEM_MAX_NODES];
 	uint8_t *rasm_buf;
 	struct totem_stats stats;
 	uint8_t pkt[MTU_MAX + ENCAP_HDR];	/* scratch for building */
@@ -165,40 +165,40 @@ void totem_log(struct totem *t, int level, const char *fmt, ...)
 void totem_xmit(struct totem *t, uint32_t to, const void *p, size_t len);
 void totem_ctl_send(struct totem *t, uint32_t to, const void *p,
 		    size_t len, int64_t now);
-int ring_eq(struct ring_id a, struct ring_id b);
+int ring_eq(struct totem_ring_id a, struct totem_ring_id b);
 uint32_t ring_next(const struct totem *t);
 
 /* node sets */
-int set_has(const struct nodeset *s, uint32_t id);
-void set_add(struct nodeset *s, uint32_t id);
-void set_union(struct nodeset *s, const struct nodeset *o);
-void set_sub(struct nodeset *s, const struct nodeset *o);
-int set_eq(const struct nodeset *a, const struct nodeset *b);
-int set_subset(const struct nodeset *a, const struct nodeset *b);
-int set_index(const struct nodeset *s, uint32_t id);
+int set_has(const struct totem_nodeset *s, uint32_t id);
+void set_add(struct totem_nodeset *s, uint32_t id);
+void set_union(struct totem_nodeset *s, const struct totem_nodeset *o);
+void set_sub(struct totem_nodeset *s, const struct totem_nodeset *o);
+int set_eq(const struct totem_nodeset *a, const struct totem_nodeset *b);
+int set_subset(const struct totem_nodeset *a, const struct totem_nodeset *b);
+int set_index(const struct totem_nodeset *s, uint32_t id);
 
 /* totem_msg.c: encoders return the length, 0 if it does not fit;
  * decoders return 0 or -1 for a malformed packet. */
-size_t msg_token_enc(const struct tok *k, uint8_t *buf, size_t cap);
-int msg_token_dec(struct tok *k, const uint8_t *p, size_t len);
-size_t msg_mcast_enc(const struct mcast *m, uint8_t *buf, size_t cap);
-int msg_mcast_dec(struct mcast *m, const uint8_t *p, size_t len);
-size_t msg_join_enc(const struct join *j, uint8_t *buf, size_t cap);
-int msg_join_dec(struct join *j, const uint8_t *p, size_t len);
-size_t msg_commit_enc(const struct commit *c, uint8_t *buf, size_t cap);
-int msg_commit_dec(struct commit *c, const uint8_t *p, size_t len);
+size_t msg_token_enc(const struct totem_token *k, uint8_t *buf, size_t cap);
+int msg_token_dec(struct totem_token *k, const uint8_t *p, size_t len);
+size_t msg_mcast_enc(const struct totem_mcast *m, uint8_t *buf, size_t cap);
+int msg_mcast_dec(struct totem_mcast *m, const uint8_t *p, size_t len);
+size_t msg_join_enc(const struct totem_join *j, uint8_t *buf, size_t cap);
+int msg_join_dec(struct totem_join *j, const uint8_t *p, size_t len);
+size_t msg_commit_enc(const struct totem_commit *c, uint8_t *buf, size_t cap);
+int msg_commit_dec(struct totem_commit *c, const uint8_t *p, size_t len);
 /* MERGE, LEAVE and HOLD_CANCEL carry only a ring id */
-size_t msg_ring_enc(int type, struct ring_id r, uint8_t *buf, size_t cap);
-int msg_ring_dec(struct ring_id *r, const uint8_t *p, size_t len);
+size_t msg_ring_enc(int type, struct totem_ring_id r, uint8_t *buf, size_t cap);
+int msg_ring_dec(struct totem_ring_id *r, const uint8_t *p, size_t len);
 
 /* totem_ring.c */
 void ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
 		   int64_t now, int held);
-void ring_mcast_rx(struct totem *t, uint32_t from, const struct mcast *m,
+void ring_mcast_rx(struct totem *t, uint32_t from, const struct totem_mcast *m,
 		   const uint8_t *p, size_t len, int64_t now);
 void ring_hold_cancel(struct totem *t, int64_t now, int local);
 void ring_start_token(struct totem *t, int64_t now);
-void totem_msgstore_reset(struct totem_msgstore *s, struct ring_id r);
+void totem_msgstore_reset(struct totem_msgstore *s, struct totem_ring_id r);
 int totem_msgstore_put(struct totem *t, struct totem_msgstore *s,
 		       uint32_t seq, const uint8_t *p, size_t len);
 int totem_msgstore_has(const struct totem_msgstore *s, uint32_t seq);
@@ -211,9 +211,9 @@ void sendq_rewind(struct totem *t);
 /* memb.c */
 void memb_event(struct totem *t, enum memb_event ev, uint32_t from,
 		const void *arg, int64_t now);
-void memb_join_rx(struct totem *t, uint32_t from, const struct join *j,
+void memb_join_rx(struct totem *t, uint32_t from, const struct totem_join *j,
 		  int64_t now);
-void memb_commit_rx(struct totem *t, const struct commit *c, int64_t now);
+void memb_commit_rx(struct totem *t, const struct totem_commit *c, int64_t now);
 void memb_join_timer(struct totem *t, int64_t now);
 void memb_set_state(struct totem *t, enum totem_state s,
 		    enum memb_event ev);

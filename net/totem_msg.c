@@ -27,15 +27,15 @@ static void put_head(struct wire_w *w, int type)
 	wire_put_u8(w, TOTEM_VERSION);
 }
 
-static void put_ring(struct wire_w *w, struct ring_id r)
+static void put_ring(struct wire_w *w, struct totem_ring_id r)
 {
 	wire_put_u64(w, r.seq);
 	wire_put_u32(w, r.rep);
 }
 
-static struct ring_id get_ring(struct wire_r *r)
+static struct totem_ring_id get_ring(struct wire_r *r)
 {
-	struct ring_id id;
+	struct totem_ring_id id;
 
 	id.seq = wire_get_u64(r);
 	id.rep = wire_get_u32(r);
@@ -72,7 +72,7 @@ static int get_ids(struct wire_r *r, uint32_t *id, int n)
 	return 0;
 }
 
-size_t msg_token_enc(const struct tok *k, uint8_t *buf, size_t cap)
+size_t msg_token_enc(const struct totem_token *k, uint8_t *buf, size_t cap)
 {
 	struct wire_w w;
 
@@ -92,7 +92,7 @@ size_t msg_token_enc(const struct tok *k, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-int msg_token_dec(struct tok *k, const uint8_t *p, size_t len)
+int msg_token_dec(struct totem_token *k, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 
@@ -116,7 +116,7 @@ int msg_token_dec(struct tok *k, const uint8_t *p, size_t len)
 	return wire_r_done(&r) ? -1 : 0;
 }
 
-static void put_plain(struct wire_w *w, const struct mcast *m)
+static void put_plain(struct wire_w *w, const struct totem_mcast *m)
 {
 	wire_put_u32(w, m->sender);
 	wire_put_u16(w, m->msgno);
@@ -126,7 +126,7 @@ static void put_plain(struct wire_w *w, const struct mcast *m)
 	wire_put_bytes(w, m->data, m->len);
 }
 
-size_t msg_mcast_enc(const struct mcast *m, uint8_t *buf, size_t cap)
+size_t msg_mcast_enc(const struct totem_mcast *m, uint8_t *buf, size_t cap)
 {
 	struct wire_w w;
 
@@ -146,7 +146,7 @@ size_t msg_mcast_enc(const struct mcast *m, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-int msg_mcast_dec(struct mcast *m, const uint8_t *p, size_t len)
+int msg_mcast_dec(struct totem_mcast *m, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 
@@ -176,7 +176,7 @@ int msg_mcast_dec(struct mcast *m, const uint8_t *p, size_t len)
 	return m->encap || m->sender ? 0 : -1;
 }
 
-size_t msg_join_enc(const struct join *j, uint8_t *buf, size_t cap)
+size_t msg_join_enc(const struct totem_join *j, uint8_t *buf, size_t cap)
 {
 	struct wire_w w;
 
@@ -191,7 +191,7 @@ size_t msg_join_enc(const struct join *j, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-int msg_join_dec(struct join *j, const uint8_t *p, size_t len)
+int msg_join_dec(struct totem_join *j, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 
@@ -210,7 +210,7 @@ int msg_join_dec(struct join *j, const uint8_t *p, size_t len)
 	return wire_r_done(&r) ? -1 : 0;
 }
 
-size_t msg_commit_enc(const struct commit *c, uint8_t *buf, size_t cap)
+size_t msg_commit_enc(const struct totem_commit *c, uint8_t *buf, size_t cap)
 {
 	struct wire_w w;
 
@@ -230,7 +230,7 @@ size_t msg_commit_enc(const struct commit *c, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-static int get_ent(struct wire_r *r, struct commit_ent *e)
+static int get_ent(struct wire_r *r, struct totem_commit_ent *e)
 {
 	e->old = get_ring(r);
 	e->aru = wire_get_u32(r);
@@ -239,7 +239,7 @@ static int get_ent(struct wire_r *r, struct commit_ent *e)
 	return e->aru > e->high || e->had_ring > 1 ? -1 : 0;
 }
 
-int msg_commit_dec(struct commit *c, const uint8_t *p, size_t len)
+int msg_commit_dec(struct totem_commit *c, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 
@@ -261,7 +261,8 @@ int msg_commit_dec(struct commit *c, const uint8_t *p, size_t len)
 	return wire_r_done(&r) ? -1 : 0;
 }
 
-size_t msg_ring_enc(int type, struct ring_id rid, uint8_t *buf, size_t cap)
+size_t msg_ring_enc(int type, struct totem_ring_id rid, uint8_t *buf,
+		    size_t cap)
 {
 	struct wire_w w;
 
@@ -271,7 +272,7 @@ size_t msg_ring_enc(int type, struct ring_id rid, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-int msg_ring_dec(struct ring_id *rid, const uint8_t *p, size_t len)
+int msg_ring_dec(struct totem_ring_id *rid, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 

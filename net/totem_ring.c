@@ -32,7 +32,7 @@
 
 /* ---- the store --------------------------------------------------------- */
 
-void totem_msgstore_reset(struct totem_msgstore *s, struct ring_id r)
+void totem_msgstore_reset(struct totem_msgstore *s, struct totem_ring_id r)
 {
 	s->ring = r;
 	s->aru = s->high = s->delivered = 0;
@@ -81,9 +81,9 @@ void rasm_reset(struct totem *t)
 		t->rasm[i].from = 0;
 }
 
-static struct rasm *rasm_find(struct totem *t, uint32_t from)
+static struct totem_rasm *rasm_find(struct totem *t, uint32_t from)
 {
-	struct rasm *free_one = NULL;
+	struct totem_rasm *free_one = NULL;
 
 	for (int i = 0; i < TOTEM_MAX_NODES; i++) {
 		if (t->rasm[i].from == from)
@@ -104,7 +104,7 @@ static void deliver_msg(struct totem *t, uint32_t from, const void *p,
 /* Fragments of one sender arrive in its order; a gap (a hole skipped in
  * a transitional delivery) drops the partial message.  The message
  * number catches a gap that swallowed whole fragments of two messages. */
-static void unpack(struct totem *t, const struct mcast *m)
+static void unpack(struct totem *t, const struct totem_mcast *m)
 {
 	size_t off = 0, len;
 
@@ -117,9 +117,9 @@ static void unpack(struct totem *t, const struct mcast *m)
 	}
 }
 
-static void reassemble(struct totem *t, const struct mcast *m)
+static void reassemble(struct totem *t, const struct totem_mcast *m)
 {
-	struct rasm *r = rasm_find(t, m->sender);
+	struct totem_rasm *r = rasm_find(t, m->sender);
 
 	if (m->frag == 0 && m->last) {
 		if (r && r->from == m->sender)
@@ -156,7 +156,7 @@ static void reassemble(struct totem *t, const struct mcast *m)
 void ring_deliver_seq(struct totem *t, struct totem_msgstore *s,
 		      uint32_t seq)
 {
-	struct mcast m;
+	struct totem_mcast m;
 	uint32_t i = seq % QLEN;
 
 	if (!totem_msgstore_has(s, seq) ||
@@ -180,7 +180,8 @@ void sendq_rewind(struct totem *t)
 	t->q.sent = 0;
 }
 
-static void mcast_out(struct totem *t, struct tok *k, struct mcast *m)
+static void mcast_out(struct totem *t, struct totem_token *k,
+		      struct totem_mcast *m)
 {
 	size_t len;
 
@@ -191,15 +192,15 @@ static void mcast_out(struct totem *t, struct tok *k, struct mcast *m)
 	totem_xmit(t, 0, t->pkt, len);
 }
 
-static void send_fragment(struct totem *t, struct tok *k)
+static void send_fragment(struct totem *t, struct totem_token *k)
 {
-	struct sendq *q = &t->q;
+	struct totem_sendq *q = &t->q;
 	int s = (q->head + q->sent) % q->cap;
 	int packed = q->last[s] == LAST_PACKED;
-	struct mcast m = { .sender = t->me, .msgno = q->msgno[s],
-			   .frag = packed ? 0 : q->frag[s],
-			   .last = q->last[s], .len = q->len[s],
-			   .data = q->buf + (size_t)s * t->fragmax };
+	struct totem_mcast m = { .sender = t->me, .msgno = q->msgno[s],
+				 .frag = packed ? 0 : q->frag[s],
+				 .last = q->last[s], .len = q->len[s],
+				 .data = q->buf + (size_t)s * t->fragmax };
 
 	mcast_out(t, k, &m);
 	if (q->last[s] == LAST_NO) {
@@ -212,10 +213,10 @@ static void send_fragment(struct totem *t, struct tok *k)
 	q->msgs -= packed ? q->frag[s] : 1;
 }
 
-static int send_recovered(struct totem *t, struct tok *k)
+static int send_recovered(struct totem *t, struct totem_token *k)
 {
 	uint32_t seq;
-	struct mcast m = { .encap = 1 };
+	struct totem_mcast m = { .encap = 1 };
 
 	while (t->rq_pos < t->rq_n) {
 		seq = t->rq[t->rq_pos++];
@@ -237,7 +238,7 @@ static int backlog_now(const struct totem *t)
 }
 
 /* Spec 1.4: window, per-visit cap, backlog share, store space. */
-static int allowance(struct totem *t, const struct tok *k, int resent)
+static int allowance(struct totem *t, const struct totem_token *k, int resent)
 {
 	int allowed = t->cfg.max_messages;
 	long w = (long)t->cfg.window_size - (long)k->fcc;
@@ -260,7 +261,7 @@ static int allowance(struct totem *t, const struct tok *k, int resent)
 	return allowed < 0 ? 0 : allowed;
 }
 
-static int send_new(struct totem *t, struct tok *k, int allowed)
+static int send_new(struct totem *t, struct totem_token *k, int allowed)
 {
 	int n = 0;
 
@@ -278,7 +279,7 @@ static int send_new(struct totem *t, struct tok *k, int allowed)
 
 /* ---- the token visit -------------------------------------------------- */
 
-static int resend_requested(struct totem *t, struct tok *k)
+static int resend_requested(struct totem *t, struct totem_token *k)
 {
 	int n = 0, keep = 0;
 
@@ -297,7 +298,7 @@ static int resend_requested(struct totem *t, struct tok *k)
 	return n;
 }
 
-static int listed(const struct tok *k, uint32_t seq)
+static int listed(const struct totem_token *k, uint32_t seq)
 {
 	for (int i = 0; i < k->nrtr; i++)
 		if (k->rtr[i] == seq)
@@ -305,7 +306,7 @@ static int listed(const struct tok *k, uint32_t seq)
 	return 0;
 }
 
-static void request_missing(struct totem *t, struct tok *k)
+static void request_missing(struct totem *t, struct totem_token *k)
 {
 	struct totem_msgstore *s = t->st;
 	uint32_t end = k->seq - s->aru > QLEN ? s->aru + QLEN : k->seq;
@@ -331,7 +332,8 @@ static uint32_t add_clamped(uint32_t v, int plus, int minus)
 	return r < 0 ? 0 : (uint32_t)r;
 }
 
-static void account(struct totem *t, struct tok *k, int sent, int sent_new)
+static void account(struct totem *t, struct totem_token *k, int sent,
+		    int sent_new)
 {
 	int mine = backlog_now(t);
 	int busy = t->state == TOTEM_RECOVERY &&
@@ -345,7 +347,7 @@ static void account(struct totem *t, struct tok *k, int sent, int sent_new)
 	t->my_retr = busy;
 }
 
-static void fold_aru(struct totem *t, struct tok *k)
+static void fold_aru(struct totem *t, struct totem_token *k)
 {
 	uint32_t mine = t->st->aru < k->seq ? t->st->aru : k->seq;
 
@@ -358,7 +360,7 @@ static void fold_aru(struct totem *t, struct tok *k)
 }
 
 /* Spec 1.6: the token's aru stuck on me means I cannot receive. */
-static int failed_to_receive(struct totem *t, const struct tok *k)
+static int failed_to_receive(struct totem *t, const struct totem_token *k)
 {
 	if (k->aru_addr == t->me && k->aru == t->last_aru && k->aru != k->seq)
 		t->fail_recv++;
@@ -368,13 +370,13 @@ static int failed_to_receive(struct totem *t, const struct tok *k)
 	return t->fail_recv > t->cfg.fail_recv_const;
 }
 
-static int recovery_done(const struct totem *t, const struct tok *k)
+static int recovery_done(const struct totem *t, const struct totem_token *k)
 {
 	return t->have_last && t->last_ok && k->seq == t->last_seq &&
 	       k->aru == k->seq && k->retrans == 0 && t->st->aru == k->seq;
 }
 
-static void forward(struct totem *t, struct tok *k, int64_t now)
+static void forward(struct totem *t, struct totem_token *k, int64_t now)
 {
 	uint8_t p[CTL_MAX];
 	size_t len;
@@ -394,7 +396,7 @@ static void forward(struct totem *t, struct tok *k, int64_t now)
 	t->t_pend = busy ? now : now + t->cfg.hold;
 }
 
-static void visit(struct totem *t, struct tok *k, int64_t now)
+static void visit(struct totem *t, struct totem_token *k, int64_t now)
 {
 	int resent, sent_new;
 
@@ -421,7 +423,7 @@ static void visit(struct totem *t, struct tok *k, int64_t now)
 	forward(t, k, now);
 }
 
-static int should_hold(const struct totem *t, const struct tok *k)
+static int should_hold(const struct totem *t, const struct totem_token *k)
 {
 	return t->state == TOTEM_OPERATIONAL && t->ring.rep == t->me &&
 	       t->memb.n > 1 && t->q.msgs == 0 && k->nrtr == 0 &&
@@ -432,7 +434,7 @@ static int should_hold(const struct totem *t, const struct tok *k)
 void ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
 		   int64_t now, int held)
 {
-	struct tok k;
+	struct totem_token k;
 
 	if (msg_token_dec(&k, p, len)) {
 		t->stats.rx_bad++;
@@ -455,7 +457,7 @@ void ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
 
 void ring_start_token(struct totem *t, int64_t now)
 {
-	struct tok k = { .ring = t->ring };
+	struct totem_token k = { .ring = t->ring };
 
 	t->pend_len = msg_token_enc(&k, t->pend, sizeof t->pend);
 	t->t_pend = now;
@@ -481,9 +483,9 @@ void ring_hold_cancel(struct totem *t, int64_t now, int local)
 
 /* ---- multicast in ---------------------------------------------------- */
 
-static void unwrap(struct totem *t, const struct mcast *m)
+static void unwrap(struct totem *t, const struct totem_mcast *m)
 {
-	struct mcast in;
+	struct totem_mcast in;
 
 	if (msg_mcast_dec(&in, m->data, m->len) || in.encap ||
 	    !ring_eq(in.ring, t->oper_ring) || in.seq <= t->low_aru ||
@@ -492,7 +494,7 @@ static void unwrap(struct totem *t, const struct mcast *m)
 	totem_msgstore_put(t, t->old, in.seq, m->data, m->len);
 }
 
-void ring_mcast_rx(struct totem *t, uint32_t from, const struct mcast *m,
+void ring_mcast_rx(struct totem *t, uint32_t from, const struct totem_mcast *m,
 		   const uint8_t *p, size_t len, int64_t now)
 {
 	int live = t->state == TOTEM_RECOVERY ||

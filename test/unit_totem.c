@@ -9,8 +9,8 @@
 
 TEST(totem_token_round_trip)
 {
-	struct tok k = { { 44, 3 }, 7, 100, 90, 5, 2, 30, 1, 1, 2,
-			 { 91, 95 } }, d;
+	struct totem_token k = { { 44, 3 }, 7, 100, 90, 5, 2, 30, 1, 1, 2,
+				 { 91, 95 } }, d;
 	uint8_t buf[CTL_MAX];
 	size_t len = msg_token_enc(&k, buf, sizeof buf);
 
@@ -34,8 +34,8 @@ TEST(totem_token_round_trip)
 
 TEST(totem_mcast_round_trip)
 {
-	struct mcast m = { { 8, 1 }, 12, 0, 5, 77, 3, 1,
-			   (const uint8_t *)"hey", 3 }, d, in;
+	struct totem_mcast m = { { 8, 1 }, 12, 0, 5, 77, 3, 1,
+				 (const uint8_t *)"hey", 3 }, d, in;
 	uint8_t buf[256], outer[300];
 	size_t len = msg_mcast_enc(&m, buf, sizeof buf), olen;
 
@@ -44,7 +44,7 @@ TEST(totem_mcast_round_trip)
 	CHECK(d.seq == 12 && d.sender == 5 && d.frag == 3 && d.last == 1);
 	CHECK_INT(d.msgno, 77);
 	CHECK(d.len == 3 && !memcmp(d.data, "hey", 3));
-	m = (struct mcast){ { 12, 1 }, 2, 1, 0, 0, 0, 0, buf, len };
+	m = (struct totem_mcast){ { 12, 1 }, 2, 1, 0, 0, 0, 0, buf, len };
 	olen = msg_mcast_enc(&m, outer, sizeof outer);
 	CHECK_INT(olen, ENCAP_HDR + len);
 	CHECK_INT(msg_mcast_dec(&d, outer, olen), 0);
@@ -57,7 +57,7 @@ TEST(totem_mcast_round_trip)
 
 TEST(totem_join_round_trip_and_order)
 {
-	struct join j = { 8, 12, { 3, { 1, 2, 7 } }, { 1, { 7 } } }, d;
+	struct totem_join j = { 8, 12, { 3, { 1, 2, 7 } }, { 1, { 7 } } }, d;
 	uint8_t buf[CTL_MAX];
 	size_t len = msg_join_enc(&j, buf, sizeof buf);
 
@@ -75,13 +75,13 @@ TEST(totem_join_round_trip_and_order)
 
 TEST(totem_commit_round_trip)
 {
-	struct commit c = { .ring = { 16, 2 }, .pass = 2, .filled = 2,
-			    .memb = { 2, { 2, 5 } } }, d;
+	struct totem_commit c = { .ring = { 16, 2 }, .pass = 2, .filled = 2,
+				  .memb = { 2, { 2, 5 } } }, d;
 	uint8_t buf[CTL_MAX];
 	size_t len;
 
-	c.ent[0] = (struct commit_ent){ { 12, 2 }, 4, 9, 1 };
-	c.ent[1] = (struct commit_ent){ { 8, 5 }, 0, 0, 0 };
+	c.ent[0] = (struct totem_commit_ent){ { 12, 2 }, 4, 9, 1 };
+	c.ent[1] = (struct totem_commit_ent){ { 8, 5 }, 0, 0, 0 };
 	len = msg_commit_enc(&c, buf, sizeof buf);
 	CHECK_INT(msg_commit_dec(&d, buf, len), 0);
 	CHECK(d.ring.seq == 16 && d.pass == 2 && d.filled == 2);
