@@ -69,7 +69,7 @@ static void fmt_set(char *buf, size_t cap, const struct totem_nodeset *s)
 static void active_set(const struct totem *t, struct totem_nodeset *a)
 {
 	*a = t->proc;
-	set_sub(a, &t->failed);
+	totem_set_sub(a, &t->failed);
 }
 
 /* ---- gather ------------------------------------------------------------ */
@@ -79,7 +79,7 @@ static void send_join(struct totem *t)
 	struct totem_join j = { t->oper_ring.seq, t->max_seq, t->proc,
 				t->failed };
 	uint8_t p[CTL_MAX];
-	size_t len = msg_join_enc(&j, p, sizeof p);
+	size_t len = totem_msg_join_enc(&j, p, sizeof p);
 
 	if (len)
 		totem_xmit(t, 0, p, len);
@@ -94,7 +94,7 @@ static void check_consensus(struct totem *t, int64_t now)
 
 	active_set(t, &a);
 	for (int i = 0; i < a.n; i++)
-		if (a.id[i] != t->me && !set_has(&t->consensus, a.id[i]))
+		if (a.id[i] != t->me && !totem_set_has(&t->consensus, a.id[i]))
 			return;
 	if (a.n && a.id[0] == t->me)
 		commit_create(t, &a, now);
@@ -109,7 +109,7 @@ static void announce(struct totem *t, int64_t now)
 	fmt_set(b, sizeof b, &t->failed);
 	totem_log(t, TL_DEBUG, "join: proc%s failed%s", a, b);
 	t->consensus.n = 0;
-	set_add(&t->consensus, t->me);
+	totem_set_add(&t->consensus, t->me);
 	send_join(t);
 	t->t_join = now + t->cfg.join;
 	t->t_consensus = now + t->cfg.consensus;
@@ -122,12 +122,12 @@ static void gather_enter(struct totem *t, enum memb_event ev, int64_t now)
 		t->old = NULL;
 	}
 	if (t->state == TOTEM_OPERATIONAL)
-		sendq_rewind(t);
+		totem_sendq_rewind(t);
 	t->proc.n = t->failed.n = 0;
-	set_add(&t->proc, t->me);
-	set_union(&t->proc, &t->oper_memb);
+	totem_set_add(&t->proc, t->me);
+	totem_set_union(&t->proc, &t->oper_memb);
 	if (t->state == TOTEM_COMMIT || t->state == TOTEM_RECOVERY)
-		set_union(&t->proc, &t->memb);
+		totem_set_union(&t->proc, &t->memb);
 	t->frozen = 0;
 	t->t_loss = t->t_retrans = t->t_pend = t->t_merge = NEVER;
 	memb_set_state(t, TOTEM_GATHER, ev);
@@ -137,7 +137,8 @@ static void gather_enter(struct totem *t, enum memb_event ev, int64_t now)
 static int stale_join(const struct totem *t, uint32_t from,
 		      const struct totem_join *j)
 {
-	return set_has(&t->oper_memb, from) && j->max_seq < t->oper_ring.seq;
+	return totem_set_has(&t->oper_memb, from) &&
+	       j->max_seq < t->oper_ring.seq;
 }
 
 static void join_in_gather(struct totem *t, uint32_t from,
@@ -145,25 +146,26 @@ static void join_in_gather(struct totem *t, uint32_t from,
 {
 	struct totem_nodeset proc, failed;
 
-	if (stale_join(t, from, j) || set_has(&t->failed, from))
+	if (stale_join(t, from, j) || totem_set_has(&t->failed, from))
 		return;
-	if (set_has(&j->failed, t->me)) {
-		set_add(&t->failed, from);
+	if (totem_set_has(&j->failed, t->me)) {
+		totem_set_add(&t->failed, from);
 		announce(t, now);
 		return;
 	}
-	if (set_eq(&t->proc, &j->proc) && set_eq(&t->failed, &j->failed)) {
-		set_add(&t->consensus, from);
+	if (totem_set_eq(&t->proc, &j->proc) &&
+	    totem_set_eq(&t->failed, &j->failed)) {
+		totem_set_add(&t->consensus, from);
 		check_consensus(t, now);
 		return;
 	}
 	proc = t->proc;
 	failed = t->failed;
-	set_union(&proc, &j->proc);
-	set_add(&proc, from);
-	if (set_has(&t->oper_memb, from))
-		set_union(&failed, &j->failed);
-	if (set_eq(&proc, &t->proc) && set_eq(&failed, &t->failed))
+	totem_set_union(&proc, &j->proc);
+	totem_set_add(&proc, from);
+	if (totem_set_has(&t->oper_memb, from))
+		totem_set_union(&failed, &j->failed);
+	if (totem_set_eq(&proc, &t->proc) && totem_set_eq(&failed, &t->failed))
 		return;
 	t->proc = proc;
 	t->failed = failed;
@@ -214,9 +216,9 @@ static void commit_pass(struct totem *t, struct totem_commit *c, int64_t now)
 		commit_full(t, c, now);
 		return;
 	}
-	len = msg_commit_enc(c, p, sizeof p);
+	len = totem_msg_commit_enc(c, p, sizeof p);
 	if (len)
-		totem_ctl_send(t, ring_next(t), p, len, now);
+		totem_ctl_send(t, totem_next_member(t), p, len, now);
 }
 
 static void enter_commit(struct totem *t, const struct totem_commit *c,
@@ -255,8 +257,9 @@ static void commit_accept(struct totem *t, struct totem_commit *c, int64_t now)
 	struct totem_nodeset a;
 
 	active_set(t, &a);
-	if (!set_eq(&c->memb, &a) || set_index(&c->memb, t->me) != c->filled
-	    || c->ring.rep != c->memb.id[0] || c->ring.seq <= t->cfg.ring_seq)
+	if (!totem_set_eq(&c->memb, &a) ||
+	    totem_set_index(&c->memb, t->me) != c->filled ||
+	    c->ring.rep != c->memb.id[0] || c->ring.seq <= t->cfg.ring_seq)
 		return;
 	use_ring_seq(t, c->ring.seq);
 	commit_fill(t, c);
@@ -274,9 +277,9 @@ static void find_transitional(struct totem *t)
 	t->low_aru = UINT32_MAX;
 	t->high_limit = 0;
 	for (int i = 0; i < c->memb.n; i++) {
-		if (!ring_eq(c->ent[i].old, t->oper_ring))
+		if (!totem_ring_id_eq(c->ent[i].old, t->oper_ring))
 			continue;
-		set_add(&t->trans, c->memb.id[i]);
+		totem_set_add(&t->trans, c->memb.id[i]);
 		if (c->ent[i].aru < t->low_aru)
 			t->low_aru = c->ent[i].aru;
 		if (c->ent[i].high > t->high_limit)
@@ -292,7 +295,7 @@ static int must_resend(const struct totem *t, uint32_t seq)
 	const struct totem_commit *c = &t->commit;
 
 	for (int i = 0; i < c->memb.n; i++)
-		if (ring_eq(c->ent[i].old, t->oper_ring) &&
+		if (totem_ring_id_eq(c->ent[i].old, t->oper_ring) &&
 		    c->ent[i].aru >= seq)
 			return c->memb.id[i] == t->me;
 	return 1;
@@ -341,7 +344,7 @@ static void commit_full(struct totem *t, struct totem_commit *c, int64_t now)
 	if (t->state == TOTEM_RECOVERY && rep && c->pass == 2 &&
 	    !t->orf_started) {
 		t->orf_started = 1;
-		ring_start_token(t, now);
+		totem_ring_start_token(t, now);
 	}
 }
 
@@ -380,13 +383,13 @@ static void deliver_old(struct totem *t)
 
 	while (o->delivered < t->high_limit &&
 	       totem_msgstore_has(o, o->delivered + 1))
-		ring_deliver_seq(t, o, ++o->delivered);
+		totem_ring_deliver_seq(t, o, ++o->delivered);
 	if (!t->had_ring)
 		return;
-	set_sub(&left, &t->trans);
+	totem_set_sub(&left, &t->trans);
 	emit_conf(t, TOTEM_TRANSITIONAL, &t->trans, &left, &none);
 	while (o->delivered < t->high_limit)
-		ring_deliver_seq(t, o, ++o->delivered);
+		totem_ring_deliver_seq(t, o, ++o->delivered);
 }
 
 void memb_operational(struct totem *t, int64_t now)
@@ -396,9 +399,9 @@ void memb_operational(struct totem *t, int64_t now)
 
 	memb_set_state(t, TOTEM_OPERATIONAL, EV_RECOVERED);
 	deliver_old(t);
-	rasm_reset(t);
+	totem_rasm_reset(t);
 	if (t->had_ring)
-		set_sub(&joined, &t->trans);
+		totem_set_sub(&joined, &t->trans);
 	fmt_set(ids, sizeof ids, &t->memb);
 	totem_log(t, TL_NOTICE, "new ring %llu with %d members:%s",
 		  (unsigned long long)t->ring.seq, t->memb.n, ids);
@@ -409,7 +412,7 @@ void memb_operational(struct totem *t, int64_t now)
 	t->frozen = 0;
 	t->t_merge = now + t->cfg.merge;
 	emit_conf(t, TOTEM_REGULAR, &t->memb, &none, &joined);
-	ring_deliver(t);
+	totem_ring_deliver(t);
 }
 
 /* ---- the state x event table ---------------------------------------- */
@@ -442,14 +445,14 @@ static void consensus_timeout(struct totem *t, uint32_t from,
 	struct totem_nodeset missing;
 
 	active_set(t, &missing);
-	set_sub(&missing, &t->consensus);
+	totem_set_sub(&missing, &t->consensus);
 	if (missing.n)
 		totem_log(t, TL_NOTICE, "consensus timeout: %d node(s) did "
 			  "not agree, marking them failed", missing.n);
 	else
 		totem_log(t, TL_NOTICE, "consensus timeout: agreed but no "
 			  "commit token came, gathering again");
-	set_union(&t->failed, &missing);
+	totem_set_union(&t->failed, &missing);
 	announce(t, now);
 	check_consensus(t, now);
 }
@@ -459,8 +462,8 @@ static void join_operational(struct totem *t, uint32_t from,
 {
 	const struct totem_join *j = arg;
 
-	if ((set_has(&t->memb, from) && j->max_seq < t->ring.seq) ||
-	    set_has(&j->failed, t->me))
+	if ((totem_set_has(&t->memb, from) && j->max_seq < t->ring.seq) ||
+	    totem_set_has(&j->failed, t->me))
 		return;		/* stale, or it gave up on us: merge later */
 	totem_log(t, TL_NOTICE, "JOIN from node %u: forming new "
 		  "configuration", from);
@@ -484,8 +487,9 @@ static void join_commit(struct totem *t, uint32_t from, const void *arg,
 {
 	const struct totem_join *j = arg;
 
-	if (!set_has(&t->memb, from) || (set_subset(&j->proc, &t->proc) &&
-					 set_subset(&j->failed, &t->failed)))
+	if (!totem_set_has(&t->memb, from) ||
+	    (totem_set_subset(&j->proc, &t->proc) &&
+	     totem_set_subset(&j->failed, &t->failed)))
 		return;
 	totem_log(t, TL_NOTICE, "node %u dropped the commit token: "
 		  "gathering again", from);
@@ -498,34 +502,34 @@ static void foreign(struct totem *t, uint32_t from, const void *arg,
 {
 	const struct totem_ring_id *r = arg;
 
-	if (ring_eq(*r, t->ring) ||
-	    (set_has(&t->memb, from) && r->seq < t->ring.seq))
+	if (totem_ring_id_eq(*r, t->ring) ||
+	    (totem_set_has(&t->memb, from) && r->seq < t->ring.seq))
 		return;
 	totem_log(t, TL_NOTICE, "node %u is on ring %llu, not ours: merging",
 		  from, (unsigned long long)r->seq);
 	gather_enter(t, EV_FOREIGN, now);
-	set_add(&t->proc, from);
+	totem_set_add(&t->proc, from);
 	announce(t, now);
 }
 
 static void leave_ring(struct totem *t, uint32_t from, const void *arg,
 		       int64_t now)
 {
-	if (!set_has(&t->memb, from))
+	if (!totem_set_has(&t->memb, from))
 		return;
 	totem_log(t, TL_NOTICE, "node %u left the ring: forming new "
 		  "configuration", from);
 	gather_enter(t, EV_LEAVE, now);
-	set_add(&t->failed, from);
+	totem_set_add(&t->failed, from);
 	announce(t, now);
 }
 
 static void leave_gather(struct totem *t, uint32_t from, const void *arg,
 			 int64_t now)
 {
-	if (!set_has(&t->proc, from) || set_has(&t->failed, from))
+	if (!totem_set_has(&t->proc, from) || totem_set_has(&t->failed, from))
 		return;
-	set_add(&t->failed, from);
+	totem_set_add(&t->failed, from);
 	announce(t, now);
 }
 
@@ -539,7 +543,7 @@ static void fail_recv(struct totem *t, uint32_t from, const void *arg,
 	t->failed.n = 0;
 	for (int i = 0; i < t->proc.n; i++)
 		if (t->proc.id[i] != t->me)
-			set_add(&t->failed, t->proc.id[i]);
+			totem_set_add(&t->failed, t->proc.id[i]);
 	announce(t, now);
 }
 
@@ -603,6 +607,6 @@ void memb_commit_rx(struct totem *t, const struct totem_commit *c, int64_t now)
 
 	if (t->state == TOTEM_GATHER && c->pass == 1)
 		memb_event(t, EV_COMMIT, 0, &copy, now);
-	else if (ring_eq(c->ring, t->ring) && c->filled == c->memb.n)
+	else if (totem_ring_id_eq(c->ring, t->ring) && c->filled == c->memb.n)
 		memb_event(t, EV_COMMIT_FULL, 0, &copy, now);
 }

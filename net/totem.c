@@ -84,7 +84,7 @@ void totem_cfg_defaults(struct totem_cfg *c)
 
 /* ---- node sets (sorted arrays) -------------------------------------- */
 
-int set_index(const struct totem_nodeset *s, uint32_t id)
+int totem_set_index(const struct totem_nodeset *s, uint32_t id)
 {
 	for (int i = 0; i < s->n; i++)
 		if (s->id[i] == id)
@@ -92,16 +92,16 @@ int set_index(const struct totem_nodeset *s, uint32_t id)
 	return -1;
 }
 
-int set_has(const struct totem_nodeset *s, uint32_t id)
+int totem_set_has(const struct totem_nodeset *s, uint32_t id)
 {
-	return set_index(s, id) >= 0;
+	return totem_set_index(s, id) >= 0;
 }
 
-void set_add(struct totem_nodeset *s, uint32_t id)
+void totem_set_add(struct totem_nodeset *s, uint32_t id)
 {
 	int i;
 
-	if (!id || set_has(s, id) || s->n == TOTEM_MAX_NODES)
+	if (!id || totem_set_has(s, id) || s->n == TOTEM_MAX_NODES)
 		return;
 	for (i = s->n; i > 0 && s->id[i - 1] > id; i--)
 		s->id[i] = s->id[i - 1];
@@ -109,43 +109,44 @@ void set_add(struct totem_nodeset *s, uint32_t id)
 	s->n++;
 }
 
-void set_union(struct totem_nodeset *s, const struct totem_nodeset *o)
+void totem_set_union(struct totem_nodeset *s, const struct totem_nodeset *o)
 {
 	for (int i = 0; i < o->n; i++)
-		set_add(s, o->id[i]);
+		totem_set_add(s, o->id[i]);
 }
 
-void set_sub(struct totem_nodeset *s, const struct totem_nodeset *o)
+void totem_set_sub(struct totem_nodeset *s, const struct totem_nodeset *o)
 {
 	int k = 0;
 
 	for (int i = 0; i < s->n; i++)
-		if (!set_has(o, s->id[i]))
+		if (!totem_set_has(o, s->id[i]))
 			s->id[k++] = s->id[i];
 	s->n = k;
 }
 
-int set_eq(const struct totem_nodeset *a, const struct totem_nodeset *b)
+int totem_set_eq(const struct totem_nodeset *a, const struct totem_nodeset *b)
 {
 	return a->n == b->n && !memcmp(a->id, b->id, sizeof a->id[0] * a->n);
 }
 
-int set_subset(const struct totem_nodeset *a, const struct totem_nodeset *b)
+int totem_set_subset(const struct totem_nodeset *a,
+		     const struct totem_nodeset *b)
 {
 	for (int i = 0; i < a->n; i++)
-		if (!set_has(b, a->id[i]))
+		if (!totem_set_has(b, a->id[i]))
 			return 0;
 	return 1;
 }
 
-int ring_eq(struct totem_ring_id a, struct totem_ring_id b)
+int totem_ring_id_eq(struct totem_ring_id a, struct totem_ring_id b)
 {
 	return a.seq == b.seq && a.rep == b.rep;
 }
 
-uint32_t ring_next(const struct totem *t)
+uint32_t totem_next_member(const struct totem *t)
 {
-	int i = set_index(&t->memb, t->me);
+	int i = totem_set_index(&t->memb, t->me);
 
 	return t->memb.id[(i + 1) % t->memb.n];
 }
@@ -261,7 +262,7 @@ typedef void rx_fn(struct totem *t, uint32_t from, const uint8_t *p,
 static void rx_token(struct totem *t, uint32_t from, const uint8_t *p,
 		     size_t len, int64_t now)
 {
-	ring_token_rx(t, p, len, now, 0);
+	totem_ring_token_rx(t, p, len, now, 0);
 }
 
 static void rx_mcast(struct totem *t, uint32_t from, const uint8_t *p,
@@ -269,11 +270,11 @@ static void rx_mcast(struct totem *t, uint32_t from, const uint8_t *p,
 {
 	struct totem_mcast m;
 
-	if (msg_mcast_dec(&m, p, len) || (m.encap && m.len > MTU_MAX)) {
+	if (totem_msg_mcast_dec(&m, p, len) || (m.encap && m.len > MTU_MAX)) {
 		t->stats.rx_bad++;
 		return;
 	}
-	ring_mcast_rx(t, from, &m, p, len, now);
+	totem_ring_mcast_rx(t, from, &m, p, len, now);
 }
 
 static void rx_join(struct totem *t, uint32_t from, const uint8_t *p,
@@ -281,7 +282,7 @@ static void rx_join(struct totem *t, uint32_t from, const uint8_t *p,
 {
 	struct totem_join j;
 
-	if (msg_join_dec(&j, p, len)) {
+	if (totem_msg_join_dec(&j, p, len)) {
 		t->stats.rx_bad++;
 		return;
 	}
@@ -293,7 +294,7 @@ static void rx_commit(struct totem *t, uint32_t from, const uint8_t *p,
 {
 	struct totem_commit c;
 
-	if (msg_commit_dec(&c, p, len)) {
+	if (totem_msg_commit_dec(&c, p, len)) {
 		t->stats.rx_bad++;
 		return;
 	}
@@ -305,13 +306,13 @@ static void rx_ringmsg(struct totem *t, uint32_t from, const uint8_t *p,
 {
 	struct totem_ring_id r;
 
-	if (msg_ring_dec(&r, p, len)) {
+	if (totem_msg_ring_dec(&r, p, len)) {
 		t->stats.rx_bad++;
 		return;
 	}
 	if (p[0] == MSG_HOLD_CANCEL) {
-		if (ring_eq(r, t->ring))
-			ring_hold_cancel(t, now, 0);
+		if (totem_ring_id_eq(r, t->ring))
+			totem_ring_hold_cancel(t, now, 0);
 	} else if (p[0] == MSG_LEAVE) {
 		memb_event(t, EV_LEAVE, from, &r, now);
 	} else {
@@ -411,7 +412,7 @@ int totem_send(struct totem *t, const void *msg, size_t len, int64_t now)
 	q->next_msgno++;
 	t->stats.queued++;
 	if (q->msgs == 1)
-		ring_hold_cancel(t, now, 1);
+		totem_ring_hold_cancel(t, now, 1);
 	return 0;
 }
 
@@ -444,7 +445,7 @@ static void fire_pend(struct totem *t, int64_t now)
 
 	t->t_pend = NEVER;
 	memcpy(p, t->pend, len);
-	ring_token_rx(t, p, len, now, 1);
+	totem_ring_token_rx(t, p, len, now, 1);
 }
 
 static void fire_merge(struct totem *t, int64_t now)
@@ -455,7 +456,7 @@ static void fire_merge(struct totem *t, int64_t now)
 	t->t_merge = now + t->cfg.merge;
 	if (t->state != TOTEM_OPERATIONAL || t->ring.rep != t->me)
 		return;
-	len = msg_ring_enc(MSG_MERGE, t->ring, p, sizeof p);
+	len = totem_msg_ring_enc(MSG_MERGE, t->ring, p, sizeof p);
 	totem_xmit(t, 0, p, len);
 }
 
@@ -498,7 +499,7 @@ void totem_leave(struct totem *t, int64_t now)
 
 	if (t->left_ring)
 		return;
-	len = msg_ring_enc(MSG_LEAVE, t->ring, p, sizeof p);
+	len = totem_msg_ring_enc(MSG_LEAVE, t->ring, p, sizeof p);
 	for (int i = 0; i < 3; i++)
 		totem_xmit(t, 0, p, len);
 	totem_log(t, TL_NOTICE, "leaving the ring: announced to peers");

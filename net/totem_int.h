@@ -165,48 +165,54 @@ void totem_log(struct totem *t, int level, const char *fmt, ...)
 void totem_xmit(struct totem *t, uint32_t to, const void *p, size_t len);
 void totem_ctl_send(struct totem *t, uint32_t to, const void *p,
 		    size_t len, int64_t now);
-int ring_eq(struct totem_ring_id a, struct totem_ring_id b);
-uint32_t ring_next(const struct totem *t);
+int totem_ring_id_eq(struct totem_ring_id a, struct totem_ring_id b);
+uint32_t totem_next_member(const struct totem *t);
 
 /* node sets */
-int set_has(const struct totem_nodeset *s, uint32_t id);
-void set_add(struct totem_nodeset *s, uint32_t id);
-void set_union(struct totem_nodeset *s, const struct totem_nodeset *o);
-void set_sub(struct totem_nodeset *s, const struct totem_nodeset *o);
-int set_eq(const struct totem_nodeset *a, const struct totem_nodeset *b);
-int set_subset(const struct totem_nodeset *a, const struct totem_nodeset *b);
-int set_index(const struct totem_nodeset *s, uint32_t id);
+int totem_set_has(const struct totem_nodeset *s, uint32_t id);
+void totem_set_add(struct totem_nodeset *s, uint32_t id);
+void totem_set_union(struct totem_nodeset *s, const struct totem_nodeset *o);
+void totem_set_sub(struct totem_nodeset *s, const struct totem_nodeset *o);
+int totem_set_eq(const struct totem_nodeset *a, const struct totem_nodeset *b);
+int totem_set_subset(const struct totem_nodeset *a,
+		     const struct totem_nodeset *b);
+int totem_set_index(const struct totem_nodeset *s, uint32_t id);
 
 /* totem_msg.c: encoders return the length, 0 if it does not fit;
  * decoders return 0 or -1 for a malformed packet. */
-size_t msg_token_enc(const struct totem_token *k, uint8_t *buf, size_t cap);
-int msg_token_dec(struct totem_token *k, const uint8_t *p, size_t len);
-size_t msg_mcast_enc(const struct totem_mcast *m, uint8_t *buf, size_t cap);
-int msg_mcast_dec(struct totem_mcast *m, const uint8_t *p, size_t len);
-size_t msg_join_enc(const struct totem_join *j, uint8_t *buf, size_t cap);
-int msg_join_dec(struct totem_join *j, const uint8_t *p, size_t len);
-size_t msg_commit_enc(const struct totem_commit *c, uint8_t *buf, size_t cap);
-int msg_commit_dec(struct totem_commit *c, const uint8_t *p, size_t len);
+size_t totem_msg_token_enc(const struct totem_token *k, uint8_t *buf,
+			   size_t cap);
+int totem_msg_token_dec(struct totem_token *k, const uint8_t *p, size_t len);
+size_t totem_msg_mcast_enc(const struct totem_mcast *m, uint8_t *buf,
+			   size_t cap);
+int totem_msg_mcast_dec(struct totem_mcast *m, const uint8_t *p, size_t len);
+size_t totem_msg_join_enc(const struct totem_join *j, uint8_t *buf, size_t cap);
+int totem_msg_join_dec(struct totem_join *j, const uint8_t *p, size_t len);
+size_t totem_msg_commit_enc(const struct totem_commit *c, uint8_t *buf,
+			    size_t cap);
+int totem_msg_commit_dec(struct totem_commit *c, const uint8_t *p, size_t len);
 /* MERGE, LEAVE and HOLD_CANCEL carry only a ring id */
-size_t msg_ring_enc(int type, struct totem_ring_id r, uint8_t *buf, size_t cap);
-int msg_ring_dec(struct totem_ring_id *r, const uint8_t *p, size_t len);
+size_t totem_msg_ring_enc(int type, struct totem_ring_id r, uint8_t *buf,
+			  size_t cap);
+int totem_msg_ring_dec(struct totem_ring_id *r, const uint8_t *p, size_t len);
 
 /* totem_ring.c */
-void ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
-		   int64_t now, int held);
-void ring_mcast_rx(struct totem *t, uint32_t from, const struct totem_mcast *m,
-		   const uint8_t *p, size_t len, int64_t now);
-void ring_hold_cancel(struct totem *t, int64_t now, int local);
-void ring_start_token(struct totem *t, int64_t now);
+void totem_ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
+			 int64_t now, int held);
+void totem_ring_mcast_rx(struct totem *t, uint32_t from,
+			 const struct totem_mcast *m, const uint8_t *p,
+			 size_t len, int64_t now);
+void totem_ring_hold_cancel(struct totem *t, int64_t now, int local);
+void totem_ring_start_token(struct totem *t, int64_t now);
 void totem_msgstore_reset(struct totem_msgstore *s, struct totem_ring_id r);
 int totem_msgstore_put(struct totem *t, struct totem_msgstore *s,
 		       uint32_t seq, const uint8_t *p, size_t len);
 int totem_msgstore_has(const struct totem_msgstore *s, uint32_t seq);
-void ring_deliver_seq(struct totem *t, struct totem_msgstore *s,
-		      uint32_t seq);
-void ring_deliver(struct totem *t);
-void rasm_reset(struct totem *t);
-void sendq_rewind(struct totem *t);
+void totem_ring_deliver_seq(struct totem *t, struct totem_msgstore *s,
+			    uint32_t seq);
+void totem_ring_deliver(struct totem *t);
+void totem_rasm_reset(struct totem *t);
+void totem_sendq_rewind(struct totem *t);
 
 /* memb.c */
 void memb_event(struct totem *t, enum memb_event ev, uint32_t from,

@@ -72,7 +72,8 @@ static int get_ids(struct wire_r *r, uint32_t *id, int n)
 	return 0;
 }
 
-size_t msg_token_enc(const struct totem_token *k, uint8_t *buf, size_t cap)
+size_t totem_msg_token_enc(const struct totem_token *k, uint8_t *buf,
+			   size_t cap)
 {
 	struct wire_w w;
 
@@ -92,7 +93,7 @@ size_t msg_token_enc(const struct totem_token *k, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-int msg_token_dec(struct totem_token *k, const uint8_t *p, size_t len)
+int totem_msg_token_dec(struct totem_token *k, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 
@@ -126,7 +127,8 @@ static void put_plain(struct wire_w *w, const struct totem_mcast *m)
 	wire_put_bytes(w, m->data, m->len);
 }
 
-size_t msg_mcast_enc(const struct totem_mcast *m, uint8_t *buf, size_t cap)
+size_t totem_msg_mcast_enc(const struct totem_mcast *m, uint8_t *buf,
+			   size_t cap)
 {
 	struct wire_w w;
 
@@ -146,7 +148,7 @@ size_t msg_mcast_enc(const struct totem_mcast *m, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-int msg_mcast_dec(struct totem_mcast *m, const uint8_t *p, size_t len)
+int totem_msg_mcast_dec(struct totem_mcast *m, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 
@@ -176,7 +178,7 @@ int msg_mcast_dec(struct totem_mcast *m, const uint8_t *p, size_t len)
 	return m->encap || m->sender ? 0 : -1;
 }
 
-size_t msg_join_enc(const struct totem_join *j, uint8_t *buf, size_t cap)
+size_t totem_msg_join_enc(const struct totem_join *j, uint8_t *buf, size_t cap)
 {
 	struct wire_w w;
 
@@ -191,7 +193,7 @@ size_t msg_join_enc(const struct totem_join *j, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-int msg_join_dec(struct totem_join *j, const uint8_t *p, size_t len)
+int totem_msg_join_dec(struct totem_join *j, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 
@@ -210,7 +212,8 @@ int msg_join_dec(struct totem_join *j, const uint8_t *p, size_t len)
 	return wire_r_done(&r) ? -1 : 0;
 }
 
-size_t msg_commit_enc(const struct totem_commit *c, uint8_t *buf, size_t cap)
+size_t totem_msg_commit_enc(const struct totem_commit *c, uint8_t *buf,
+			    size_t cap)
 {
 	struct wire_w w;
 
@@ -239,7 +242,7 @@ static int get_ent(struct wire_r *r, struct totem_commit_ent *e)
 	return e->aru > e->high || e->had_ring > 1 ? -1 : 0;
 }
 
-int msg_commit_dec(struct totem_commit *c, const uint8_t *p, size_t len)
+int totem_msg_commit_dec(struct totem_commit *c, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 
@@ -261,8 +264,8 @@ int msg_commit_dec(struct totem_commit *c, const uint8_t *p, size_t len)
 	return wire_r_done(&r) ? -1 : 0;
 }
 
-size_t msg_ring_enc(int type, struct totem_ring_id rid, uint8_t *buf,
-		    size_t cap)
+size_t totem_msg_ring_enc(int type, struct totem_ring_id rid, uint8_t *buf,
+			  size_t cap)
 {
 	struct wire_w w;
 
@@ -272,7 +275,7 @@ size_t msg_ring_enc(int type, struct totem_ring_id rid, uint8_t *buf,
 	return done_w(&w);
 }
 
-int msg_ring_dec(struct totem_ring_id *rid, const uint8_t *p, size_t len)
+int totem_msg_ring_dec(struct totem_ring_id *rid, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 

@@ -75,7 +75,7 @@ int totem_msgstore_put(struct totem *t, struct totem_msgstore *s,
 
 /* ---- delivery and reassembly ---------------------------------------- */
 
-void rasm_reset(struct totem *t)
+void totem_rasm_reset(struct totem *t)
 {
 	for (int i = 0; i < TOTEM_MAX_NODES; i++)
 		t->rasm[i].from = 0;
@@ -153,29 +153,29 @@ static void reassemble(struct totem *t, const struct totem_mcast *m)
 	}
 }
 
-void ring_deliver_seq(struct totem *t, struct totem_msgstore *s,
-		      uint32_t seq)
+void totem_ring_deliver_seq(struct totem *t, struct totem_msgstore *s,
+			    uint32_t seq)
 {
 	struct totem_mcast m;
 	uint32_t i = seq % QLEN;
 
 	if (!totem_msgstore_has(s, seq) ||
-	    msg_mcast_dec(&m, store_pkt(t, s, seq), s->len[i]) || m.encap)
+	    totem_msg_mcast_dec(&m, store_pkt(t, s, seq), s->len[i]) || m.encap)
 		return;
 	reassemble(t, &m);
 }
 
-void ring_deliver(struct totem *t)
+void totem_ring_deliver(struct totem *t)
 {
 	struct totem_msgstore *s = t->st;
 
 	while (t->state == TOTEM_OPERATIONAL && s->delivered < s->aru)
-		ring_deliver_seq(t, s, ++s->delivered);
+		totem_ring_deliver_seq(t, s, ++s->delivered);
 }
 
 /* ---- sending --------------------------------------------------------- */
 
-void sendq_rewind(struct totem *t)
+void totem_sendq_rewind(struct totem *t)
 {
 	t->q.sent = 0;
 }
@@ -187,7 +187,7 @@ static void mcast_out(struct totem *t, struct totem_token *k,
 
 	m->ring = t->ring;
 	m->seq = ++k->seq;
-	len = msg_mcast_enc(m, t->pkt, sizeof t->pkt);
+	len = totem_msg_mcast_enc(m, t->pkt, sizeof t->pkt);
 	totem_msgstore_put(t, t->st, m->seq, t->pkt, len);
 	totem_xmit(t, 0, t->pkt, len);
 }
@@ -380,12 +380,12 @@ static void forward(struct totem *t, struct totem_token *k, int64_t now)
 {
 	uint8_t p[CTL_MAX];
 	size_t len;
-	uint32_t next = ring_next(t);
+	uint32_t next = totem_next_member(t);
 	int busy = t->q.msgs > 0 || t->state != TOTEM_OPERATIONAL ||
 		   k->aru != k->seq || t->idle_visits < 2;
 
 	k->token_seq++;
-	len = msg_token_enc(k, p, sizeof p);
+	len = totem_msg_token_enc(k, p, sizeof p);
 	t->fwd_seq = k->seq;
 	if (next != t->me) {
 		totem_ctl_send(t, next, p, len, now);
@@ -419,7 +419,7 @@ static void visit(struct totem *t, struct totem_token *k, int64_t now)
 	t->last_seq = k->seq;
 	t->last_ok = k->aru == k->seq;
 	t->have_last = 1;
-	ring_deliver(t);
+	totem_ring_deliver(t);
 	forward(t, k, now);
 }
 
@@ -431,17 +431,18 @@ static int should_hold(const struct totem *t, const struct totem_token *k)
 	       t->idle_visits >= t->cfg.seqno_unchanged_const;
 }
 
-void ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
-		   int64_t now, int held)
+void totem_ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
+			 int64_t now, int held)
 {
 	struct totem_token k;
 
-	if (msg_token_dec(&k, p, len)) {
+	if (totem_msg_token_dec(&k, p, len)) {
 		t->stats.rx_bad++;
 		return;
 	}
 	if ((t->state != TOTEM_RECOVERY && t->state != TOTEM_OPERATIONAL) ||
-	    !ring_eq(k.ring, t->ring) || (!held && k.token_seq <= t->tok_seen))
+	    !totem_ring_id_eq(k.ring, t->ring) ||
+	    (!held && k.token_seq <= t->tok_seen))
 		return;
 	t->tok_seen = k.token_seq;
 	t->t_loss = now + t->cfg.token;
@@ -455,17 +456,17 @@ void ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
 	visit(t, &k, now);
 }
 
-void ring_start_token(struct totem *t, int64_t now)
+void totem_ring_start_token(struct totem *t, int64_t now)
 {
 	struct totem_token k = { .ring = t->ring };
 
-	t->pend_len = msg_token_enc(&k, t->pend, sizeof t->pend);
+	t->pend_len = totem_msg_token_enc(&k, t->pend, sizeof t->pend);
 	t->t_pend = now;
 }
 
 /* Release a held token at once; a node with new data on an idle ring
  * asks the representative to do so. */
-void ring_hold_cancel(struct totem *t, int64_t now, int local)
+void totem_ring_hold_cancel(struct totem *t, int64_t now, int local)
 {
 	uint8_t p[32];
 	size_t len;
@@ -477,7 +478,7 @@ void ring_hold_cancel(struct totem *t, int64_t now, int local)
 	if (!local || t->state != TOTEM_OPERATIONAL ||
 	    t->ring.rep == t->me || t->idle_visits < 1)
 		return;
-	len = msg_ring_enc(MSG_HOLD_CANCEL, t->ring, p, sizeof p);
+	len = totem_msg_ring_enc(MSG_HOLD_CANCEL, t->ring, p, sizeof p);
 	totem_xmit(t, t->ring.rep, p, len);
 }
 
@@ -487,15 +488,16 @@ static void unwrap(struct totem *t, const struct totem_mcast *m)
 {
 	struct totem_mcast in;
 
-	if (msg_mcast_dec(&in, m->data, m->len) || in.encap ||
-	    !ring_eq(in.ring, t->oper_ring) || in.seq <= t->low_aru ||
+	if (totem_msg_mcast_dec(&in, m->data, m->len) || in.encap ||
+	    !totem_ring_id_eq(in.ring, t->oper_ring) || in.seq <= t->low_aru ||
 	    in.seq > t->high_limit)
 		return;
 	totem_msgstore_put(t, t->old, in.seq, m->data, m->len);
 }
 
-void ring_mcast_rx(struct totem *t, uint32_t from, const struct totem_mcast *m,
-		   const uint8_t *p, size_t len, int64_t now)
+void totem_ring_mcast_rx(struct totem *t, uint32_t from,
+			 const struct totem_mcast *m, const uint8_t *p,
+			 size_t len, int64_t now)
 {
 	int live = t->state == TOTEM_RECOVERY ||
 		   t->state == TOTEM_OPERATIONAL;
@@ -504,17 +506,17 @@ void ring_mcast_rx(struct totem *t, uint32_t from, const struct totem_mcast *m,
 		t->stats.rx_bad++;
 		return;
 	}
-	if (live && ring_eq(m->ring, t->ring)) {
+	if (live && totem_ring_id_eq(m->ring, t->ring)) {
 		if (m->seq > t->fwd_seq)
 			t->t_retrans = NEVER;
 		if (totem_msgstore_put(t, t->st, m->seq, p, len) && m->encap &&
 		    t->state == TOTEM_RECOVERY)
 			unwrap(t, m);
-		ring_deliver(t);
+		totem_ring_deliver(t);
 		return;
 	}
 	if (!live && !t->frozen && !m->encap &&
-	    ring_eq(m->ring, t->oper_ring)) {
+	    totem_ring_id_eq(m->ring, t->oper_ring)) {
 		totem_msgstore_put(t, t->st, m->seq, p, len);
 		return;
 	}
