@@ -41,18 +41,22 @@ static const char *const state_name[] = {
 	"START", "GATHER", "COMMIT", "RECOVERY", "OPERATIONAL",
 };
 
-static const char *const event_name[EV_NEVENTS] = {
-	[EV_TOKEN_LOST] = "token lost", [EV_CONSENSUS] = "consensus",
-	[EV_JOIN] = "join", [EV_FOREIGN] = "foreign ring",
-	[EV_LEAVE] = "leave", [EV_FAIL_RECV] = "failed to receive",
-	[EV_COMMIT] = "commit token", [EV_COMMIT_FULL] = "commit complete",
-	[EV_RECOVERED] = "recovered",
+static const char *const event_name[MEMB_EV_NEVENTS] = {
+	[MEMB_EV_TOKEN_LOST] = "token lost",
+	[MEMB_EV_CONSENSUS] = "consensus",
+	[MEMB_EV_JOIN] = "join",
+	[MEMB_EV_FOREIGN] = "foreign ring",
+	[MEMB_EV_LEAVE] = "leave",
+	[MEMB_EV_FAIL_RECV] = "failed to receive",
+	[MEMB_EV_COMMIT] = "commit token",
+	[MEMB_EV_COMMIT_FULL] = "commit complete",
+	[MEMB_EV_RECOVERED] = "recovered",
 };
 
 void memb_set_state(struct totem *t, enum totem_state s,
 		    enum memb_event ev)
 {
-	totem_log(t, TL_INFO, "%s -> %s (%s)", state_name[t->state],
+	totem_log(t, TOTEM_LOG_INFO, "%s -> %s (%s)", state_name[t->state],
 		  state_name[s], event_name[ev]);
 	t->state = s;
 }
@@ -78,7 +82,7 @@ static void send_join(struct totem *t)
 {
 	struct totem_join j = { t->oper_ring.seq, t->max_seq, t->proc,
 				t->failed };
-	uint8_t p[CTL_MAX];
+	uint8_t p[TOTEM_MAX_CTL];
 	size_t len = totem_msg_join_enc(&j, p, sizeof p);
 
 	if (len)
@@ -107,7 +111,7 @@ static void announce(struct totem *t, int64_t now)
 
 	fmt_set(a, sizeof a, &t->proc);
 	fmt_set(b, sizeof b, &t->failed);
-	totem_log(t, TL_DEBUG, "join: proc%s failed%s", a, b);
+	totem_log(t, TOTEM_LOG_DEBUG, "join: proc%s failed%s", a, b);
 	t->consensus.n = 0;
 	totem_set_add(&t->consensus, t->me);
 	send_join(t);
@@ -129,7 +133,7 @@ static void gather_enter(struct totem *t, enum memb_event ev, int64_t now)
 	if (t->state == TOTEM_COMMIT || t->state == TOTEM_RECOVERY)
 		totem_set_union(&t->proc, &t->memb);
 	t->frozen = 0;
-	t->t_loss = t->t_retrans = t->t_pend = t->t_merge = NEVER;
+	t->t_loss = t->t_retrans = t->t_pend = t->t_merge = TOTEM_NEVER;
 	memb_set_state(t, TOTEM_GATHER, ev);
 	announce(t, now);
 }
@@ -175,7 +179,7 @@ static void join_in_gather(struct totem *t, uint32_t from,
 void memb_join_timer(struct totem *t, int64_t now)
 {
 	if (t->state != TOTEM_GATHER) {
-		t->t_join = NEVER;
+		t->t_join = TOTEM_NEVER;
 		return;
 	}
 	send_join(t);
@@ -209,7 +213,7 @@ static void commit_full(struct totem *t, struct totem_commit *c, int64_t now);
 
 static void commit_pass(struct totem *t, struct totem_commit *c, int64_t now)
 {
-	uint8_t p[CTL_MAX];
+	uint8_t p[TOTEM_MAX_CTL];
 	size_t len;
 
 	if (c->memb.n == 1) {
@@ -226,7 +230,7 @@ static void enter_commit(struct totem *t, const struct totem_commit *c,
 {
 	t->ring = c->ring;
 	t->memb = c->memb;
-	t->t_join = t->t_consensus = NEVER;
+	t->t_join = t->t_consensus = TOTEM_NEVER;
 	t->t_loss = now + t->cfg.token;
 	memb_set_state(t, TOTEM_COMMIT, ev);
 }
@@ -245,10 +249,10 @@ static void commit_create(struct totem *t, const struct totem_nodeset *a,
 	c->memb = *a;
 	use_ring_seq(t, c->ring.seq);
 	fmt_set(ids, sizeof ids, a);
-	totem_log(t, TL_INFO, "consensus: creating ring %llu with members:%s",
-		  (unsigned long long)c->ring.seq, ids);
+	totem_log(t, TOTEM_LOG_INFO, "consensus: creating ring %llu with "
+		  "members:%s", (unsigned long long)c->ring.seq, ids);
 	commit_fill(t, c);
-	enter_commit(t, c, EV_CONSENSUS, now);
+	enter_commit(t, c, MEMB_EV_CONSENSUS, now);
 	commit_pass(t, c, now);
 }
 
@@ -263,7 +267,7 @@ static void commit_accept(struct totem *t, struct totem_commit *c, int64_t now)
 		return;
 	use_ring_seq(t, c->ring.seq);
 	commit_fill(t, c);
-	enter_commit(t, c, EV_COMMIT, now);
+	enter_commit(t, c, MEMB_EV_COMMIT, now);
 	commit_pass(t, c, now);
 }
 
@@ -303,8 +307,8 @@ static int must_resend(const struct totem *t, uint32_t seq)
 
 static void load_recovery(struct totem *t)
 {
-	uint32_t end = t->high_limit - t->low_aru > QLEN - 1 ?
-		       t->low_aru + QLEN - 1 : t->high_limit;
+	uint32_t end = t->high_limit - t->low_aru > TOTEM_QLEN - 1 ?
+		       t->low_aru + TOTEM_QLEN - 1 : t->high_limit;
 
 	t->rq_n = t->rq_pos = 0;
 	for (uint32_t seq = t->low_aru + 1; seq <= end && seq; seq++)
@@ -314,7 +318,7 @@ static void load_recovery(struct totem *t)
 
 static void recovery_enter(struct totem *t, int64_t now)
 {
-	memb_set_state(t, TOTEM_RECOVERY, EV_COMMIT_FULL);
+	memb_set_state(t, TOTEM_RECOVERY, MEMB_EV_COMMIT_FULL);
 	find_transitional(t);
 	load_recovery(t);
 	t->old = t->st;
@@ -331,7 +335,7 @@ static void commit_full(struct totem *t, struct totem_commit *c, int64_t now)
 {
 	int rep = c->ring.rep == t->me;
 
-	t->t_retrans = NEVER;
+	t->t_retrans = TOTEM_NEVER;
 	if (t->state == TOTEM_COMMIT && c->pass == (rep ? 1 : 2)) {
 		t->commit = *c;
 		recovery_enter(t, now);
@@ -397,13 +401,13 @@ void memb_operational(struct totem *t, int64_t now)
 	struct totem_nodeset joined = t->memb, none = { 0 };
 	char ids[TOTEM_MAX_NODES * 6];
 
-	memb_set_state(t, TOTEM_OPERATIONAL, EV_RECOVERED);
+	memb_set_state(t, TOTEM_OPERATIONAL, MEMB_EV_RECOVERED);
 	deliver_old(t);
 	totem_rasm_reset(t);
 	if (t->had_ring)
 		totem_set_sub(&joined, &t->trans);
 	fmt_set(ids, sizeof ids, &t->memb);
-	totem_log(t, TL_NOTICE, "new ring %llu with %d members:%s",
+	totem_log(t, TOTEM_LOG_NOTICE, "new ring %llu with %d members:%s",
 		  (unsigned long long)t->ring.seq, t->memb.n, ids);
 	t->oper_ring = t->ring;
 	t->oper_memb = t->memb;
@@ -423,20 +427,20 @@ typedef void action(struct totem *t, uint32_t from, const void *arg,
 static void start(struct totem *t, uint32_t from, const void *arg,
 		  int64_t now)
 {
-	gather_enter(t, EV_TOKEN_LOST, now);
+	gather_enter(t, MEMB_EV_TOKEN_LOST, now);
 }
 
 static void lost(struct totem *t, uint32_t from, const void *arg,
 		 int64_t now)
 {
 	if (t->state == TOTEM_OPERATIONAL)
-		totem_log(t, TL_NOTICE, "A processor failed, forming new "
-			  "configuration: token lost after %d ms",
+		totem_log(t, TOTEM_LOG_NOTICE, "A processor failed, forming "
+			  "new configuration: token lost after %d ms",
 			  t->cfg.token);
 	else
-		totem_log(t, TL_NOTICE, "token lost in %s after %d ms",
+		totem_log(t, TOTEM_LOG_NOTICE, "token lost in %s after %d ms",
 			  state_name[t->state], t->cfg.token);
-	gather_enter(t, EV_TOKEN_LOST, now);
+	gather_enter(t, MEMB_EV_TOKEN_LOST, now);
 }
 
 static void consensus_timeout(struct totem *t, uint32_t from,
@@ -447,11 +451,11 @@ static void consensus_timeout(struct totem *t, uint32_t from,
 	active_set(t, &missing);
 	totem_set_sub(&missing, &t->consensus);
 	if (missing.n)
-		totem_log(t, TL_NOTICE, "consensus timeout: %d node(s) did "
-			  "not agree, marking them failed", missing.n);
+		totem_log(t, TOTEM_LOG_NOTICE, "consensus timeout: %d node(s) "
+			  "did not agree, marking them failed", missing.n);
 	else
-		totem_log(t, TL_NOTICE, "consensus timeout: agreed but no "
-			  "commit token came, gathering again");
+		totem_log(t, TOTEM_LOG_NOTICE, "consensus timeout: agreed but "
+			  "no commit token came, gathering again");
 	totem_set_union(&t->failed, &missing);
 	announce(t, now);
 	check_consensus(t, now);
@@ -465,9 +469,9 @@ static void join_operational(struct totem *t, uint32_t from,
 	if ((totem_set_has(&t->memb, from) && j->max_seq < t->ring.seq) ||
 	    totem_set_has(&j->failed, t->me))
 		return;		/* stale, or it gave up on us: merge later */
-	totem_log(t, TL_NOTICE, "JOIN from node %u: forming new "
+	totem_log(t, TOTEM_LOG_NOTICE, "JOIN from node %u: forming new "
 		  "configuration", from);
-	gather_enter(t, EV_JOIN, now);
+	gather_enter(t, MEMB_EV_JOIN, now);
 	join_in_gather(t, from, j, now);
 }
 
@@ -491,9 +495,9 @@ static void join_commit(struct totem *t, uint32_t from, const void *arg,
 	    (totem_set_subset(&j->proc, &t->proc) &&
 	     totem_set_subset(&j->failed, &t->failed)))
 		return;
-	totem_log(t, TL_NOTICE, "node %u dropped the commit token: "
+	totem_log(t, TOTEM_LOG_NOTICE, "node %u dropped the commit token: "
 		  "gathering again", from);
-	gather_enter(t, EV_JOIN, now);
+	gather_enter(t, MEMB_EV_JOIN, now);
 	join_in_gather(t, from, j, now);
 }
 
@@ -505,9 +509,9 @@ static void foreign(struct totem *t, uint32_t from, const void *arg,
 	if (totem_ring_id_eq(*r, t->ring) ||
 	    (totem_set_has(&t->memb, from) && r->seq < t->ring.seq))
 		return;
-	totem_log(t, TL_NOTICE, "node %u is on ring %llu, not ours: merging",
-		  from, (unsigned long long)r->seq);
-	gather_enter(t, EV_FOREIGN, now);
+	totem_log(t, TOTEM_LOG_NOTICE, "node %u is on ring %llu, not ours: "
+		  "merging", from, (unsigned long long)r->seq);
+	gather_enter(t, MEMB_EV_FOREIGN, now);
 	totem_set_add(&t->proc, from);
 	announce(t, now);
 }
@@ -517,9 +521,9 @@ static void leave_ring(struct totem *t, uint32_t from, const void *arg,
 {
 	if (!totem_set_has(&t->memb, from))
 		return;
-	totem_log(t, TL_NOTICE, "node %u left the ring: forming new "
+	totem_log(t, TOTEM_LOG_NOTICE, "node %u left the ring: forming new "
 		  "configuration", from);
-	gather_enter(t, EV_LEAVE, now);
+	gather_enter(t, MEMB_EV_LEAVE, now);
 	totem_set_add(&t->failed, from);
 	announce(t, now);
 }
@@ -536,10 +540,10 @@ static void leave_gather(struct totem *t, uint32_t from, const void *arg,
 static void fail_recv(struct totem *t, uint32_t from, const void *arg,
 		      int64_t now)
 {
-	totem_log(t, TL_ERR, "FAILED TO RECEIVE: token aru stuck on this "
-		  "node for %d rotations, forming a ring alone",
+	totem_log(t, TOTEM_LOG_ERR, "FAILED TO RECEIVE: token aru stuck on "
+		  "this node for %d rotations, forming a ring alone",
 		  t->cfg.fail_recv_const);
-	gather_enter(t, EV_FAIL_RECV, now);
+	gather_enter(t, MEMB_EV_FAIL_RECV, now);
 	t->failed.n = 0;
 	for (int i = 0; i < t->proc.n; i++)
 		if (t->proc.id[i] != t->me)
@@ -565,19 +569,21 @@ static void recovered(struct totem *t, uint32_t from, const void *arg,
 	memb_operational(t, now);
 }
 
-static action *const on[5][EV_NEVENTS] = {
-	[0] = { [EV_TOKEN_LOST] = start },
-	[TOTEM_GATHER] = { [EV_CONSENSUS] = consensus_timeout,
-		[EV_JOIN] = join_gather, [EV_LEAVE] = leave_gather,
-		[EV_COMMIT] = commit_rx },
-	[TOTEM_COMMIT] = { [EV_TOKEN_LOST] = lost, [EV_LEAVE] = leave_ring,
-		[EV_JOIN] = join_commit, [EV_COMMIT_FULL] = commit_full_rx },
-	[TOTEM_RECOVERY] = { [EV_TOKEN_LOST] = lost, [EV_LEAVE] = leave_ring,
-		[EV_FAIL_RECV] = fail_recv, [EV_COMMIT_FULL] = commit_full_rx,
-		[EV_RECOVERED] = recovered },
-	[TOTEM_OPERATIONAL] = { [EV_TOKEN_LOST] = lost,
-		[EV_JOIN] = join_operational, [EV_FOREIGN] = foreign,
-		[EV_LEAVE] = leave_ring, [EV_FAIL_RECV] = fail_recv },
+static action *const on[5][MEMB_EV_NEVENTS] = {
+	[0] = { [MEMB_EV_TOKEN_LOST] = start },
+	[TOTEM_GATHER] = { [MEMB_EV_CONSENSUS] = consensus_timeout,
+		[MEMB_EV_JOIN] = join_gather, [MEMB_EV_LEAVE] = leave_gather,
+		[MEMB_EV_COMMIT] = commit_rx },
+	[TOTEM_COMMIT] = { [MEMB_EV_TOKEN_LOST] = lost,
+		[MEMB_EV_LEAVE] = leave_ring, [MEMB_EV_JOIN] = join_commit,
+		[MEMB_EV_COMMIT_FULL] = commit_full_rx },
+	[TOTEM_RECOVERY] = { [MEMB_EV_TOKEN_LOST] = lost,
+		[MEMB_EV_LEAVE] = leave_ring, [MEMB_EV_FAIL_RECV] = fail_recv,
+		[MEMB_EV_COMMIT_FULL] = commit_full_rx,
+		[MEMB_EV_RECOVERED] = recovered },
+	[TOTEM_OPERATIONAL] = { [MEMB_EV_TOKEN_LOST] = lost,
+		[MEMB_EV_JOIN] = join_operational, [MEMB_EV_FOREIGN] = foreign,
+		[MEMB_EV_LEAVE] = leave_ring, [MEMB_EV_FAIL_RECV] = fail_recv },
 };
 
 void memb_event(struct totem *t, enum memb_event ev, uint32_t from,
@@ -586,8 +592,8 @@ void memb_event(struct totem *t, enum memb_event ev, uint32_t from,
 	action *fn = on[t->state][ev];
 
 	if (!fn) {
-		totem_log(t, TL_DEBUG, "%s ignored in %s", event_name[ev],
-			  state_name[t->state]);
+		totem_log(t, TOTEM_LOG_DEBUG, "%s ignored in %s",
+			  event_name[ev], state_name[t->state]);
 		return;
 	}
 	fn(t, from, arg, now);
@@ -598,7 +604,7 @@ void memb_join_rx(struct totem *t, uint32_t from, const struct totem_join *j,
 {
 	if (j->max_seq > t->max_seq)
 		t->max_seq = j->max_seq;
-	memb_event(t, EV_JOIN, from, j, now);
+	memb_event(t, MEMB_EV_JOIN, from, j, now);
 }
 
 void memb_commit_rx(struct totem *t, const struct totem_commit *c, int64_t now)
@@ -606,7 +612,7 @@ void memb_commit_rx(struct totem *t, const struct totem_commit *c, int64_t now)
 	struct totem_commit copy = *c;
 
 	if (t->state == TOTEM_GATHER && c->pass == 1)
-		memb_event(t, EV_COMMIT, 0, &copy, now);
+		memb_event(t, MEMB_EV_COMMIT, 0, &copy, now);
 	else if (totem_ring_id_eq(c->ring, t->ring) && c->filled == c->memb.n)
-		memb_event(t, EV_COMMIT_FULL, 0, &copy, now);
+		memb_event(t, MEMB_EV_COMMIT_FULL, 0, &copy, now);
 }

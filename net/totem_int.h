@@ -11,23 +11,26 @@
 #include "totem.h"
 
 #define TOTEM_VERSION	1
-#define RTR_MAX		30	/* retransmit requests carried by a token */
-#define QLEN		1024	/* slots of a ring's message store */
-#define CTL_MAX		4096	/* control packets (tokens, joins, commit) */
-#define MCAST_HDR	30	/* plain MCAST header bytes */
-#define ENCAP_HDR	21	/* outer header around a recovered MCAST */
-#define MTU_MAX		9000
-#define NEVER		INT64_MAX	/* a timer that is not running */
+#define TOTEM_MAX_RTR	30	/* retransmit requests carried by a token */
+#define TOTEM_QLEN	1024	/* slots of a ring's message store */
+#define TOTEM_MAX_CTL	4096	/* control packets (tokens, joins, commit) */
+#define TOTEM_MCAST_HDR	30	/* plain MCAST header bytes */
+#define TOTEM_ENCAP_HDR	21	/* outer header around a recovered MCAST */
+#define TOTEM_MAX_MTU	9000
+#define TOTEM_NEVER	INT64_MAX	/* a timer that is not running */
 
-enum msg_type { MSG_TOKEN = 1, MSG_MCAST, MSG_MERGE, MSG_JOIN, MSG_COMMIT,
-		MSG_LEAVE, MSG_HOLD_CANCEL, MSG_NTYPES };
+enum totem_msg_type { TOTEM_MSG_TOKEN = 1, TOTEM_MSG_MCAST, TOTEM_MSG_MERGE,
+		      TOTEM_MSG_JOIN, TOTEM_MSG_COMMIT, TOTEM_MSG_LEAVE,
+		      TOTEM_MSG_HOLD_CANCEL, TOTEM_MSG_NTYPES };
 
 /* Membership events: the columns of memb.c's state table. */
-enum memb_event { EV_TOKEN_LOST, EV_CONSENSUS, EV_JOIN, EV_FOREIGN,
-		  EV_LEAVE, EV_FAIL_RECV, EV_COMMIT, EV_COMMIT_FULL,
-		  EV_RECOVERED, EV_NEVENTS };
+enum memb_event { MEMB_EV_TOKEN_LOST, MEMB_EV_CONSENSUS, MEMB_EV_JOIN,
+		  MEMB_EV_FOREIGN, MEMB_EV_LEAVE, MEMB_EV_FAIL_RECV,
+		  MEMB_EV_COMMIT, MEMB_EV_COMMIT_FULL, MEMB_EV_RECOVERED,
+		  MEMB_EV_NEVENTS };
 
-enum { TL_ERR = 3, TL_WARN = 4, TL_NOTICE = 5, TL_INFO = 6, TL_DEBUG = 7 };
+enum { TOTEM_LOG_ERR = 3, TOTEM_LOG_WARN = 4, TOTEM_LOG_NOTICE = 5,
+       TOTEM_LOG_INFO = 6, TOTEM_LOG_DEBUG = 7 };
 
 struct totem_ring_id {
 	uint64_t seq;
@@ -44,7 +47,7 @@ struct totem_token {
 	uint32_t token_seq, seq, aru, aru_addr, backlog, fcc, retrans;
 	uint8_t oper;			/* recovery is over: go OPERATIONAL */
 	int nrtr;
-	uint32_t rtr[RTR_MAX];
+	uint32_t rtr[TOTEM_MAX_RTR];
 };
 
 struct totem_mcast {
@@ -54,7 +57,7 @@ struct totem_mcast {
 	uint32_t sender;		/* plain only: the originator */
 	uint16_t msgno;			/* plain only: sender's message no. */
 	uint16_t frag;			/* plain only: fragment index */
-	uint8_t last;			/* plain only: LAST_* */
+	uint8_t last;			/* plain only: TOTEM_LAST_* */
 	const uint8_t *data;
 	size_t len;
 };
@@ -79,21 +82,21 @@ struct totem_commit {
 	struct totem_commit_ent ent[TOTEM_MAX_NODES];
 };
 
-/* One ring's messages, slot = seq % QLEN, each a whole MCAST packet. */
+/* One ring's messages, slot = seq % TOTEM_QLEN, each a whole MCAST packet. */
 struct totem_msgstore {
 	struct totem_ring_id ring;
 	uint32_t aru, high, delivered;
-	uint32_t seq[QLEN];
-	uint16_t len[QLEN];
-	uint8_t have[QLEN], miss[QLEN];
-	uint8_t *buf;			/* QLEN x mtu */
+	uint32_t seq[TOTEM_QLEN];
+	uint16_t len[TOTEM_QLEN];
+	uint8_t have[TOTEM_QLEN], miss[TOTEM_QLEN];
+	uint8_t *buf;			/* TOTEM_QLEN x mtu */
 };
 
-/* A plain MCAST holds a fragment of one message (LAST_NO, LAST_YES on
- * the last one) or whole small messages packed as len:u16 data...
- * (LAST_PACKED), so a flood of small messages costs one packet per
- * fragmax bytes, not one per message. */
-enum { LAST_NO, LAST_YES, LAST_PACKED };
+/* A plain MCAST holds a fragment of one message (TOTEM_LAST_NO,
+ * TOTEM_LAST_YES on the last one) or whole small messages packed as
+ * len:u16 data... (TOTEM_LAST_PACKED), so a flood of small messages
+ * costs one packet per fragmax bytes, not one per message. */
+enum { TOTEM_LAST_NO, TOTEM_LAST_YES, TOTEM_LAST_PACKED };
 
 /* Fragments and packed slots waiting for the token; a message leaves
  * when its last one is multicast, so a ring change can restart it from
@@ -141,13 +144,13 @@ struct totem {
 	int my_sent, my_backlog, my_retr;	/* my share in fcc etc. */
 
 	/* a control packet to resend if nothing comes back */
-	uint8_t last_pkt[CTL_MAX];
+	uint8_t last_pkt[TOTEM_MAX_CTL];
 	size_t last_len;
 	uint32_t last_to;
 	uint32_t fwd_seq;		/* token.seq when I forwarded */
 
 	/* a token held (idle ring) or passed to myself (singleton) */
-	uint8_t pend[CTL_MAX];
+	uint8_t pend[TOTEM_MAX_CTL];
 	size_t pend_len;
 
 	int64_t t_loss, t_retrans, t_pend, t_join, t_consensus, t_merge;
@@ -156,7 +159,7 @@ struct totem {
 	struct totem_rasm rasm[TOTEM_MAX_NODES];
 	uint8_t *rasm_buf;
 	struct totem_stats stats;
-	uint8_t pkt[MTU_MAX + ENCAP_HDR];	/* scratch for building */
+	uint8_t pkt[TOTEM_MAX_MTU + TOTEM_ENCAP_HDR]; /* scratch for building */
 };
 
 /* totem.c */

@@ -78,7 +78,7 @@ size_t totem_msg_token_enc(const struct totem_token *k, uint8_t *buf,
 	struct wire_w w;
 
 	wire_w_init(&w, buf, cap);
-	put_head(&w, MSG_TOKEN);
+	put_head(&w, TOTEM_MSG_TOKEN);
 	put_ring(&w, k->ring);
 	wire_put_u32(&w, k->token_seq);
 	wire_put_u32(&w, k->seq);
@@ -98,7 +98,7 @@ int totem_msg_token_dec(struct totem_token *k, const uint8_t *p, size_t len)
 	struct wire_r r;
 
 	wire_r_init(&r, p, len);
-	if (get_head(&r, MSG_TOKEN))
+	if (get_head(&r, TOTEM_MSG_TOKEN))
 		return -1;
 	k->ring = get_ring(&r);
 	k->token_seq = wire_get_u32(&r);
@@ -110,7 +110,7 @@ int totem_msg_token_dec(struct totem_token *k, const uint8_t *p, size_t len)
 	k->retrans = wire_get_u32(&r);
 	k->oper = wire_get_u8(&r);
 	k->nrtr = wire_get_u8(&r);
-	if (k->nrtr > RTR_MAX || k->oper > 1 || k->aru > k->seq)
+	if (k->nrtr > TOTEM_MAX_RTR || k->oper > 1 || k->aru > k->seq)
 		return -1;
 	for (int i = 0; i < k->nrtr; i++)
 		k->rtr[i] = wire_get_u32(&r);
@@ -135,7 +135,7 @@ size_t totem_msg_mcast_enc(const struct totem_mcast *m, uint8_t *buf,
 	if (m->len > 0xffff)
 		return 0;
 	wire_w_init(&w, buf, cap);
-	put_head(&w, MSG_MCAST);
+	put_head(&w, TOTEM_MSG_MCAST);
 	put_ring(&w, m->ring);
 	wire_put_u32(&w, m->seq);
 	wire_put_u8(&w, m->encap);
@@ -153,7 +153,7 @@ int totem_msg_mcast_dec(struct totem_mcast *m, const uint8_t *p, size_t len)
 	struct wire_r r;
 
 	wire_r_init(&r, p, len);
-	if (get_head(&r, MSG_MCAST))
+	if (get_head(&r, TOTEM_MSG_MCAST))
 		return -1;
 	m->ring = get_ring(&r);
 	m->seq = wire_get_u32(&r);
@@ -172,8 +172,8 @@ int totem_msg_mcast_dec(struct totem_mcast *m, const uint8_t *p, size_t len)
 	}
 	m->len = wire_get_u16(&r);
 	m->data = wire_get_bytes(&r, m->len);
-	if (wire_r_done(&r) || !m->seq || m->last > LAST_PACKED ||
-	    (m->last == LAST_PACKED && m->frag))
+	if (wire_r_done(&r) || !m->seq || m->last > TOTEM_LAST_PACKED ||
+	    (m->last == TOTEM_LAST_PACKED && m->frag))
 		return -1;
 	return m->encap || m->sender ? 0 : -1;
 }
@@ -183,7 +183,7 @@ size_t totem_msg_join_enc(const struct totem_join *j, uint8_t *buf, size_t cap)
 	struct wire_w w;
 
 	wire_w_init(&w, buf, cap);
-	put_head(&w, MSG_JOIN);
+	put_head(&w, TOTEM_MSG_JOIN);
 	wire_put_u64(&w, j->ring_seq);
 	wire_put_u64(&w, j->max_seq);
 	wire_put_u8(&w, (uint8_t)j->proc.n);
@@ -198,7 +198,7 @@ int totem_msg_join_dec(struct totem_join *j, const uint8_t *p, size_t len)
 	struct wire_r r;
 
 	wire_r_init(&r, p, len);
-	if (get_head(&r, MSG_JOIN))
+	if (get_head(&r, TOTEM_MSG_JOIN))
 		return -1;
 	j->ring_seq = wire_get_u64(&r);
 	j->max_seq = wire_get_u64(&r);
@@ -218,7 +218,7 @@ size_t totem_msg_commit_enc(const struct totem_commit *c, uint8_t *buf,
 	struct wire_w w;
 
 	wire_w_init(&w, buf, cap);
-	put_head(&w, MSG_COMMIT);
+	put_head(&w, TOTEM_MSG_COMMIT);
 	put_ring(&w, c->ring);
 	wire_put_u8(&w, c->pass);
 	wire_put_u8(&w, (uint8_t)c->memb.n);
@@ -247,7 +247,7 @@ int totem_msg_commit_dec(struct totem_commit *c, const uint8_t *p, size_t len)
 	struct wire_r r;
 
 	wire_r_init(&r, p, len);
-	if (get_head(&r, MSG_COMMIT))
+	if (get_head(&r, TOTEM_MSG_COMMIT))
 		return -1;
 	c->ring = get_ring(&r);
 	c->pass = wire_get_u8(&r);

@@ -1,7 +1,7 @@
 /* net/totem_ring.c - the operational ring: one token visit at a time.
  *
  * Spec 1.2-1.5.  Only the token holder multicasts; each message takes
- * the next ring-wide seq and is kept in the store (slot = seq % QLEN)
+ * the next ring-wide seq and is kept in the store (slot = seq % TOTEM_QLEN)
  * until every node has it, so anyone can answer a retransmit request.
  * Delivery is agreed order: contiguous seqs, the sender's own included.
  *
@@ -42,7 +42,7 @@ void totem_msgstore_reset(struct totem_msgstore *s, struct totem_ring_id r)
 
 int totem_msgstore_has(const struct totem_msgstore *s, uint32_t seq)
 {
-	uint32_t i = seq % QLEN;
+	uint32_t i = seq % TOTEM_QLEN;
 
 	return s->have[i] && s->seq[i] == seq;
 }
@@ -50,15 +50,15 @@ int totem_msgstore_has(const struct totem_msgstore *s, uint32_t seq)
 static const uint8_t *store_pkt(const struct totem *t,
 				const struct totem_msgstore *s, uint32_t seq)
 {
-	return s->buf + (size_t)(seq % QLEN) * t->cfg.mtu;
+	return s->buf + (size_t)(seq % TOTEM_QLEN) * t->cfg.mtu;
 }
 
 int totem_msgstore_put(struct totem *t, struct totem_msgstore *s,
 		       uint32_t seq, const uint8_t *p, size_t len)
 {
-	uint32_t i = seq % QLEN;
+	uint32_t i = seq % TOTEM_QLEN;
 
-	if (seq <= s->aru || seq - s->aru > QLEN ||
+	if (seq <= s->aru || seq - s->aru > TOTEM_QLEN ||
 	    totem_msgstore_has(s, seq) || len > (size_t)t->cfg.mtu)
 		return 0;
 	memcpy(s->buf + (size_t)i * t->cfg.mtu, p, len);
@@ -124,7 +124,7 @@ static void reassemble(struct totem *t, const struct totem_mcast *m)
 	if (m->frag == 0 && m->last) {
 		if (r && r->from == m->sender)
 			r->from = 0;
-		if (m->last == LAST_PACKED)
+		if (m->last == TOTEM_LAST_PACKED)
 			unpack(t, m);
 		else
 			deliver_msg(t, m->sender, m->data, m->len);
@@ -157,7 +157,7 @@ void totem_ring_deliver_seq(struct totem *t, struct totem_msgstore *s,
 			    uint32_t seq)
 {
 	struct totem_mcast m;
-	uint32_t i = seq % QLEN;
+	uint32_t i = seq % TOTEM_QLEN;
 
 	if (!totem_msgstore_has(s, seq) ||
 	    totem_msg_mcast_dec(&m, store_pkt(t, s, seq), s->len[i]) || m.encap)
@@ -196,14 +196,14 @@ static void send_fragment(struct totem *t, struct totem_token *k)
 {
 	struct totem_sendq *q = &t->q;
 	int s = (q->head + q->sent) % q->cap;
-	int packed = q->last[s] == LAST_PACKED;
+	int packed = q->last[s] == TOTEM_LAST_PACKED;
 	struct totem_mcast m = { .sender = t->me, .msgno = q->msgno[s],
 				 .frag = packed ? 0 : q->frag[s],
 				 .last = q->last[s], .len = q->len[s],
 				 .data = q->buf + (size_t)s * t->fragmax };
 
 	mcast_out(t, k, &m);
-	if (q->last[s] == LAST_NO) {
+	if (q->last[s] == TOTEM_LAST_NO) {
 		q->sent++;
 		return;
 	}
@@ -223,7 +223,7 @@ static int send_recovered(struct totem *t, struct totem_token *k)
 		if (!totem_msgstore_has(t->old, seq))
 			continue;
 		m.data = store_pkt(t, t->old, seq);
-		m.len = t->old->len[seq % QLEN];
+		m.len = t->old->len[seq % TOTEM_QLEN];
 		mcast_out(t, k, &m);
 		return 1;
 	}
@@ -244,7 +244,7 @@ static int allowance(struct totem *t, const struct totem_token *k, int resent)
 	long w = (long)t->cfg.window_size - (long)k->fcc;
 	int mine = backlog_now(t);
 	long total = (long)k->backlog + mine - t->my_backlog;
-	uint32_t room = t->released + QLEN - QLEN / 8;
+	uint32_t room = t->released + TOTEM_QLEN - TOTEM_QLEN / 8;
 
 	if (w < allowed)
 		allowed = w < 0 ? 0 : (int)w;
@@ -287,7 +287,7 @@ static int resend_requested(struct totem *t, struct totem_token *k)
 		uint32_t seq = k->rtr[i];
 		if (n < t->cfg.max_messages && totem_msgstore_has(t->st, seq)) {
 			totem_xmit(t, 0, store_pkt(t, t->st, seq),
-				   t->st->len[seq % QLEN]);
+				   t->st->len[seq % TOTEM_QLEN]);
 			t->stats.retransmits++;
 			n++;
 		} else {
@@ -309,16 +309,17 @@ static int listed(const struct totem_token *k, uint32_t seq)
 static void request_missing(struct totem *t, struct totem_token *k)
 {
 	struct totem_msgstore *s = t->st;
-	uint32_t end = k->seq - s->aru > QLEN ? s->aru + QLEN : k->seq;
+	uint32_t end = k->seq - s->aru > TOTEM_QLEN ? s->aru + TOTEM_QLEN :
+		       k->seq;
 
 	if (k->seq <= s->aru)
 		return;
 	for (uint32_t seq = s->aru + 1; seq <= end; seq++) {
-		uint32_t i = seq % QLEN;
+		uint32_t i = seq % TOTEM_QLEN;
 		if (totem_msgstore_has(s, seq) || listed(k, seq))
 			continue;
 		if (++s->miss[i] < t->cfg.miss_count_const ||
-		    k->nrtr == RTR_MAX)
+		    k->nrtr == TOTEM_MAX_RTR)
 			continue;
 		s->miss[i] = 0;
 		k->rtr[k->nrtr++] = seq;
@@ -378,7 +379,7 @@ static int recovery_done(const struct totem *t, const struct totem_token *k)
 
 static void forward(struct totem *t, struct totem_token *k, int64_t now)
 {
-	uint8_t p[CTL_MAX];
+	uint8_t p[TOTEM_MAX_CTL];
 	size_t len;
 	uint32_t next = totem_next_member(t);
 	int busy = t->q.msgs > 0 || t->state != TOTEM_OPERATIONAL ||
@@ -403,10 +404,10 @@ static void visit(struct totem *t, struct totem_token *k, int64_t now)
 	t->stats.rotations++;
 	if (t->state == TOTEM_RECOVERY && (k->oper || recovery_done(t, k))) {
 		k->oper = 1;
-		memb_event(t, EV_RECOVERED, 0, NULL, now);
+		memb_event(t, MEMB_EV_RECOVERED, 0, NULL, now);
 	}
 	if (failed_to_receive(t, k)) {
-		memb_event(t, EV_FAIL_RECV, 0, NULL, now);
+		memb_event(t, MEMB_EV_FAIL_RECV, 0, NULL, now);
 		return;
 	}
 	t->idle_visits = t->have_last && k->seq == t->last_seq ?
@@ -446,7 +447,7 @@ void totem_ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
 		return;
 	t->tok_seen = k.token_seq;
 	t->t_loss = now + t->cfg.token;
-	t->t_retrans = NEVER;
+	t->t_retrans = TOTEM_NEVER;
 	if (!held && should_hold(t, &k)) {
 		memcpy(t->pend, p, len);
 		t->pend_len = len;
@@ -471,14 +472,14 @@ void totem_ring_hold_cancel(struct totem *t, int64_t now, int local)
 	uint8_t p[32];
 	size_t len;
 
-	if (t->t_pend != NEVER) {
+	if (t->t_pend != TOTEM_NEVER) {
 		t->t_pend = now;
 		return;
 	}
 	if (!local || t->state != TOTEM_OPERATIONAL ||
 	    t->ring.rep == t->me || t->idle_visits < 1)
 		return;
-	len = totem_msg_ring_enc(MSG_HOLD_CANCEL, t->ring, p, sizeof p);
+	len = totem_msg_ring_enc(TOTEM_MSG_HOLD_CANCEL, t->ring, p, sizeof p);
 	totem_xmit(t, t->ring.rep, p, len);
 }
 
@@ -502,13 +503,13 @@ void totem_ring_mcast_rx(struct totem *t, uint32_t from,
 	int live = t->state == TOTEM_RECOVERY ||
 		   t->state == TOTEM_OPERATIONAL;
 
-	if (!m->encap && len > (size_t)(t->cfg.mtu - ENCAP_HDR)) {
+	if (!m->encap && len > (size_t)(t->cfg.mtu - TOTEM_ENCAP_HDR)) {
 		t->stats.rx_bad++;
 		return;
 	}
 	if (live && totem_ring_id_eq(m->ring, t->ring)) {
 		if (m->seq > t->fwd_seq)
-			t->t_retrans = NEVER;
+			t->t_retrans = TOTEM_NEVER;
 		if (totem_msgstore_put(t, t->st, m->seq, p, len) && m->encap &&
 		    t->state == TOTEM_RECOVERY)
 			unwrap(t, m);
@@ -520,5 +521,5 @@ void totem_ring_mcast_rx(struct totem *t, uint32_t from,
 		totem_msgstore_put(t, t->st, m->seq, p, len);
 		return;
 	}
-	memb_event(t, EV_FOREIGN, from, &m->ring, now);
+	memb_event(t, MEMB_EV_FOREIGN, from, &m->ring, now);
 }
