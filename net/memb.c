@@ -37,8 +37,10 @@
 #include <string.h>
 
 
-static const char *const state_name[] = {
-	"START", "GATHER", "COMMIT", "RECOVERY", "OPERATIONAL",
+static const char *const state_name[TOTEM_NSTATES] = {
+	[TOTEM_START] = "START", [TOTEM_GATHER] = "GATHER",
+	[TOTEM_COMMIT] = "COMMIT", [TOTEM_RECOVERY] = "RECOVERY",
+	[TOTEM_OPERATIONAL] = "OPERATIONAL",
 };
 
 static const char *const event_name[MEMB_EV_NEVENTS] = {
@@ -569,8 +571,8 @@ static void recovered(struct totem *t, uint32_t from, const void *arg,
 	memb_operational(t, now);
 }
 
-static action *const on[5][MEMB_EV_NEVENTS] = {
-	[0] = { [MEMB_EV_TOKEN_LOST] = start },
+static action *const on[TOTEM_NSTATES][MEMB_EV_NEVENTS] = {
+	[TOTEM_START] = { [MEMB_EV_TOKEN_LOST] = start },
 	[TOTEM_GATHER] = { [MEMB_EV_CONSENSUS] = consensus_timeout,
 		[MEMB_EV_JOIN] = join_gather, [MEMB_EV_LEAVE] = leave_gather,
 		[MEMB_EV_COMMIT] = commit_rx },
