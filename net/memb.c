@@ -14,23 +14,40 @@
  *
  * A JOIN is stale (left over from an earlier gather) when its sender is
  * in my ring and its max_seq is below my ring's seq: the sender took part
- * in forming this ring, so it knew that seq.  Deviation from totemsrp:
- * nodes in COMMIT or RECOVERY ignore JOINs from outside the ring being
- * formed instead of restarting; a node left out keeps sending JOINs and
- * is merged as soon as the ring is OPERATIONAL.  In COMMIT, a JOIN from a
- * member of the new ring with other sets means that member dropped the
- * commit token, so the others gather again at once.  The old ring's store is frozen once a node reported its
- * aru and high seq in the commit token, so every transitional member
- * delivers exactly the set agreed in the token.  A node's first ring
- * (nothing before it) gets no transitional configuration, and its
- * regular one lists every member as joined.  A JOIN that lists me as
- * failed does not pull an operational ring apart: its sender forms a
- * ring of its own and merge detection joins the two afterwards.  In a
- * gather, a JOIN's failed set is adopted only from a member of my last
- * ring: failures seen by another partition are its own business, and
- * adopting them from everyone spread "failed" from node to node until
- * every node formed a ring alone, over and over, when new rings sent
- * at once (the simulator with the quorum service found it). */
+ * in forming this ring, so it knew that seq.
+ *
+ * As corosync's totemsrp.c does, though spec 1.7 does not say so:
+ *  - OPERATIONAL ignores stale JOINs, and JOINs that list me as failed (the
+ *    sender forms a ring of its own; merge detection joins the two later).
+ *  - COMMIT and RECOVERY ignore JOINs from outside the ring being formed: a
+ *    node left out keeps sending them and is merged once the ring runs.
+ *  - The old ring's store is frozen once this node filled its commit
+ *    entry, so every transitional member delivers the set agreed there.
+ *  - A gather takes a JOIN's failed set only from a member of my last
+ *    ring: taken from anyone, "failed" spread until every node formed a
+ *    ring alone, over and over (found by the simulator with quorum).
+ *
+ * Deviations from corosync's totemsrp, and why:
+ *  - GATHER drops stale JOINs too (totemsrp: only OPERATIONAL): their
+ *    sets belong to a gather that is over.
+ *  - COMMIT gathers again on a new-ring member's JOIN only if its sets grew
+ *    past the agreed ones (totemsrp: by ring_seq); late JOINs hold subsets.
+ *  - RECOVERY ignores every JOIN (totemsrp gathers again on a new-ring
+ *    member's); a member that fell back stops the token: token loss tells.
+ *  - A node's first ring gets no transitional configuration (totemsrp
+ *    delivers an empty one): there is no earlier configuration to close.
+ *  - FAILED TO RECEIVE marks every other node failed, where totemsrp marks
+ *    itself: the active set, proc - failed, must keep this node.
+ *  - LEAVE is a packet of its own (a ring id), not a JOIN from nodeid 0,
+ *    as packets name no sender (see the last point).
+ *  - RECOVERY ends on a token flag (oper) set after two quiet visits, so all
+ *    end on one token; totemsrp counts retrans_flg rotations (totem_ring.c).
+ *  - The representative sends MERGE_DETECT every `merge` ms, busy or idle
+ *    (totemsrp: idle only): it is one small multicast (totem.c).
+ *  - consensus defaults to 4 x join, at most token / 2 (totemsrp: 1.2 x
+ *    token), for fast failover: the first JOIN pulls all in (totem.c).
+ *  - Packets have no endian detector (byte order is fixed) and no sender
+ *    address (the seal envelope proves it) (totem_msg.c). */
 #include "totem_int.h"
 
 #include <stdio.h>
