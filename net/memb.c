@@ -14,50 +14,73 @@
  *
  * A JOIN is stale (left over from an earlier gather) when its sender is
  * in my ring and its max_seq is below my ring's seq: the sender took part
- * in forming this ring, so it knew that seq.  Deviation from totemsrp:
- * nodes in COMMIT or RECOVERY ignore JOINs from outside the ring being
- * formed instead of restarting; a node left out keeps sending JOINs and
- * is merged as soon as the ring is OPERATIONAL.  In COMMIT, a JOIN from a
- * member of the new ring with other sets means that member dropped the
- * commit token, so the others gather again at once.  The old ring's store is frozen once a node reported its
- * aru and high seq in the commit token, so every transitional member
- * delivers exactly the set agreed in the token.  A node's first ring
- * (nothing before it) gets no transitional configuration, and its
- * regular one lists every member as joined.  A JOIN that lists me as
- * failed does not pull an operational ring apart: its sender forms a
- * ring of its own and merge detection joins the two afterwards.  In a
- * gather, a JOIN's failed set is adopted only from a member of my last
- * ring: failures seen by another partition are its own business, and
- * adopting them from everyone spread "failed" from node to node until
- * every node formed a ring alone, over and over, when new rings sent
- * at once (the simulator with the quorum service found it). */
+ * in forming this ring, so it knew that seq.
+ *
+ * As corosync's totemsrp.c does, though spec 1.7 does not say so:
+ *  - OPERATIONAL ignores stale JOINs, and JOINs that list me as failed (the
+ *    sender forms a ring of its own; merge detection joins the two later).
+ *  - COMMIT and RECOVERY ignore JOINs from outside the ring being formed: a
+ *    node left out keeps sending them and is merged once the ring runs.
+ *  - The old ring's store is frozen once this node filled its commit
+ *    entry, so every transitional member delivers the set agreed there.
+ *  - A gather takes a JOIN's failed set only from a member of my last
+ *    ring: taken from anyone, "failed" spread until every node formed a
+ *    ring alone, over and over (found by the simulator with quorum).
+ *
+ * Deviations from corosync's totemsrp, and why:
+ *  - GATHER drops stale JOINs too (totemsrp: only OPERATIONAL): their
+ *    sets belong to a gather that is over.
+ *  - COMMIT gathers again on a new-ring member's JOIN only if its sets grew
+ *    past the agreed ones (totemsrp: by ring_seq); late JOINs hold subsets.
+ *  - RECOVERY ignores every JOIN (totemsrp gathers again on a new-ring
+ *    member's); a member that fell back stops the token: token loss tells.
+ *  - A node's first ring gets no transitional configuration (totemsrp
+ *    delivers an empty one): there is no earlier configuration to close.
+ *  - FAILED TO RECEIVE marks every other node failed, where totemsrp marks
+ *    itself: the active set, proc - failed, must keep this node.
+ *  - LEAVE is a packet of its own (a ring id), not a JOIN from nodeid 0,
+ *    as packets name no sender (see the last point).
+ *  - RECOVERY ends on a token flag (oper) set after two quiet visits, so all
+ *    end on one token; totemsrp counts retrans_flg rotations (totem_ring.c).
+ *  - The representative sends MERGE_DETECT every `merge` ms, busy or idle
+ *    (totemsrp: idle only): it is one small multicast (totem.c).
+ *  - consensus defaults to 4 x join, at most token / 2 (totemsrp: 1.2 x
+ *    token), for fast failover: the first JOIN pulls all in (totem.c).
+ *  - Packets have no endian detector (byte order is fixed) and no sender
+ *    address (the seal envelope proves it) (totem_msg.c). */
 #include "totem_int.h"
 
 #include <stdio.h>
 #include <string.h>
 
 
-static const char *const state_name[] = {
-	"START", "GATHER", "COMMIT", "RECOVERY", "OPERATIONAL",
+static const char *const state_name[TOTEM_NSTATES] = {
+	[TOTEM_START] = "START", [TOTEM_GATHER] = "GATHER",
+	[TOTEM_COMMIT] = "COMMIT", [TOTEM_RECOVERY] = "RECOVERY",
+	[TOTEM_OPERATIONAL] = "OPERATIONAL",
 };
 
-static const char *const event_name[EV_NEVENTS] = {
-	[EV_TOKEN_LOST] = "token lost", [EV_CONSENSUS] = "consensus",
-	[EV_JOIN] = "join", [EV_FOREIGN] = "foreign ring",
-	[EV_LEAVE] = "leave", [EV_FAIL_RECV] = "failed to receive",
-	[EV_COMMIT] = "commit token", [EV_COMMIT_FULL] = "commit complete",
-	[EV_RECOVERED] = "recovered",
+static const char *const event_name[MEMB_EV_NEVENTS] = {
+	[MEMB_EV_TOKEN_LOST] = "token lost",
+	[MEMB_EV_CONSENSUS] = "consensus",
+	[MEMB_EV_JOIN] = "join",
+	[MEMB_EV_FOREIGN] = "foreign ring",
+	[MEMB_EV_LEAVE] = "leave",
+	[MEMB_EV_FAIL_RECV] = "failed to receive",
+	[MEMB_EV_COMMIT] = "commit token",
+	[MEMB_EV_COMMIT_FULL] = "commit complete",
+	[MEMB_EV_RECOVERED] = "recovered",
 };
 
 void memb_set_state(struct totem *t, enum totem_state s,
 		    enum memb_event ev)
 {
-	totem_log(t, TL_INFO, "%s -> %s (%s)", state_name[t->state],
+	totem_log(t, TOTEM_LOG_INFO, "%s -> %s (%s)", state_name[t->state],
 		  state_name[s], event_name[ev]);
 	t->state = s;
 }
 
-static void fmt_set(char *buf, size_t cap, const struct nodeset *s)
+static void fmt_set(char *buf, size_t cap, const struct totem_nodeset *s)
 {
 	size_t off = 0;
 
@@ -66,34 +89,35 @@ static void fmt_set(char *buf, size_t cap, const struct nodeset *s)
 		off += (size_t)snprintf(buf + off, cap - off, " %u", s->id[i]);
 }
 
-static void active_set(const struct totem *t, struct nodeset *a)
+static void active_set(const struct totem *t, struct totem_nodeset *a)
 {
 	*a = t->proc;
-	set_sub(a, &t->failed);
+	totem_set_sub(a, &t->failed);
 }
 
 /* ---- gather ------------------------------------------------------------ */
 
 static void send_join(struct totem *t)
 {
-	struct join j = { t->oper_ring.seq, t->max_seq, t->proc, t->failed };
-	uint8_t p[CTL_MAX];
-	size_t len = msg_join_enc(&j, p, sizeof p);
+	struct totem_join j = { t->oper_ring.seq, t->max_seq, t->proc,
+				t->failed };
+	uint8_t p[TOTEM_MAX_CTL];
+	size_t len = totem_msg_join_enc(&j, p, sizeof p);
 
 	if (len)
 		totem_xmit(t, 0, p, len);
 }
 
-static void commit_create(struct totem *t, const struct nodeset *a,
+static void commit_create(struct totem *t, const struct totem_nodeset *a,
 			  int64_t now);
 
 static void check_consensus(struct totem *t, int64_t now)
 {
-	struct nodeset a;
+	struct totem_nodeset a;
 
 	active_set(t, &a);
 	for (int i = 0; i < a.n; i++)
-		if (a.id[i] != t->me && !set_has(&t->consensus, a.id[i]))
+		if (a.id[i] != t->me && !totem_set_has(&t->consensus, a.id[i]))
 			return;
 	if (a.n && a.id[0] == t->me)
 		commit_create(t, &a, now);
@@ -106,9 +130,9 @@ static void announce(struct totem *t, int64_t now)
 
 	fmt_set(a, sizeof a, &t->proc);
 	fmt_set(b, sizeof b, &t->failed);
-	totem_log(t, TL_DEBUG, "join: proc%s failed%s", a, b);
+	totem_log(t, TOTEM_LOG_DEBUG, "join: proc%s failed%s", a, b);
 	t->consensus.n = 0;
-	set_add(&t->consensus, t->me);
+	totem_set_add(&t->consensus, t->me);
 	send_join(t);
 	t->t_join = now + t->cfg.join;
 	t->t_consensus = now + t->cfg.consensus;
@@ -121,48 +145,50 @@ static void gather_enter(struct totem *t, enum memb_event ev, int64_t now)
 		t->old = NULL;
 	}
 	if (t->state == TOTEM_OPERATIONAL)
-		sendq_rewind(t);
+		totem_sendq_rewind(t);
 	t->proc.n = t->failed.n = 0;
-	set_add(&t->proc, t->me);
-	set_union(&t->proc, &t->oper_memb);
+	totem_set_add(&t->proc, t->me);
+	totem_set_union(&t->proc, &t->oper_memb);
 	if (t->state == TOTEM_COMMIT || t->state == TOTEM_RECOVERY)
-		set_union(&t->proc, &t->memb);
+		totem_set_union(&t->proc, &t->memb);
 	t->frozen = 0;
-	t->t_loss = t->t_retrans = t->t_pend = t->t_merge = NEVER;
+	t->t_loss = t->t_retrans = t->t_pend = t->t_merge = TOTEM_NEVER;
 	memb_set_state(t, TOTEM_GATHER, ev);
 	announce(t, now);
 }
 
 static int stale_join(const struct totem *t, uint32_t from,
-		      const struct join *j)
+		      const struct totem_join *j)
 {
-	return set_has(&t->oper_memb, from) && j->max_seq < t->oper_ring.seq;
+	return totem_set_has(&t->oper_memb, from) &&
+	       j->max_seq < t->oper_ring.seq;
 }
 
 static void join_in_gather(struct totem *t, uint32_t from,
-			   const struct join *j, int64_t now)
+			   const struct totem_join *j, int64_t now)
 {
-	struct nodeset proc, failed;
+	struct totem_nodeset proc, failed;
 
-	if (stale_join(t, from, j) || set_has(&t->failed, from))
+	if (stale_join(t, from, j) || totem_set_has(&t->failed, from))
 		return;
-	if (set_has(&j->failed, t->me)) {
-		set_add(&t->failed, from);
+	if (totem_set_has(&j->failed, t->me)) {
+		totem_set_add(&t->failed, from);
 		announce(t, now);
 		return;
 	}
-	if (set_eq(&t->proc, &j->proc) && set_eq(&t->failed, &j->failed)) {
-		set_add(&t->consensus, from);
+	if (totem_set_eq(&t->proc, &j->proc) &&
+	    totem_set_eq(&t->failed, &j->failed)) {
+		totem_set_add(&t->consensus, from);
 		check_consensus(t, now);
 		return;
 	}
 	proc = t->proc;
 	failed = t->failed;
-	set_union(&proc, &j->proc);
-	set_add(&proc, from);
-	if (set_has(&t->oper_memb, from))
-		set_union(&failed, &j->failed);
-	if (set_eq(&proc, &t->proc) && set_eq(&failed, &t->failed))
+	totem_set_union(&proc, &j->proc);
+	totem_set_add(&proc, from);
+	if (totem_set_has(&t->oper_memb, from))
+		totem_set_union(&failed, &j->failed);
+	if (totem_set_eq(&proc, &t->proc) && totem_set_eq(&failed, &t->failed))
 		return;
 	t->proc = proc;
 	t->failed = failed;
@@ -172,7 +198,7 @@ static void join_in_gather(struct totem *t, uint32_t from,
 void memb_join_timer(struct totem *t, int64_t now)
 {
 	if (t->state != TOTEM_GATHER) {
-		t->t_join = NEVER;
+		t->t_join = TOTEM_NEVER;
 		return;
 	}
 	send_join(t);
@@ -182,9 +208,9 @@ void memb_join_timer(struct totem *t, int64_t now)
 
 /* ---- commit -------------------------------------------------------- */
 
-static void commit_fill(struct totem *t, struct commit *c)
+static void commit_fill(struct totem *t, struct totem_commit *c)
 {
-	struct commit_ent *e = &c->ent[c->filled++];
+	struct totem_commit_ent *e = &c->ent[c->filled++];
 
 	e->old = t->oper_ring;
 	e->aru = t->st->aru;
@@ -202,64 +228,65 @@ static void use_ring_seq(struct totem *t, uint64_t seq)
 		t->max_seq = seq;
 }
 
-static void commit_full(struct totem *t, struct commit *c, int64_t now);
+static void commit_full(struct totem *t, struct totem_commit *c, int64_t now);
 
-static void commit_pass(struct totem *t, struct commit *c, int64_t now)
+static void commit_pass(struct totem *t, struct totem_commit *c, int64_t now)
 {
-	uint8_t p[CTL_MAX];
+	uint8_t p[TOTEM_MAX_CTL];
 	size_t len;
 
 	if (c->memb.n == 1) {
 		commit_full(t, c, now);
 		return;
 	}
-	len = msg_commit_enc(c, p, sizeof p);
+	len = totem_msg_commit_enc(c, p, sizeof p);
 	if (len)
-		totem_ctl_send(t, ring_next(t), p, len, now);
+		totem_ctl_send(t, totem_next_member(t), p, len, now);
 }
 
-static void enter_commit(struct totem *t, const struct commit *c,
+static void enter_commit(struct totem *t, const struct totem_commit *c,
 			 enum memb_event ev, int64_t now)
 {
 	t->ring = c->ring;
 	t->memb = c->memb;
-	t->t_join = t->t_consensus = NEVER;
+	t->t_join = t->t_consensus = TOTEM_NEVER;
 	t->t_loss = now + t->cfg.token;
 	memb_set_state(t, TOTEM_COMMIT, ev);
 }
 
-static void commit_create(struct totem *t, const struct nodeset *a,
+static void commit_create(struct totem *t, const struct totem_nodeset *a,
 			  int64_t now)
 {
-	struct commit *c = &t->commit;
+	struct totem_commit *c = &t->commit;
 	char ids[TOTEM_MAX_NODES * 6];
 	uint64_t base = t->max_seq > t->cfg.ring_seq ? t->max_seq :
 			t->cfg.ring_seq;
 
 	memset(c, 0, sizeof *c);
-	c->ring = (struct ring_id){ base + 4, t->me };
+	c->ring = (struct totem_ring_id){ base + 4, t->me };
 	c->pass = 1;
 	c->memb = *a;
 	use_ring_seq(t, c->ring.seq);
 	fmt_set(ids, sizeof ids, a);
-	totem_log(t, TL_INFO, "consensus: creating ring %llu with members:%s",
-		  (unsigned long long)c->ring.seq, ids);
+	totem_log(t, TOTEM_LOG_INFO, "consensus: creating ring %llu with "
+		  "members:%s", (unsigned long long)c->ring.seq, ids);
 	commit_fill(t, c);
-	enter_commit(t, c, EV_CONSENSUS, now);
+	enter_commit(t, c, MEMB_EV_CONSENSUS, now);
 	commit_pass(t, c, now);
 }
 
-static void commit_accept(struct totem *t, struct commit *c, int64_t now)
+static void commit_accept(struct totem *t, struct totem_commit *c, int64_t now)
 {
-	struct nodeset a;
+	struct totem_nodeset a;
 
 	active_set(t, &a);
-	if (!set_eq(&c->memb, &a) || set_index(&c->memb, t->me) != c->filled
-	    || c->ring.rep != c->memb.id[0] || c->ring.seq <= t->cfg.ring_seq)
+	if (!totem_set_eq(&c->memb, &a) ||
+	    totem_set_index(&c->memb, t->me) != c->filled ||
+	    c->ring.rep != c->memb.id[0] || c->ring.seq <= t->cfg.ring_seq)
 		return;
 	use_ring_seq(t, c->ring.seq);
 	commit_fill(t, c);
-	enter_commit(t, c, EV_COMMIT, now);
+	enter_commit(t, c, MEMB_EV_COMMIT, now);
 	commit_pass(t, c, now);
 }
 
@@ -267,15 +294,15 @@ static void commit_accept(struct totem *t, struct commit *c, int64_t now)
 
 static void find_transitional(struct totem *t)
 {
-	const struct commit *c = &t->commit;
+	const struct totem_commit *c = &t->commit;
 
 	t->trans.n = 0;
 	t->low_aru = UINT32_MAX;
 	t->high_limit = 0;
 	for (int i = 0; i < c->memb.n; i++) {
-		if (!ring_eq(c->ent[i].old, t->oper_ring))
+		if (!totem_ring_id_eq(c->ent[i].old, t->oper_ring))
 			continue;
-		set_add(&t->trans, c->memb.id[i]);
+		totem_set_add(&t->trans, c->memb.id[i]);
 		if (c->ent[i].aru < t->low_aru)
 			t->low_aru = c->ent[i].aru;
 		if (c->ent[i].high > t->high_limit)
@@ -288,10 +315,10 @@ static void find_transitional(struct totem *t)
  * holder does.  All members compute this from the same commit token. */
 static int must_resend(const struct totem *t, uint32_t seq)
 {
-	const struct commit *c = &t->commit;
+	const struct totem_commit *c = &t->commit;
 
 	for (int i = 0; i < c->memb.n; i++)
-		if (ring_eq(c->ent[i].old, t->oper_ring) &&
+		if (totem_ring_id_eq(c->ent[i].old, t->oper_ring) &&
 		    c->ent[i].aru >= seq)
 			return c->memb.id[i] == t->me;
 	return 1;
@@ -299,23 +326,23 @@ static int must_resend(const struct totem *t, uint32_t seq)
 
 static void load_recovery(struct totem *t)
 {
-	uint32_t end = t->high_limit - t->low_aru > QLEN - 1 ?
-		       t->low_aru + QLEN - 1 : t->high_limit;
+	uint32_t end = t->high_limit - t->low_aru > TOTEM_QLEN - 1 ?
+		       t->low_aru + TOTEM_QLEN - 1 : t->high_limit;
 
 	t->rq_n = t->rq_pos = 0;
 	for (uint32_t seq = t->low_aru + 1; seq <= end && seq; seq++)
-		if (store_has(t->st, seq) && must_resend(t, seq))
+		if (totem_msgstore_has(t->st, seq) && must_resend(t, seq))
 			t->rq[t->rq_n++] = seq;
 }
 
 static void recovery_enter(struct totem *t, int64_t now)
 {
-	memb_set_state(t, TOTEM_RECOVERY, EV_COMMIT_FULL);
+	memb_set_state(t, TOTEM_RECOVERY, MEMB_EV_COMMIT_FULL);
 	find_transitional(t);
 	load_recovery(t);
 	t->old = t->st;
 	t->st = t->st == &t->stores[0] ? &t->stores[1] : &t->stores[0];
-	store_reset(t->st, t->ring);
+	totem_msgstore_reset(t->st, t->ring);
 	t->tok_seen = t->fwd_seq = t->released = t->prev_aru = 0;
 	t->last_aru = t->last_seq = 0;
 	t->have_last = t->last_ok = t->idle_visits = t->fail_recv = 0;
@@ -323,11 +350,11 @@ static void recovery_enter(struct totem *t, int64_t now)
 	t->t_loss = now + t->cfg.token;
 }
 
-static void commit_full(struct totem *t, struct commit *c, int64_t now)
+static void commit_full(struct totem *t, struct totem_commit *c, int64_t now)
 {
 	int rep = c->ring.rep == t->me;
 
-	t->t_retrans = NEVER;
+	t->t_retrans = TOTEM_NEVER;
 	if (t->state == TOTEM_COMMIT && c->pass == (rep ? 1 : 2)) {
 		t->commit = *c;
 		recovery_enter(t, now);
@@ -340,15 +367,16 @@ static void commit_full(struct totem *t, struct commit *c, int64_t now)
 	if (t->state == TOTEM_RECOVERY && rep && c->pass == 2 &&
 	    !t->orf_started) {
 		t->orf_started = 1;
-		ring_start_token(t, now);
+		totem_ring_start_token(t, now);
 	}
 }
 
 /* ---- operational ------------------------------------------------------- */
 
 static void emit_conf(struct totem *t, enum totem_confkind kind,
-		      const struct nodeset *m, const struct nodeset *left,
-		      const struct nodeset *joined)
+		      const struct totem_nodeset *m,
+		      const struct totem_nodeset *left,
+		      const struct totem_nodeset *joined)
 {
 	struct totem_confchg c;
 
@@ -373,31 +401,32 @@ static void emit_conf(struct totem *t, enum totem_confkind kind,
  * configuration; past the first hole they go to the transitional one. */
 static void deliver_old(struct totem *t)
 {
-	struct store *o = t->old;
-	struct nodeset left = t->oper_memb, none = { 0 };
+	struct totem_msgstore *o = t->old;
+	struct totem_nodeset left = t->oper_memb, none = { 0 };
 
-	while (o->delivered < t->high_limit && store_has(o, o->delivered + 1))
-		ring_deliver_seq(t, o, ++o->delivered);
+	while (o->delivered < t->high_limit &&
+	       totem_msgstore_has(o, o->delivered + 1))
+		totem_ring_deliver_seq(t, o, ++o->delivered);
 	if (!t->had_ring)
 		return;
-	set_sub(&left, &t->trans);
+	totem_set_sub(&left, &t->trans);
 	emit_conf(t, TOTEM_TRANSITIONAL, &t->trans, &left, &none);
 	while (o->delivered < t->high_limit)
-		ring_deliver_seq(t, o, ++o->delivered);
+		totem_ring_deliver_seq(t, o, ++o->delivered);
 }
 
 void memb_operational(struct totem *t, int64_t now)
 {
-	struct nodeset joined = t->memb, none = { 0 };
+	struct totem_nodeset joined = t->memb, none = { 0 };
 	char ids[TOTEM_MAX_NODES * 6];
 
-	memb_set_state(t, TOTEM_OPERATIONAL, EV_RECOVERED);
+	memb_set_state(t, TOTEM_OPERATIONAL, MEMB_EV_RECOVERED);
 	deliver_old(t);
-	rasm_reset(t);
+	totem_rasm_reset(t);
 	if (t->had_ring)
-		set_sub(&joined, &t->trans);
+		totem_set_sub(&joined, &t->trans);
 	fmt_set(ids, sizeof ids, &t->memb);
-	totem_log(t, TL_NOTICE, "new ring %llu with %d members:%s",
+	totem_log(t, TOTEM_LOG_NOTICE, "new ring %llu with %d members:%s",
 		  (unsigned long long)t->ring.seq, t->memb.n, ids);
 	t->oper_ring = t->ring;
 	t->oper_memb = t->memb;
@@ -406,7 +435,7 @@ void memb_operational(struct totem *t, int64_t now)
 	t->frozen = 0;
 	t->t_merge = now + t->cfg.merge;
 	emit_conf(t, TOTEM_REGULAR, &t->memb, &none, &joined);
-	ring_deliver(t);
+	totem_ring_deliver(t);
 }
 
 /* ---- the state x event table ---------------------------------------- */
@@ -417,36 +446,36 @@ typedef void action(struct totem *t, uint32_t from, const void *arg,
 static void start(struct totem *t, uint32_t from, const void *arg,
 		  int64_t now)
 {
-	gather_enter(t, EV_TOKEN_LOST, now);
+	gather_enter(t, MEMB_EV_TOKEN_LOST, now);
 }
 
 static void lost(struct totem *t, uint32_t from, const void *arg,
 		 int64_t now)
 {
 	if (t->state == TOTEM_OPERATIONAL)
-		totem_log(t, TL_NOTICE, "A processor failed, forming new "
-			  "configuration: token lost after %d ms",
+		totem_log(t, TOTEM_LOG_NOTICE, "A processor failed, forming "
+			  "new configuration: token lost after %d ms",
 			  t->cfg.token);
 	else
-		totem_log(t, TL_NOTICE, "token lost in %s after %d ms",
+		totem_log(t, TOTEM_LOG_NOTICE, "token lost in %s after %d ms",
 			  state_name[t->state], t->cfg.token);
-	gather_enter(t, EV_TOKEN_LOST, now);
+	gather_enter(t, MEMB_EV_TOKEN_LOST, now);
 }
 
 static void consensus_timeout(struct totem *t, uint32_t from,
 			      const void *arg, int64_t now)
 {
-	struct nodeset missing;
+	struct totem_nodeset missing;
 
 	active_set(t, &missing);
-	set_sub(&missing, &t->consensus);
+	totem_set_sub(&missing, &t->consensus);
 	if (missing.n)
-		totem_log(t, TL_NOTICE, "consensus timeout: %d node(s) did "
-			  "not agree, marking them failed", missing.n);
+		totem_log(t, TOTEM_LOG_NOTICE, "consensus timeout: %d node(s) "
+			  "did not agree, marking them failed", missing.n);
 	else
-		totem_log(t, TL_NOTICE, "consensus timeout: agreed but no "
-			  "commit token came, gathering again");
-	set_union(&t->failed, &missing);
+		totem_log(t, TOTEM_LOG_NOTICE, "consensus timeout: agreed but "
+			  "no commit token came, gathering again");
+	totem_set_union(&t->failed, &missing);
 	announce(t, now);
 	check_consensus(t, now);
 }
@@ -454,14 +483,14 @@ static void consensus_timeout(struct totem *t, uint32_t from,
 static void join_operational(struct totem *t, uint32_t from,
 			     const void *arg, int64_t now)
 {
-	const struct join *j = arg;
+	const struct totem_join *j = arg;
 
-	if ((set_has(&t->memb, from) && j->max_seq < t->ring.seq) ||
-	    set_has(&j->failed, t->me))
+	if ((totem_set_has(&t->memb, from) && j->max_seq < t->ring.seq) ||
+	    totem_set_has(&j->failed, t->me))
 		return;		/* stale, or it gave up on us: merge later */
-	totem_log(t, TL_NOTICE, "JOIN from node %u: forming new "
+	totem_log(t, TOTEM_LOG_NOTICE, "JOIN from node %u: forming new "
 		  "configuration", from);
-	gather_enter(t, EV_JOIN, now);
+	gather_enter(t, MEMB_EV_JOIN, now);
 	join_in_gather(t, from, j, now);
 }
 
@@ -479,77 +508,78 @@ static void join_gather(struct totem *t, uint32_t from, const void *arg,
 static void join_commit(struct totem *t, uint32_t from, const void *arg,
 			int64_t now)
 {
-	const struct join *j = arg;
+	const struct totem_join *j = arg;
 
-	if (!set_has(&t->memb, from) || (set_subset(&j->proc, &t->proc) &&
-					 set_subset(&j->failed, &t->failed)))
+	if (!totem_set_has(&t->memb, from) ||
+	    (totem_set_subset(&j->proc, &t->proc) &&
+	     totem_set_subset(&j->failed, &t->failed)))
 		return;
-	totem_log(t, TL_NOTICE, "node %u dropped the commit token: "
+	totem_log(t, TOTEM_LOG_NOTICE, "node %u dropped the commit token: "
 		  "gathering again", from);
-	gather_enter(t, EV_JOIN, now);
+	gather_enter(t, MEMB_EV_JOIN, now);
 	join_in_gather(t, from, j, now);
 }
 
 static void foreign(struct totem *t, uint32_t from, const void *arg,
 		    int64_t now)
 {
-	const struct ring_id *r = arg;
+	const struct totem_ring_id *r = arg;
 
-	if (ring_eq(*r, t->ring) ||
-	    (set_has(&t->memb, from) && r->seq < t->ring.seq))
+	if (totem_ring_id_eq(*r, t->ring) ||
+	    (totem_set_has(&t->memb, from) && r->seq < t->ring.seq))
 		return;
-	totem_log(t, TL_NOTICE, "node %u is on ring %llu, not ours: merging",
-		  from, (unsigned long long)r->seq);
-	gather_enter(t, EV_FOREIGN, now);
-	set_add(&t->proc, from);
+	totem_log(t, TOTEM_LOG_NOTICE, "node %u is on ring %llu, not ours: "
+		  "merging", from, (unsigned long long)r->seq);
+	gather_enter(t, MEMB_EV_FOREIGN, now);
+	totem_set_add(&t->proc, from);
 	announce(t, now);
 }
 
 static void leave_ring(struct totem *t, uint32_t from, const void *arg,
 		       int64_t now)
 {
-	if (!set_has(&t->memb, from))
+	if (!totem_set_has(&t->memb, from))
 		return;
-	totem_log(t, TL_NOTICE, "node %u left the ring: forming new "
+	totem_log(t, TOTEM_LOG_NOTICE, "node %u left the ring: forming new "
 		  "configuration", from);
-	gather_enter(t, EV_LEAVE, now);
-	set_add(&t->failed, from);
+	gather_enter(t, MEMB_EV_LEAVE, now);
+	totem_set_add(&t->failed, from);
 	announce(t, now);
 }
 
 static void leave_gather(struct totem *t, uint32_t from, const void *arg,
 			 int64_t now)
 {
-	if (!set_has(&t->proc, from) || set_has(&t->failed, from))
+	if (!totem_set_has(&t->proc, from) || totem_set_has(&t->failed, from))
 		return;
-	set_add(&t->failed, from);
+	totem_set_add(&t->failed, from);
 	announce(t, now);
 }
 
 static void fail_recv(struct totem *t, uint32_t from, const void *arg,
 		      int64_t now)
 {
-	totem_log(t, TL_ERR, "FAILED TO RECEIVE: token aru stuck on this "
-		  "node for %d rotations, forming a ring alone",
+	totem_log(t, TOTEM_LOG_ERR, "FAILED TO RECEIVE: token aru stuck on "
+		  "this node for %d rotations, forming a ring alone",
 		  t->cfg.fail_recv_const);
-	gather_enter(t, EV_FAIL_RECV, now);
+	gather_enter(t, MEMB_EV_FAIL_RECV, now);
 	t->failed.n = 0;
 	for (int i = 0; i < t->proc.n; i++)
 		if (t->proc.id[i] != t->me)
-			set_add(&t->failed, t->proc.id[i]);
+			totem_set_add(&t->failed, t->proc.id[i]);
 	announce(t, now);
 }
 
 static void commit_rx(struct totem *t, uint32_t from, const void *arg,
 		      int64_t now)
 {
-	commit_accept(t, (struct commit *)arg, now);
+	commit_accept(t, (struct totem_commit *)arg, now);
 }
 
 static void commit_full_rx(struct totem *t, uint32_t from, const void *arg,
 			   int64_t now)
 {
-	commit_full(t, (struct commit *)arg, now);
+	commit_full(t, (struct totem_commit *)arg, now);
 }
 
 static void recovered(struct totem *t, uint32_t from, const void *arg,
@@ -558,19 +588,21 @@ static void recovered(struct totem *t, uint32_t from, const void *arg,
 	memb_operational(t, now);
 }
 
-static action *const on[5][EV_NEVENTS] = {
-	[0] = { [EV_TOKEN_LOST] = start },
-	[TOTEM_GATHER] = { [EV_CONSENSUS] = consensus_timeout,
-		[EV_JOIN] = join_gather, [EV_LEAVE] = leave_gather,
-		[EV_COMMIT] = commit_rx },
-	[TOTEM_COMMIT] = { [EV_TOKEN_LOST] = lost, [EV_LEAVE] = leave_ring,
-		[EV_JOIN] = join_commit, [EV_COMMIT_FULL] = commit_full_rx },
-	[TOTEM_RECOVERY] = { [EV_TOKEN_LOST] = lost, [EV_LEAVE] = leave_ring,
-		[EV_FAIL_RECV] = fail_recv, [EV_COMMIT_FULL] = commit_full_rx,
-		[EV_RECOVERED] = recovered },
-	[TOTEM_OPERATIONAL] = { [EV_TOKEN_LOST] = lost,
-		[EV_JOIN] = join_operational, [EV_FOREIGN] = foreign,
-		[EV_LEAVE] = leave_ring, [EV_FAIL_RECV] = fail_recv },
+static action *const on[TOTEM_NSTATES][MEMB_EV_NEVENTS] = {
+	[TOTEM_START] = { [MEMB_EV_TOKEN_LOST] = start },
+	[TOTEM_GATHER] = { [MEMB_EV_CONSENSUS] = consensus_timeout,
+		[MEMB_EV_JOIN] = join_gather, [MEMB_EV_LEAVE] = leave_gather,
+		[MEMB_EV_COMMIT] = commit_rx },
+	[TOTEM_COMMIT] = { [MEMB_EV_TOKEN_LOST] = lost,
+		[MEMB_EV_LEAVE] = leave_ring, [MEMB_EV_JOIN] = join_commit,
+		[MEMB_EV_COMMIT_FULL] = commit_full_rx },
+	[TOTEM_RECOVERY] = { [MEMB_EV_TOKEN_LOST] = lost,
+		[MEMB_EV_LEAVE] = leave_ring, [MEMB_EV_FAIL_RECV] = fail_recv,
+		[MEMB_EV_COMMIT_FULL] = commit_full_rx,
+		[MEMB_EV_RECOVERED] = recovered },
+	[TOTEM_OPERATIONAL] = { [MEMB_EV_TOKEN_LOST] = lost,
+		[MEMB_EV_JOIN] = join_operational, [MEMB_EV_FOREIGN] = foreign,
+		[MEMB_EV_LEAVE] = leave_ring, [MEMB_EV_FAIL_RECV] = fail_recv },
 };
 
 void memb_event(struct totem *t, enum memb_event ev, uint32_t from,
@@ -579,27 +611,27 @@ void memb_event(struct totem *t, enum memb_event ev, uint32_t from,
 	action *fn = on[t->state][ev];
 
 	if (!fn) {
-		totem_log(t, TL_DEBUG, "%s ignored in %s", event_name[ev],
-			  state_name[t->state]);
+		totem_log(t, TOTEM_LOG_DEBUG, "%s ignored in %s",
+			  event_name[ev], state_name[t->state]);
 		return;
 	}
 	fn(t, from, arg, now);
 }
 
-void memb_join_rx(struct totem *t, uint32_t from, const struct join *j,
+void memb_join_rx(struct totem *t, uint32_t from, const struct totem_join *j,
 		  int64_t now)
 {
 	if (j->max_seq > t->max_seq)
 		t->max_seq = j->max_seq;
-	memb_event(t, EV_JOIN, from, j, now);
+	memb_event(t, MEMB_EV_JOIN, from, j, now);
 }
 
-void memb_commit_rx(struct totem *t, const struct commit *c, int64_t now)
+void memb_commit_rx(struct totem *t, const struct totem_commit *c, int64_t now)
 {
-	struct commit copy = *c;
+	struct totem_commit copy = *c;
 
 	if (t->state == TOTEM_GATHER && c->pass == 1)
-		memb_event(t, EV_COMMIT, 0, &copy, now);
-	else if (ring_eq(c->ring, t->ring) && c->filled == c->memb.n)
-		memb_event(t, EV_COMMIT_FULL, 0, &copy, now);
+		memb_event(t, MEMB_EV_COMMIT, 0, &copy, now);
+	else if (totem_ring_id_eq(c->ring, t->ring) && c->filled == c->memb.n)
+		memb_event(t, MEMB_EV_COMMIT_FULL, 0, &copy, now);
 }

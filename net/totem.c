@@ -8,7 +8,7 @@
  * MERGE_DETECT every `merge` ms while operational, busy or not (one
  * small multicast; a busy foreign ring is noticed by its MCASTs anyway).
  * Control packets (token, JOIN, commit) may exceed mtu with many members:
- * up to CTL_MAX bytes for 64 nodes. */
+ * up to TOTEM_MAX_CTL bytes for 64 nodes. */
 #include "totem_int.h"
 
 #include <stdarg.h>
@@ -36,8 +36,8 @@
  * Floors (a lower configured value is raised): token 200, join 10,
  * token_retransmit 20, hold 10 (and below token_retransmit), consensus
  * 2 x join + 50 (two JOIN rounds and their delivery), merge 50, window
- * 1..QLEN/4, max_messages 1..window, mtu TOTEM_MIN_MTU..MTU_MAX,
- * send_queue 16. */
+ * 1..TOTEM_QLEN/4, max_messages 1..window, mtu
+ * TOTEM_MIN_MTU..TOTEM_MAX_MTU, send_queue 16. */
 
 static int dflt(int v, int d)
 {
@@ -56,7 +56,7 @@ static int clamp(int v, int lo, int hi)
 
 void totem_cfg_defaults(struct totem_cfg *c)
 {
-	c->mtu = clamp(dflt(c->mtu, 1200), TOTEM_MIN_MTU, MTU_MAX);
+	c->mtu = clamp(dflt(c->mtu, 1200), TOTEM_MIN_MTU, TOTEM_MAX_MTU);
 	c->token = floor_at(dflt(c->token, 1000), 200);
 	c->retransmits_before_loss = clamp(dflt(c->retransmits_before_loss,
 						4), 1, 100);
@@ -76,7 +76,7 @@ void totem_cfg_defaults(struct totem_cfg *c)
 	c->seqno_unchanged_const = floor_at(dflt(c->seqno_unchanged_const,
 						 30), 1);
 	c->miss_count_const = floor_at(dflt(c->miss_count_const, 5), 1);
-	c->window_size = clamp(dflt(c->window_size, 50), 1, QLEN / 4);
+	c->window_size = clamp(dflt(c->window_size, 50), 1, TOTEM_QLEN / 4);
 	c->max_messages = clamp(dflt(c->max_messages, 17), 1,
 				c->window_size);
 	c->send_queue = floor_at(dflt(c->send_queue, 1024), 16);
@@ -84,7 +84,7 @@ void totem_cfg_defaults(struct totem_cfg *c)
 
 /* ---- node sets (sorted arrays) -------------------------------------- */
 
-int set_index(const struct nodeset *s, uint32_t id)
+int totem_set_index(const struct totem_nodeset *s, uint32_t id)
 {
 	for (int i = 0; i < s->n; i++)
 		if (s->id[i] == id)
@@ -92,16 +92,16 @@ int set_index(const struct nodeset *s, uint32_t id)
 	return -1;
 }
 
-int set_has(const struct nodeset *s, uint32_t id)
+int totem_set_has(const struct totem_nodeset *s, uint32_t id)
 {
-	return set_index(s, id) >= 0;
+	return totem_set_index(s, id) >= 0;
 }
 
-void set_add(struct nodeset *s, uint32_t id)
+void totem_set_add(struct totem_nodeset *s, uint32_t id)
 {
 	int i;
 
-	if (!id || set_has(s, id) || s->n == TOTEM_MAX_NODES)
+	if (!id || totem_set_has(s, id) || s->n == TOTEM_MAX_NODES)
 		return;
 	for (i = s->n; i > 0 && s->id[i - 1] > id; i--)
 		s->id[i] = s->id[i - 1];
@@ -109,43 +109,44 @@ void set_add(struct nodeset *s, uint32_t id)
 	s->n++;
 }
 
-void set_union(struct nodeset *s, const struct nodeset *o)
+void totem_set_union(struct totem_nodeset *s, const struct totem_nodeset *o)
 {
 	for (int i = 0; i < o->n; i++)
-		set_add(s, o->id[i]);
+		totem_set_add(s, o->id[i]);
 }
 
-void set_sub(struct nodeset *s, const struct nodeset *o)
+void totem_set_sub(struct totem_nodeset *s, const struct totem_nodeset *o)
 {
 	int k = 0;
 
 	for (int i = 0; i < s->n; i++)
-		if (!set_has(o, s->id[i]))
+		if (!totem_set_has(o, s->id[i]))
 			s->id[k++] = s->id[i];
 	s->n = k;
 }
 
-int set_eq(const struct nodeset *a, const struct nodeset *b)
+int totem_set_eq(const struct totem_nodeset *a, const struct totem_nodeset *b)
 {
 	return a->n == b->n && !memcmp(a->id, b->id, sizeof a->id[0] * a->n);
 }
 
-int set_subset(const struct nodeset *a, const struct nodeset *b)
+int totem_set_subset(const struct totem_nodeset *a,
+		     const struct totem_nodeset *b)
 {
 	for (int i = 0; i < a->n; i++)
-		if (!set_has(b, a->id[i]))
+		if (!totem_set_has(b, a->id[i]))
 			return 0;
 	return 1;
 }
 
-int ring_eq(struct ring_id a, struct ring_id b)
+int totem_ring_id_eq(struct totem_ring_id a, struct totem_ring_id b)
 {
 	return a.seq == b.seq && a.rep == b.rep;
 }
 
-uint32_t ring_next(const struct totem *t)
+uint32_t totem_next_member(const struct totem *t)
 {
-	int i = set_index(&t->memb, t->me);
+	int i = totem_set_index(&t->memb, t->me);
 
 	return t->memb.id[(i + 1) % t->memb.n];
 }
@@ -189,18 +190,18 @@ void totem_ctl_send(struct totem *t, uint32_t to, const void *p,
 
 static int alloc_all(struct totem *t)
 {
-	struct sendq *q = &t->q;
+	struct totem_sendq *q = &t->q;
 
-	t->fragmax = t->cfg.mtu - MCAST_HDR - ENCAP_HDR;
+	t->fragmax = t->cfg.mtu - TOTEM_MCAST_HDR - TOTEM_ENCAP_HDR;
 	q->cap = t->cfg.send_queue + 2 * (TOTEM_MAX_MSG / t->fragmax + 1);
 	q->len = calloc((size_t)q->cap, sizeof *q->len);
 	q->frag = calloc((size_t)q->cap, sizeof *q->frag);
 	q->msgno = calloc((size_t)q->cap, sizeof *q->msgno);
 	q->last = calloc((size_t)q->cap, 1);
 	q->buf = calloc((size_t)q->cap, (size_t)t->fragmax);
-	t->rq = calloc(QLEN, sizeof *t->rq);
+	t->rq = calloc(TOTEM_QLEN, sizeof *t->rq);
 	for (int i = 0; i < 2; i++)
-		t->stores[i].buf = calloc(QLEN, (size_t)t->cfg.mtu);
+		t->stores[i].buf = calloc(TOTEM_QLEN, (size_t)t->cfg.mtu);
 	/* one block: its pages are only touched by messages that fragment */
 	t->rasm_buf = malloc((size_t)TOTEM_MAX_NODES * TOTEM_MAX_MSG);
 	for (int i = 0; t->rasm_buf && i < TOTEM_MAX_NODES; i++)
@@ -244,12 +245,12 @@ struct totem *totem_new(const struct totem_cfg *cfg,
 		return NULL;
 	}
 	t->max_seq = t->cfg.ring_seq;
-	t->oper_ring = (struct ring_id){ 0, t->me };
+	t->oper_ring = (struct totem_ring_id){ 0, t->me };
 	t->st = &t->stores[0];
-	store_reset(t->st, t->oper_ring);
-	t->t_loss = t->t_retrans = t->t_pend = NEVER;
-	t->t_join = t->t_consensus = t->t_merge = NEVER;
-	memb_event(t, EV_TOKEN_LOST, 0, NULL, now);
+	totem_msgstore_reset(t->st, t->oper_ring);
+	t->t_loss = t->t_retrans = t->t_pend = TOTEM_NEVER;
+	t->t_join = t->t_consensus = t->t_merge = TOTEM_NEVER;
+	memb_event(t, MEMB_EV_TOKEN_LOST, 0, NULL, now);
 	return t;
 }
 
@@ -261,27 +262,28 @@ typedef void rx_fn(struct totem *t, uint32_t from, const uint8_t *p,
 static void rx_token(struct totem *t, uint32_t from, const uint8_t *p,
 		     size_t len, int64_t now)
 {
-	ring_token_rx(t, p, len, now, 0);
+	totem_ring_token_rx(t, p, len, now, 0);
 }
 
 static void rx_mcast(struct totem *t, uint32_t from, const uint8_t *p,
 		     size_t len, int64_t now)
 {
-	struct mcast m;
+	struct totem_mcast m;
 
-	if (msg_mcast_dec(&m, p, len) || (m.encap && m.len > MTU_MAX)) {
+	if (totem_msg_mcast_dec(&m, p, len) ||
+	    (m.encap && m.len > TOTEM_MAX_MTU)) {
 		t->stats.rx_bad++;
 		return;
 	}
-	ring_mcast_rx(t, from, &m, p, len, now);
+	totem_ring_mcast_rx(t, from, &m, p, len, now);
 }
 
 static void rx_join(struct totem *t, uint32_t from, const uint8_t *p,
 		    size_t len, int64_t now)
 {
-	struct join j;
+	struct totem_join j;
 
-	if (msg_join_dec(&j, p, len)) {
+	if (totem_msg_join_dec(&j, p, len)) {
 		t->stats.rx_bad++;
 		return;
 	}
@@ -291,9 +293,9 @@ static void rx_join(struct totem *t, uint32_t from, const uint8_t *p,
 static void rx_commit(struct totem *t, uint32_t from, const uint8_t *p,
 		      size_t len, int64_t now)
 {
-	struct commit c;
+	struct totem_commit c;
 
-	if (msg_commit_dec(&c, p, len)) {
+	if (totem_msg_commit_dec(&c, p, len)) {
 		t->stats.rx_bad++;
 		return;
 	}
@@ -303,30 +305,30 @@ static void rx_commit(struct totem *t, uint32_t from, const uint8_t *p,
 static void rx_ringmsg(struct totem *t, uint32_t from, const uint8_t *p,
 		       size_t len, int64_t now)
 {
-	struct ring_id r;
+	struct totem_ring_id r;
 
-	if (msg_ring_dec(&r, p, len)) {
+	if (totem_msg_ring_dec(&r, p, len)) {
 		t->stats.rx_bad++;
 		return;
 	}
-	if (p[0] == MSG_HOLD_CANCEL) {
-		if (ring_eq(r, t->ring))
-			ring_hold_cancel(t, now, 0);
-	} else if (p[0] == MSG_LEAVE) {
-		memb_event(t, EV_LEAVE, from, &r, now);
+	if (p[0] == TOTEM_MSG_HOLD_CANCEL) {
+		if (totem_ring_id_eq(r, t->ring))
+			totem_ring_hold_cancel(t, now, 0);
+	} else if (p[0] == TOTEM_MSG_LEAVE) {
+		memb_event(t, MEMB_EV_LEAVE, from, &r, now);
 	} else {
-		memb_event(t, EV_FOREIGN, from, &r, now);
+		memb_event(t, MEMB_EV_FOREIGN, from, &r, now);
 	}
 }
 
-static rx_fn *const rx_by_type[MSG_NTYPES] = {
-	[MSG_TOKEN] = rx_token,
-	[MSG_MCAST] = rx_mcast,
-	[MSG_MERGE] = rx_ringmsg,
-	[MSG_JOIN] = rx_join,
-	[MSG_COMMIT] = rx_commit,
-	[MSG_LEAVE] = rx_ringmsg,
-	[MSG_HOLD_CANCEL] = rx_ringmsg,
+static rx_fn *const rx_by_type[TOTEM_MSG_NTYPES] = {
+	[TOTEM_MSG_TOKEN] = rx_token,
+	[TOTEM_MSG_MCAST] = rx_mcast,
+	[TOTEM_MSG_MERGE] = rx_ringmsg,
+	[TOTEM_MSG_JOIN] = rx_join,
+	[TOTEM_MSG_COMMIT] = rx_commit,
+	[TOTEM_MSG_LEAVE] = rx_ringmsg,
+	[TOTEM_MSG_HOLD_CANCEL] = rx_ringmsg,
 };
 
 void totem_recv(struct totem *t, uint32_t from, const void *pkt,
@@ -337,7 +339,7 @@ void totem_recv(struct totem *t, uint32_t from, const void *pkt,
 	if (t->left_ring || from == t->me)
 		return;
 	t->stats.rx_packets++;
-	if (len < 2 || !from || p[0] >= MSG_NTYPES || !rx_by_type[p[0]] ||
+	if (len < 2 || !from || p[0] >= TOTEM_MSG_NTYPES || !rx_by_type[p[0]] ||
 	    p[1] != TOTEM_VERSION) {
 		t->stats.rx_bad++;
 		return;
@@ -347,7 +349,7 @@ void totem_recv(struct totem *t, uint32_t from, const void *pkt,
 
 /* ---- application messages ------------------------------------------ */
 
-static int sendq_slot(const struct sendq *q, int i)
+static int sendq_slot(const struct totem_sendq *q, int i)
 {
 	return (q->head + i) % q->cap;
 }
@@ -356,18 +358,19 @@ static int sendq_slot(const struct sendq *q, int i)
  * its way yet and has room; else it starts one.  0, or -1: no slot. */
 static int pack(struct totem *t, const uint8_t *m, size_t len)
 {
-	struct sendq *q = &t->q;
+	struct totem_sendq *q = &t->q;
 	int s = sendq_slot(q, q->count - 1);
 	uint8_t *p;
 
-	if (!q->count || q->count - 1 < q->sent || q->last[s] != LAST_PACKED
-	    || q->len[s] + 2 + len > (size_t)t->fragmax) {
+	if (!q->count || q->count - 1 < q->sent ||
+	    q->last[s] != TOTEM_LAST_PACKED ||
+	    q->len[s] + 2 + len > (size_t)t->fragmax) {
 		if (q->count == q->cap)
 			return -1;
 		s = sendq_slot(q, q->count++);
 		q->len[s] = q->frag[s] = 0;
 		q->msgno[s] = q->next_msgno;
-		q->last[s] = LAST_PACKED;
+		q->last[s] = TOTEM_LAST_PACKED;
 	}
 	p = q->buf + (size_t)s * t->fragmax + q->len[s];
 	p[0] = (uint8_t)(len >> 8);
@@ -380,7 +383,7 @@ static int pack(struct totem *t, const uint8_t *m, size_t len)
 
 static int fragment(struct totem *t, const uint8_t *m, size_t len)
 {
-	struct sendq *q = &t->q;
+	struct totem_sendq *q = &t->q;
 	int n = (int)((len + t->fragmax - 1) / t->fragmax);
 
 	if (q->count + n > q->cap)
@@ -394,14 +397,14 @@ static int fragment(struct totem *t, const uint8_t *m, size_t len)
 		q->len[s] = (uint16_t)l;
 		q->frag[s] = (uint16_t)i;
 		q->msgno[s] = q->next_msgno;
-		q->last[s] = i == n - 1 ? LAST_YES : LAST_NO;
+		q->last[s] = i == n - 1 ? TOTEM_LAST_YES : TOTEM_LAST_NO;
 	}
 	return 0;
 }
 
 int totem_send(struct totem *t, const void *msg, size_t len, int64_t now)
 {
-	struct sendq *q = &t->q;
+	struct totem_sendq *q = &t->q;
 
 	if (len > TOTEM_MAX_MSG || t->left_ring || q->msgs >= t->cfg.send_queue
 	    || (len + 2 <= (size_t)t->fragmax ? pack(t, msg, len) :
@@ -411,7 +414,7 @@ int totem_send(struct totem *t, const void *msg, size_t len, int64_t now)
 	q->next_msgno++;
 	t->stats.queued++;
 	if (q->msgs == 1)
-		ring_hold_cancel(t, now, 1);
+		totem_ring_hold_cancel(t, now, 1);
 	return 0;
 }
 
@@ -422,7 +425,7 @@ int64_t totem_next_timer(const struct totem *t)
 	int64_t m = t->t_loss;
 
 	if (t->left_ring)
-		return NEVER;
+		return TOTEM_NEVER;
 	m = t->t_retrans < m ? t->t_retrans : m;
 	m = t->t_pend < m ? t->t_pend : m;
 	m = t->t_join < m ? t->t_join : m;
@@ -439,12 +442,12 @@ static void fire_retrans(struct totem *t, int64_t now)
 
 static void fire_pend(struct totem *t, int64_t now)
 {
-	uint8_t p[CTL_MAX];
+	uint8_t p[TOTEM_MAX_CTL];
 	size_t len = t->pend_len;
 
-	t->t_pend = NEVER;
+	t->t_pend = TOTEM_NEVER;
 	memcpy(p, t->pend, len);
-	ring_token_rx(t, p, len, now, 1);
+	totem_ring_token_rx(t, p, len, now, 1);
 }
 
 static void fire_merge(struct totem *t, int64_t now)
@@ -455,7 +458,7 @@ static void fire_merge(struct totem *t, int64_t now)
 	t->t_merge = now + t->cfg.merge;
 	if (t->state != TOTEM_OPERATIONAL || t->ring.rep != t->me)
 		return;
-	len = msg_ring_enc(MSG_MERGE, t->ring, p, sizeof p);
+	len = totem_msg_ring_enc(TOTEM_MSG_MERGE, t->ring, p, sizeof p);
 	totem_xmit(t, 0, p, len);
 }
 
@@ -464,13 +467,13 @@ void totem_tick(struct totem *t, int64_t now)
 	if (t->left_ring)
 		return;
 	if (t->t_loss <= now) {
-		t->t_loss = NEVER;
+		t->t_loss = TOTEM_NEVER;
 		t->stats.token_losses++;
-		memb_event(t, EV_TOKEN_LOST, 0, NULL, now);
+		memb_event(t, MEMB_EV_TOKEN_LOST, 0, NULL, now);
 	}
 	if (t->t_consensus <= now) {
-		t->t_consensus = NEVER;
-		memb_event(t, EV_CONSENSUS, 0, NULL, now);
+		t->t_consensus = TOTEM_NEVER;
+		memb_event(t, MEMB_EV_CONSENSUS, 0, NULL, now);
 	}
 	if (t->t_join <= now)
 		memb_join_timer(t, now);
@@ -484,11 +487,11 @@ void totem_tick(struct totem *t, int64_t now)
 
 void totem_stalled(struct totem *t, int64_t now)
 {
-	if (t->t_loss != NEVER)
+	if (t->t_loss != TOTEM_NEVER)
 		t->t_loss = now + t->cfg.token;
-	if (t->t_consensus != NEVER)
+	if (t->t_consensus != TOTEM_NEVER)
 		t->t_consensus = now + t->cfg.consensus;
-	totem_log(t, TL_WARN, "stalled: failure timers restarted");
+	totem_log(t, TOTEM_LOG_WARN, "stalled: failure timers restarted");
 }
 
 void totem_leave(struct totem *t, int64_t now)
@@ -498,10 +501,10 @@ void totem_leave(struct totem *t, int64_t now)
 
 	if (t->left_ring)
 		return;
-	len = msg_ring_enc(MSG_LEAVE, t->ring, p, sizeof p);
+	len = totem_msg_ring_enc(TOTEM_MSG_LEAVE, t->ring, p, sizeof p);
 	for (int i = 0; i < 3; i++)
 		totem_xmit(t, 0, p, len);
-	totem_log(t, TL_NOTICE, "leaving the ring: announced to peers");
+	totem_log(t, TOTEM_LOG_NOTICE, "leaving the ring: announced to peers");
 	t->left_ring = 1;
 }
 

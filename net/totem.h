@@ -66,8 +66,9 @@ struct totem_io {
 	void (*log)(void *ctx, int level, const char *text);
 };
 
-enum totem_state { TOTEM_GATHER = 1, TOTEM_COMMIT, TOTEM_RECOVERY,
-		   TOTEM_OPERATIONAL };
+/* START lasts only inside totem_new, which moves on to GATHER. */
+enum totem_state { TOTEM_START, TOTEM_GATHER, TOTEM_COMMIT, TOTEM_RECOVERY,
+		   TOTEM_OPERATIONAL, TOTEM_NSTATES };
 
 struct totem_stats {
 	enum totem_state state;

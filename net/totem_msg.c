@@ -27,15 +27,15 @@ static void put_head(struct wire_w *w, int type)
 	wire_put_u8(w, TOTEM_VERSION);
 }
 
-static void put_ring(struct wire_w *w, struct ring_id r)
+static void put_ring(struct wire_w *w, struct totem_ring_id r)
 {
 	wire_put_u64(w, r.seq);
 	wire_put_u32(w, r.rep);
 }
 
-static struct ring_id get_ring(struct wire_r *r)
+static struct totem_ring_id get_ring(struct wire_r *r)
 {
-	struct ring_id id;
+	struct totem_ring_id id;
 
 	id.seq = wire_get_u64(r);
 	id.rep = wire_get_u32(r);
@@ -72,12 +72,13 @@ static int get_ids(struct wire_r *r, uint32_t *id, int n)
 	return 0;
 }
 
-size_t msg_token_enc(const struct tok *k, uint8_t *buf, size_t cap)
+size_t totem_msg_token_enc(const struct totem_token *k, uint8_t *buf,
+			   size_t cap)
 {
 	struct wire_w w;
 
 	wire_w_init(&w, buf, cap);
-	put_head(&w, MSG_TOKEN);
+	put_head(&w, TOTEM_MSG_TOKEN);
 	put_ring(&w, k->ring);
 	wire_put_u32(&w, k->token_seq);
 	wire_put_u32(&w, k->seq);
@@ -92,12 +93,12 @@ size_t msg_token_enc(const struct tok *k, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-int msg_token_dec(struct tok *k, const uint8_t *p, size_t len)
+int totem_msg_token_dec(struct totem_token *k, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 
 	wire_r_init(&r, p, len);
-	if (get_head(&r, MSG_TOKEN))
+	if (get_head(&r, TOTEM_MSG_TOKEN))
 		return -1;
 	k->ring = get_ring(&r);
 	k->token_seq = wire_get_u32(&r);
@@ -109,14 +110,14 @@ int msg_token_dec(struct tok *k, const uint8_t *p, size_t len)
 	k->retrans = wire_get_u32(&r);
 	k->oper = wire_get_u8(&r);
 	k->nrtr = wire_get_u8(&r);
-	if (k->nrtr > RTR_MAX || k->oper > 1 || k->aru > k->seq)
+	if (k->nrtr > TOTEM_MAX_RTR || k->oper > 1 || k->aru > k->seq)
 		return -1;
 	for (int i = 0; i < k->nrtr; i++)
 		k->rtr[i] = wire_get_u32(&r);
 	return wire_r_done(&r) ? -1 : 0;
 }
 
-static void put_plain(struct wire_w *w, const struct mcast *m)
+static void put_plain(struct wire_w *w, const struct totem_mcast *m)
 {
 	wire_put_u32(w, m->sender);
 	wire_put_u16(w, m->msgno);
@@ -126,14 +127,15 @@ static void put_plain(struct wire_w *w, const struct mcast *m)
 	wire_put_bytes(w, m->data, m->len);
 }
 
-size_t msg_mcast_enc(const struct mcast *m, uint8_t *buf, size_t cap)
+size_t totem_msg_mcast_enc(const struct totem_mcast *m, uint8_t *buf,
+			   size_t cap)
 {
 	struct wire_w w;
 
 	if (m->len > 0xffff)
 		return 0;
 	wire_w_init(&w, buf, cap);
-	put_head(&w, MSG_MCAST);
+	put_head(&w, TOTEM_MSG_MCAST);
 	put_ring(&w, m->ring);
 	wire_put_u32(&w, m->seq);
 	wire_put_u8(&w, m->encap);
@@ -146,12 +148,12 @@ size_t msg_mcast_enc(const struct mcast *m, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-int msg_mcast_dec(struct mcast *m, const uint8_t *p, size_t len)
+int totem_msg_mcast_dec(struct totem_mcast *m, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 
 	wire_r_init(&r, p, len);
-	if (get_head(&r, MSG_MCAST))
+	if (get_head(&r, TOTEM_MSG_MCAST))
 		return -1;
 	m->ring = get_ring(&r);
 	m->seq = wire_get_u32(&r);
@@ -170,18 +172,18 @@ int msg_mcast_dec(struct mcast *m, const uint8_t *p, size_t len)
 	}
 	m->len = wire_get_u16(&r);
 	m->data = wire_get_bytes(&r, m->len);
-	if (wire_r_done(&r) || !m->seq || m->last > LAST_PACKED ||
-	    (m->last == LAST_PACKED && m->frag))
+	if (wire_r_done(&r) || !m->seq || m->last > TOTEM_LAST_PACKED ||
+	    (m->last == TOTEM_LAST_PACKED && m->frag))
 		return -1;
 	return m->encap || m->sender ? 0 : -1;
 }
 
-size_t msg_join_enc(const struct join *j, uint8_t *buf, size_t cap)
+size_t totem_msg_join_enc(const struct totem_join *j, uint8_t *buf, size_t cap)
 {
 	struct wire_w w;
 
 	wire_w_init(&w, buf, cap);
-	put_head(&w, MSG_JOIN);
+	put_head(&w, TOTEM_MSG_JOIN);
 	wire_put_u64(&w, j->ring_seq);
 	wire_put_u64(&w, j->max_seq);
 	wire_put_u8(&w, (uint8_t)j->proc.n);
@@ -191,12 +193,12 @@ size_t msg_join_enc(const struct join *j, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-int msg_join_dec(struct join *j, const uint8_t *p, size_t len)
+int totem_msg_join_dec(struct totem_join *j, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 
 	wire_r_init(&r, p, len);
-	if (get_head(&r, MSG_JOIN))
+	if (get_head(&r, TOTEM_MSG_JOIN))
 		return -1;
 	j->ring_seq = wire_get_u64(&r);
 	j->max_seq = wire_get_u64(&r);
@@ -210,12 +212,13 @@ int msg_join_dec(struct join *j, const uint8_t *p, size_t len)
 	return wire_r_done(&r) ? -1 : 0;
 }
 
-size_t msg_commit_enc(const struct commit *c, uint8_t *buf, size_t cap)
+size_t totem_msg_commit_enc(const struct totem_commit *c, uint8_t *buf,
+			    size_t cap)
 {
 	struct wire_w w;
 
 	wire_w_init(&w, buf, cap);
-	put_head(&w, MSG_COMMIT);
+	put_head(&w, TOTEM_MSG_COMMIT);
 	put_ring(&w, c->ring);
 	wire_put_u8(&w, c->pass);
 	wire_put_u8(&w, (uint8_t)c->memb.n);
@@ -230,7 +233,7 @@ size_t msg_commit_enc(const struct commit *c, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-static int get_ent(struct wire_r *r, struct commit_ent *e)
+static int get_ent(struct wire_r *r, struct totem_commit_ent *e)
 {
 	e->old = get_ring(r);
 	e->aru = wire_get_u32(r);
@@ -239,12 +242,12 @@ static int get_ent(struct wire_r *r, struct commit_ent *e)
 	return e->aru > e->high || e->had_ring > 1 ? -1 : 0;
 }
 
-int msg_commit_dec(struct commit *c, const uint8_t *p, size_t len)
+int totem_msg_commit_dec(struct totem_commit *c, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 
 	wire_r_init(&r, p, len);
-	if (get_head(&r, MSG_COMMIT))
+	if (get_head(&r, TOTEM_MSG_COMMIT))
 		return -1;
 	c->ring = get_ring(&r);
 	c->pass = wire_get_u8(&r);
@@ -261,7 +264,8 @@ int msg_commit_dec(struct commit *c, const uint8_t *p, size_t len)
 	return wire_r_done(&r) ? -1 : 0;
 }
 
-size_t msg_ring_enc(int type, struct ring_id rid, uint8_t *buf, size_t cap)
+size_t totem_msg_ring_enc(int type, struct totem_ring_id rid, uint8_t *buf,
+			  size_t cap)
 {
 	struct wire_w w;
 
@@ -271,7 +275,7 @@ size_t msg_ring_enc(int type, struct ring_id rid, uint8_t *buf, size_t cap)
 	return done_w(&w);
 }
 
-int msg_ring_dec(struct ring_id *rid, const uint8_t *p, size_t len)
+int totem_msg_ring_dec(struct totem_ring_id *rid, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 

@@ -1,7 +1,7 @@
 /* net/totem_ring.c - the operational ring: one token visit at a time.
  *
  * Spec 1.2-1.5.  Only the token holder multicasts; each message takes
- * the next ring-wide seq and is kept in the store (slot = seq % QLEN)
+ * the next ring-wide seq and is kept in the store (slot = seq % TOTEM_QLEN)
  * until every node has it, so anyone can answer a retransmit request.
  * Delivery is agreed order: contiguous seqs, the sender's own included.
  *
@@ -32,7 +32,7 @@
 
 /* ---- the store --------------------------------------------------------- */
 
-void store_reset(struct store *s, struct ring_id r)
+void totem_msgstore_reset(struct totem_msgstore *s, struct totem_ring_id r)
 {
 	s->ring = r;
 	s->aru = s->high = s->delivered = 0;
@@ -40,26 +40,26 @@ void store_reset(struct store *s, struct ring_id r)
 	memset(s->miss, 0, sizeof s->miss);
 }
 
-int store_has(const struct store *s, uint32_t seq)
+int totem_msgstore_has(const struct totem_msgstore *s, uint32_t seq)
 {
-	uint32_t i = seq % QLEN;
+	uint32_t i = seq % TOTEM_QLEN;
 
 	return s->have[i] && s->seq[i] == seq;
 }
 
-static const uint8_t *store_pkt(const struct totem *t, const struct store *s,
-				uint32_t seq)
+static const uint8_t *store_pkt(const struct totem *t,
+				const struct totem_msgstore *s, uint32_t seq)
 {
-	return s->buf + (size_t)(seq % QLEN) * t->cfg.mtu;
+	return s->buf + (size_t)(seq % TOTEM_QLEN) * t->cfg.mtu;
 }
 
-int store_put(struct totem *t, struct store *s, uint32_t seq,
-	      const uint8_t *p, size_t len)
+int totem_msgstore_put(struct totem *t, struct totem_msgstore *s,
+		       uint32_t seq, const uint8_t *p, size_t len)
 {
-	uint32_t i = seq % QLEN;
+	uint32_t i = seq % TOTEM_QLEN;
 
-	if (seq <= s->aru || seq - s->aru > QLEN || store_has(s, seq) ||
-	    len > (size_t)t->cfg.mtu)
+	if (seq <= s->aru || seq - s->aru > TOTEM_QLEN ||
+	    totem_msgstore_has(s, seq) || len > (size_t)t->cfg.mtu)
 		return 0;
 	memcpy(s->buf + (size_t)i * t->cfg.mtu, p, len);
 	s->seq[i] = seq;
@@ -68,22 +68,22 @@ int store_put(struct totem *t, struct store *s, uint32_t seq,
 	s->miss[i] = 0;
 	if (seq > s->high)
 		s->high = seq;
-	while (store_has(s, s->aru + 1))
+	while (totem_msgstore_has(s, s->aru + 1))
 		s->aru++;
 	return 1;
 }
 
 /* ---- delivery and reassembly ---------------------------------------- */
 
-void rasm_reset(struct totem *t)
+void totem_rasm_reset(struct totem *t)
 {
 	for (int i = 0; i < TOTEM_MAX_NODES; i++)
 		t->rasm[i].from = 0;
 }
 
-static struct rasm *rasm_find(struct totem *t, uint32_t from)
+static struct totem_rasm *rasm_find(struct totem *t, uint32_t from)
 {
-	struct rasm *free_one = NULL;
+	struct totem_rasm *free_one = NULL;
 
 	for (int i = 0; i < TOTEM_MAX_NODES; i++) {
 		if (t->rasm[i].from == from)
@@ -104,7 +104,7 @@ static void deliver_msg(struct totem *t, uint32_t from, const void *p,
 /* Fragments of one sender arrive in its order; a gap (a hole skipped in
  * a transitional delivery) drops the partial message.  The message
  * number catches a gap that swallowed whole fragments of two messages. */
-static void unpack(struct totem *t, const struct mcast *m)
+static void unpack(struct totem *t, const struct totem_mcast *m)
 {
 	size_t off = 0, len;
 
@@ -117,14 +117,14 @@ static void unpack(struct totem *t, const struct mcast *m)
 	}
 }
 
-static void reassemble(struct totem *t, const struct mcast *m)
+static void reassemble(struct totem *t, const struct totem_mcast *m)
 {
-	struct rasm *r = rasm_find(t, m->sender);
+	struct totem_rasm *r = rasm_find(t, m->sender);
 
 	if (m->frag == 0 && m->last) {
 		if (r && r->from == m->sender)
 			r->from = 0;
-		if (m->last == LAST_PACKED)
+		if (m->last == TOTEM_LAST_PACKED)
 			unpack(t, m);
 		else
 			deliver_msg(t, m->sender, m->data, m->len);
@@ -153,55 +153,57 @@ static void reassemble(struct totem *t, const struct mcast *m)
 	}
 }
 
-void ring_deliver_seq(struct totem *t, struct store *s, uint32_t seq)
+void totem_ring_deliver_seq(struct totem *t, struct totem_msgstore *s,
+			    uint32_t seq)
 {
-	struct mcast m;
-	uint32_t i = seq % QLEN;
+	struct totem_mcast m;
+	uint32_t i = seq % TOTEM_QLEN;
 
-	if (!store_has(s, seq) || msg_mcast_dec(&m, store_pkt(t, s, seq),
-						s->len[i]) || m.encap)
+	if (!totem_msgstore_has(s, seq) ||
+	    totem_msg_mcast_dec(&m, store_pkt(t, s, seq), s->len[i]) || m.encap)
 		return;
 	reassemble(t, &m);
 }
 
-void ring_deliver(struct totem *t)
+void totem_ring_deliver(struct totem *t)
 {
-	struct store *s = t->st;
+	struct totem_msgstore *s = t->st;
 
 	while (t->state == TOTEM_OPERATIONAL && s->delivered < s->aru)
-		ring_deliver_seq(t, s, ++s->delivered);
+		totem_ring_deliver_seq(t, s, ++s->delivered);
 }
 
 /* ---- sending --------------------------------------------------------- */
 
-void sendq_rewind(struct totem *t)
+void totem_sendq_rewind(struct totem *t)
 {
 	t->q.sent = 0;
 }
 
-static void mcast_out(struct totem *t, struct tok *k, struct mcast *m)
+static void mcast_out(struct totem *t, struct totem_token *k,
+		      struct totem_mcast *m)
 {
 	size_t len;
 
 	m->ring = t->ring;
 	m->seq = ++k->seq;
-	len = msg_mcast_enc(m, t->pkt, sizeof t->pkt);
-	store_put(t, t->st, m->seq, t->pkt, len);
+	len = totem_msg_mcast_enc(m, t->pkt, sizeof t->pkt);
+	totem_msgstore_put(t, t->st, m->seq, t->pkt, len);
 	totem_xmit(t, 0, t->pkt, len);
 }
 
-static void send_fragment(struct totem *t, struct tok *k)
+static void send_fragment(struct totem *t, struct totem_token *k)
 {
-	struct sendq *q = &t->q;
+	struct totem_sendq *q = &t->q;
 	int s = (q->head + q->sent) % q->cap;
-	int packed = q->last[s] == LAST_PACKED;
-	struct mcast m = { .sender = t->me, .msgno = q->msgno[s],
-			   .frag = packed ? 0 : q->frag[s],
-			   .last = q->last[s], .len = q->len[s],
-			   .data = q->buf + (size_t)s * t->fragmax };
+	int packed = q->last[s] == TOTEM_LAST_PACKED;
+	struct totem_mcast m = { .sender = t->me, .msgno = q->msgno[s],
+				 .frag = packed ? 0 : q->frag[s],
+				 .last = q->last[s], .len = q->len[s],
+				 .data = q->buf + (size_t)s * t->fragmax };
 
 	mcast_out(t, k, &m);
-	if (q->last[s] == LAST_NO) {
+	if (q->last[s] == TOTEM_LAST_NO) {
 		q->sent++;
 		return;
 	}
@@ -211,17 +213,17 @@ static void send_fragment(struct totem *t, struct tok *k)
 	q->msgs -= packed ? q->frag[s] : 1;
 }
 
-static int send_recovered(struct totem *t, struct tok *k)
+static int send_recovered(struct totem *t, struct totem_token *k)
 {
 	uint32_t seq;
-	struct mcast m = { .encap = 1 };
+	struct totem_mcast m = { .encap = 1 };
 
 	while (t->rq_pos < t->rq_n) {
 		seq = t->rq[t->rq_pos++];
-		if (!store_has(t->old, seq))
+		if (!totem_msgstore_has(t->old, seq))
 			continue;
 		m.data = store_pkt(t, t->old, seq);
-		m.len = t->old->len[seq % QLEN];
+		m.len = t->old->len[seq % TOTEM_QLEN];
 		mcast_out(t, k, &m);
 		return 1;
 	}
@@ -236,13 +238,13 @@ static int backlog_now(const struct totem *t)
 }
 
 /* Spec 1.4: window, per-visit cap, backlog share, store space. */
-static int allowance(struct totem *t, const struct tok *k, int resent)
+static int allowance(struct totem *t, const struct totem_token *k, int resent)
 {
 	int allowed = t->cfg.max_messages;
 	long w = (long)t->cfg.window_size - (long)k->fcc;
 	int mine = backlog_now(t);
 	long total = (long)k->backlog + mine - t->my_backlog;
-	uint32_t room = t->released + QLEN - QLEN / 8;
+	uint32_t room = t->released + TOTEM_QLEN - TOTEM_QLEN / 8;
 
 	if (w < allowed)
 		allowed = w < 0 ? 0 : (int)w;
@@ -259,7 +261,7 @@ static int allowance(struct totem *t, const struct tok *k, int resent)
 	return allowed < 0 ? 0 : allowed;
 }
 
-static int send_new(struct totem *t, struct tok *k, int allowed)
+static int send_new(struct totem *t, struct totem_token *k, int allowed)
 {
 	int n = 0;
 
@@ -277,15 +279,15 @@ static int send_new(struct totem *t, struct tok *k, int allowed)
 
 /* ---- the token visit -------------------------------------------------- */
 
-static int resend_requested(struct totem *t, struct tok *k)
+static int resend_requested(struct totem *t, struct totem_token *k)
 {
 	int n = 0, keep = 0;
 
 	for (int i = 0; i < k->nrtr; i++) {
 		uint32_t seq = k->rtr[i];
-		if (n < t->cfg.max_messages && store_has(t->st, seq)) {
+		if (n < t->cfg.max_messages && totem_msgstore_has(t->st, seq)) {
 			totem_xmit(t, 0, store_pkt(t, t->st, seq),
-				   t->st->len[seq % QLEN]);
+				   t->st->len[seq % TOTEM_QLEN]);
 			t->stats.retransmits++;
 			n++;
 		} else {
@@ -296,7 +298,7 @@ static int resend_requested(struct totem *t, struct tok *k)
 	return n;
 }
 
-static int listed(const struct tok *k, uint32_t seq)
+static int listed(const struct totem_token *k, uint32_t seq)
 {
 	for (int i = 0; i < k->nrtr; i++)
 		if (k->rtr[i] == seq)
@@ -304,19 +306,20 @@ static int listed(const struct tok *k, uint32_t seq)
 	return 0;
 }
 
-static void request_missing(struct totem *t, struct tok *k)
+static void request_missing(struct totem *t, struct totem_token *k)
 {
-	struct store *s = t->st;
-	uint32_t end = k->seq - s->aru > QLEN ? s->aru + QLEN : k->seq;
+	struct totem_msgstore *s = t->st;
+	uint32_t end = k->seq - s->aru > TOTEM_QLEN ? s->aru + TOTEM_QLEN :
+		       k->seq;
 
 	if (k->seq <= s->aru)
 		return;
 	for (uint32_t seq = s->aru + 1; seq <= end; seq++) {
-		uint32_t i = seq % QLEN;
-		if (store_has(s, seq) || listed(k, seq))
+		uint32_t i = seq % TOTEM_QLEN;
+		if (totem_msgstore_has(s, seq) || listed(k, seq))
 			continue;
 		if (++s->miss[i] < t->cfg.miss_count_const ||
-		    k->nrtr == RTR_MAX)
+		    k->nrtr == TOTEM_MAX_RTR)
 			continue;
 		s->miss[i] = 0;
 		k->rtr[k->nrtr++] = seq;
@@ -330,7 +333,8 @@ static uint32_t add_clamped(uint32_t v, int plus, int minus)
 	return r < 0 ? 0 : (uint32_t)r;
 }
 
-static void account(struct totem *t, struct tok *k, int sent, int sent_new)
+static void account(struct totem *t, struct totem_token *k, int sent,
+		    int sent_new)
 {
 	int mine = backlog_now(t);
 	int busy = t->state == TOTEM_RECOVERY &&
@@ -344,7 +348,7 @@ static void account(struct totem *t, struct tok *k, int sent, int sent_new)
 	t->my_retr = busy;
 }
 
-static void fold_aru(struct totem *t, struct tok *k)
+static void fold_aru(struct totem *t, struct totem_token *k)
 {
 	uint32_t mine = t->st->aru < k->seq ? t->st->aru : k->seq;
 
@@ -357,7 +361,7 @@ static void fold_aru(struct totem *t, struct tok *k)
 }
 
 /* Spec 1.6: the token's aru stuck on me means I cannot receive. */
-static int failed_to_receive(struct totem *t, const struct tok *k)
+static int failed_to_receive(struct totem *t, const struct totem_token *k)
 {
 	if (k->aru_addr == t->me && k->aru == t->last_aru && k->aru != k->seq)
 		t->fail_recv++;
@@ -367,22 +371,22 @@ static int failed_to_receive(struct totem *t, const struct tok *k)
 	return t->fail_recv > t->cfg.fail_recv_const;
 }
 
-static int recovery_done(const struct totem *t, const struct tok *k)
+static int recovery_done(const struct totem *t, const struct totem_token *k)
 {
 	return t->have_last && t->last_ok && k->seq == t->last_seq &&
 	       k->aru == k->seq && k->retrans == 0 && t->st->aru == k->seq;
 }
 
-static void forward(struct totem *t, struct tok *k, int64_t now)
+static void forward(struct totem *t, struct totem_token *k, int64_t now)
 {
-	uint8_t p[CTL_MAX];
+	uint8_t p[TOTEM_MAX_CTL];
 	size_t len;
-	uint32_t next = ring_next(t);
+	uint32_t next = totem_next_member(t);
 	int busy = t->q.msgs > 0 || t->state != TOTEM_OPERATIONAL ||
 		   k->aru != k->seq || t->idle_visits < 2;
 
 	k->token_seq++;
-	len = msg_token_enc(k, p, sizeof p);
+	len = totem_msg_token_enc(k, p, sizeof p);
 	t->fwd_seq = k->seq;
 	if (next != t->me) {
 		totem_ctl_send(t, next, p, len, now);
@@ -393,17 +397,17 @@ static void forward(struct totem *t, struct tok *k, int64_t now)
 	t->t_pend = busy ? now : now + t->cfg.hold;
 }
 
-static void visit(struct totem *t, struct tok *k, int64_t now)
+static void visit(struct totem *t, struct totem_token *k, int64_t now)
 {
 	int resent, sent_new;
 
 	t->stats.rotations++;
 	if (t->state == TOTEM_RECOVERY && (k->oper || recovery_done(t, k))) {
 		k->oper = 1;
-		memb_event(t, EV_RECOVERED, 0, NULL, now);
+		memb_event(t, MEMB_EV_RECOVERED, 0, NULL, now);
 	}
 	if (failed_to_receive(t, k)) {
-		memb_event(t, EV_FAIL_RECV, 0, NULL, now);
+		memb_event(t, MEMB_EV_FAIL_RECV, 0, NULL, now);
 		return;
 	}
 	t->idle_visits = t->have_last && k->seq == t->last_seq ?
@@ -416,11 +420,11 @@ static void visit(struct totem *t, struct tok *k, int64_t now)
 	t->last_seq = k->seq;
 	t->last_ok = k->aru == k->seq;
 	t->have_last = 1;
-	ring_deliver(t);
+	totem_ring_deliver(t);
 	forward(t, k, now);
 }
 
-static int should_hold(const struct totem *t, const struct tok *k)
+static int should_hold(const struct totem *t, const struct totem_token *k)
 {
 	return t->state == TOTEM_OPERATIONAL && t->ring.rep == t->me &&
 	       t->memb.n > 1 && t->q.msgs == 0 && k->nrtr == 0 &&
@@ -428,21 +432,22 @@ static int should_hold(const struct totem *t, const struct tok *k)
 	       t->idle_visits >= t->cfg.seqno_unchanged_const;
 }
 
-void ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
-		   int64_t now, int held)
+void totem_ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
+			 int64_t now, int held)
 {
-	struct tok k;
+	struct totem_token k;
 
-	if (msg_token_dec(&k, p, len)) {
+	if (totem_msg_token_dec(&k, p, len)) {
 		t->stats.rx_bad++;
 		return;
 	}
 	if ((t->state != TOTEM_RECOVERY && t->state != TOTEM_OPERATIONAL) ||
-	    !ring_eq(k.ring, t->ring) || (!held && k.token_seq <= t->tok_seen))
+	    !totem_ring_id_eq(k.ring, t->ring) ||
+	    (!held && k.token_seq <= t->tok_seen))
 		return;
 	t->tok_seen = k.token_seq;
 	t->t_loss = now + t->cfg.token;
-	t->t_retrans = NEVER;
+	t->t_retrans = TOTEM_NEVER;
 	if (!held && should_hold(t, &k)) {
 		memcpy(t->pend, p, len);
 		t->pend_len = len;
@@ -452,68 +457,69 @@ void ring_token_rx(struct totem *t, const uint8_t *p, size_t len,
 	visit(t, &k, now);
 }
 
-void ring_start_token(struct totem *t, int64_t now)
+void totem_ring_start_token(struct totem *t, int64_t now)
 {
-	struct tok k = { .ring = t->ring };
+	struct totem_token k = { .ring = t->ring };
 
-	t->pend_len = msg_token_enc(&k, t->pend, sizeof t->pend);
+	t->pend_len = totem_msg_token_enc(&k, t->pend, sizeof t->pend);
 	t->t_pend = now;
 }
 
 /* Release a held token at once; a node with new data on an idle ring
  * asks the representative to do so. */
-void ring_hold_cancel(struct totem *t, int64_t now, int local)
+void totem_ring_hold_cancel(struct totem *t, int64_t now, int local)
 {
 	uint8_t p[32];
 	size_t len;
 
-	if (t->t_pend != NEVER) {
+	if (t->t_pend != TOTEM_NEVER) {
 		t->t_pend = now;
 		return;
 	}
 	if (!local || t->state != TOTEM_OPERATIONAL ||
 	    t->ring.rep == t->me || t->idle_visits < 1)
 		return;
-	len = msg_ring_enc(MSG_HOLD_CANCEL, t->ring, p, sizeof p);
+	len = totem_msg_ring_enc(TOTEM_MSG_HOLD_CANCEL, t->ring, p, sizeof p);
 	totem_xmit(t, t->ring.rep, p, len);
 }
 
 /* ---- multicast in ---------------------------------------------------- */
 
-static void unwrap(struct totem *t, const struct mcast *m)
+static void unwrap(struct totem *t, const struct totem_mcast *m)
 {
-	struct mcast in;
+	struct totem_mcast in;
 
-	if (msg_mcast_dec(&in, m->data, m->len) || in.encap ||
-	    !ring_eq(in.ring, t->oper_ring) || in.seq <= t->low_aru ||
+	if (totem_msg_mcast_dec(&in, m->data, m->len) || in.encap ||
+	    !totem_ring_id_eq(in.ring, t->oper_ring) || in.seq <= t->low_aru ||
 	    in.seq > t->high_limit)
 		return;
-	store_put(t, t->old, in.seq, m->data, m->len);
+	totem_msgstore_put(t, t->old, in.seq, m->data, m->len);
 }
 
-void ring_mcast_rx(struct totem *t, uint32_t from, const struct mcast *m,
-		   const uint8_t *p, size_t len, int64_t now)
+void totem_ring_mcast_rx(struct totem *t, uint32_t from,
+			 const struct totem_mcast *m, const uint8_t *p,
+			 size_t len, int64_t now)
 {
 	int live = t->state == TOTEM_RECOVERY ||
 		   t->state == TOTEM_OPERATIONAL;
 
-	if (!m->encap && len > (size_t)(t->cfg.mtu - ENCAP_HDR)) {
+	if (!m->encap && len > (size_t)(t->cfg.mtu - TOTEM_ENCAP_HDR)) {
 		t->stats.rx_bad++;
 		return;
 	}
-	if (live && ring_eq(m->ring, t->ring)) {
+	if (live && totem_ring_id_eq(m->ring, t->ring)) {
 		if (m->seq > t->fwd_seq)
-			t->t_retrans = NEVER;
-		if (store_put(t, t->st, m->seq, p, len) && m->encap &&
+			t->t_retrans = TOTEM_NEVER;
+		if (totem_msgstore_put(t, t->st, m->seq, p, len) && m->encap &&
 		    t->state == TOTEM_RECOVERY)
 			unwrap(t, m);
-		ring_deliver(t);
+		totem_ring_deliver(t);
 		return;
 	}
 	if (!live && !t->frozen && !m->encap &&
-	    ring_eq(m->ring, t->oper_ring)) {
-		store_put(t, t->st, m->seq, p, len);
+	    totem_ring_id_eq(m->ring, t->oper_ring)) {
+		totem_msgstore_put(t, t->st, m->seq, p, len);
 		return;
 	}
-	memb_event(t, EV_FOREIGN, from, &m->ring, now);
+	memb_event(t, MEMB_EV_FOREIGN, from, &m->ring, now);
 }

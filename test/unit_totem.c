@@ -9,15 +9,15 @@
 
 TEST(totem_token_round_trip)
 {
-	struct tok k = { { 44, 3 }, 7, 100, 90, 5, 2, 30, 1, 1, 2,
-			 { 91, 95 } }, d;
-	uint8_t buf[CTL_MAX];
-	size_t len = msg_token_enc(&k, buf, sizeof buf);
+	struct totem_token k = { { 44, 3 }, 7, 100, 90, 5, 2, 30, 1, 1, 2,
+				 { 91, 95 } }, d;
+	uint8_t buf[TOTEM_MAX_CTL];
+	size_t len = totem_msg_token_enc(&k, buf, sizeof buf);
 
 	CHECK(len > 0);
-	CHECK_INT(buf[0], MSG_TOKEN);
+	CHECK_INT(buf[0], TOTEM_MSG_TOKEN);
 	CHECK_INT(buf[1], TOTEM_VERSION);
-	CHECK_INT(msg_token_dec(&d, buf, len), 0);
+	CHECK_INT(totem_msg_token_dec(&d, buf, len), 0);
 	CHECK(d.ring.seq == 44 && d.ring.rep == 3);
 	CHECK_INT(d.token_seq, 7);
 	CHECK_INT(d.seq, 100);
@@ -27,70 +27,71 @@ TEST(totem_token_round_trip)
 	CHECK_INT(d.nrtr, 2);
 	CHECK_INT(d.rtr[1], 95);
 	for (size_t cut = 0; cut < len; cut++)
-		CHECK(msg_token_dec(&d, buf, cut) < 0);
-	buf[len - 9] = RTR_MAX + 1;		/* nrtr over the limit */
-	CHECK(msg_token_dec(&d, buf, len) < 0);
+		CHECK(totem_msg_token_dec(&d, buf, cut) < 0);
+	buf[len - 9] = TOTEM_MAX_RTR + 1;	/* nrtr over the limit */
+	CHECK(totem_msg_token_dec(&d, buf, len) < 0);
 }
 
 TEST(totem_mcast_round_trip)
 {
-	struct mcast m = { { 8, 1 }, 12, 0, 5, 77, 3, 1,
-			   (const uint8_t *)"hey", 3 }, d, in;
+	struct totem_mcast m = { { 8, 1 }, 12, 0, 5, 77, 3, 1,
+				 (const uint8_t *)"hey", 3 }, d, in;
 	uint8_t buf[256], outer[300];
-	size_t len = msg_mcast_enc(&m, buf, sizeof buf), olen;
+	size_t len = totem_msg_mcast_enc(&m, buf, sizeof buf), olen;
 
-	CHECK_INT(len, MCAST_HDR + 3);
-	CHECK_INT(msg_mcast_dec(&d, buf, len), 0);
+	CHECK_INT(len, TOTEM_MCAST_HDR + 3);
+	CHECK_INT(totem_msg_mcast_dec(&d, buf, len), 0);
 	CHECK(d.seq == 12 && d.sender == 5 && d.frag == 3 && d.last == 1);
 	CHECK_INT(d.msgno, 77);
 	CHECK(d.len == 3 && !memcmp(d.data, "hey", 3));
-	m = (struct mcast){ { 12, 1 }, 2, 1, 0, 0, 0, 0, buf, len };
-	olen = msg_mcast_enc(&m, outer, sizeof outer);
-	CHECK_INT(olen, ENCAP_HDR + len);
-	CHECK_INT(msg_mcast_dec(&d, outer, olen), 0);
+	m = (struct totem_mcast){ { 12, 1 }, 2, 1, 0, 0, 0, 0, buf, len };
+	olen = totem_msg_mcast_enc(&m, outer, sizeof outer);
+	CHECK_INT(olen, TOTEM_ENCAP_HDR + len);
+	CHECK_INT(totem_msg_mcast_dec(&d, outer, olen), 0);
 	CHECK(d.encap == 1 && d.len == len);
-	CHECK_INT(msg_mcast_dec(&in, d.data, d.len), 0);
+	CHECK_INT(totem_msg_mcast_dec(&in, d.data, d.len), 0);
 	CHECK(in.ring.seq == 8 && in.seq == 12);
 	for (size_t cut = 0; cut < len; cut++)
-		CHECK(msg_mcast_dec(&d, buf, cut) < 0);
+		CHECK(totem_msg_mcast_dec(&d, buf, cut) < 0);
 }
 
 TEST(totem_join_round_trip_and_order)
 {
-	struct join j = { 8, 12, { 3, { 1, 2, 7 } }, { 1, { 7 } } }, d;
-	uint8_t buf[CTL_MAX];
-	size_t len = msg_join_enc(&j, buf, sizeof buf);
+	struct totem_join j = { 8, 12, { 3, { 1, 2, 7 } }, { 1, { 7 } } }, d;
+	uint8_t buf[TOTEM_MAX_CTL];
+	size_t len = totem_msg_join_enc(&j, buf, sizeof buf);
 
-	CHECK_INT(msg_join_dec(&d, buf, len), 0);
+	CHECK_INT(totem_msg_join_dec(&d, buf, len), 0);
 	CHECK(d.ring_seq == 8 && d.max_seq == 12);
-	CHECK(set_eq(&d.proc, &j.proc) && set_eq(&d.failed, &j.failed));
+	CHECK(totem_set_eq(&d.proc, &j.proc) &&
+	      totem_set_eq(&d.failed, &j.failed));
 	for (size_t cut = 0; cut < len; cut++)
-		CHECK(msg_join_dec(&d, buf, cut) < 0);
+		CHECK(totem_msg_join_dec(&d, buf, cut) < 0);
 	j.proc.id[1] = 9;			/* 1 9 7: not ascending */
-	len = msg_join_enc(&j, buf, sizeof buf);
-	CHECK(msg_join_dec(&d, buf, len) < 0);
+	len = totem_msg_join_enc(&j, buf, sizeof buf);
+	CHECK(totem_msg_join_dec(&d, buf, len) < 0);
 	buf[18] = TOTEM_MAX_NODES + 1;		/* nproc over the limit */
-	CHECK(msg_join_dec(&d, buf, len) < 0);
+	CHECK(totem_msg_join_dec(&d, buf, len) < 0);
 }
 
 TEST(totem_commit_round_trip)
 {
-	struct commit c = { .ring = { 16, 2 }, .pass = 2, .filled = 2,
-			    .memb = { 2, { 2, 5 } } }, d;
-	uint8_t buf[CTL_MAX];
+	struct totem_commit c = { .ring = { 16, 2 }, .pass = 2, .filled = 2,
+				  .memb = { 2, { 2, 5 } } }, d;
+	uint8_t buf[TOTEM_MAX_CTL];
 	size_t len;
 
-	c.ent[0] = (struct commit_ent){ { 12, 2 }, 4, 9, 1 };
-	c.ent[1] = (struct commit_ent){ { 8, 5 }, 0, 0, 0 };
-	len = msg_commit_enc(&c, buf, sizeof buf);
-	CHECK_INT(msg_commit_dec(&d, buf, len), 0);
+	c.ent[0] = (struct totem_commit_ent){ { 12, 2 }, 4, 9, 1 };
+	c.ent[1] = (struct totem_commit_ent){ { 8, 5 }, 0, 0, 0 };
+	len = totem_msg_commit_enc(&c, buf, sizeof buf);
+	CHECK_INT(totem_msg_commit_dec(&d, buf, len), 0);
 	CHECK(d.ring.seq == 16 && d.pass == 2 && d.filled == 2);
 	CHECK(d.ent[0].aru == 4 && d.ent[0].high == 9 && d.ent[0].had_ring);
 	CHECK(d.ent[1].old.seq == 8 && d.ent[1].old.rep == 5);
 	for (size_t cut = 0; cut < len; cut++)
-		CHECK(msg_commit_dec(&d, buf, cut) < 0);
+		CHECK(totem_msg_commit_dec(&d, buf, cut) < 0);
 	buf[16] = 3;				/* filled > members */
-	CHECK(msg_commit_dec(&d, buf, len) < 0);
+	CHECK(totem_msg_commit_dec(&d, buf, len) < 0);
 }
 
 /* ---- a tiny in-order network for whole-engine tests -------------------- */
@@ -191,8 +192,8 @@ static void net_run(int64_t until)
 	while (net.now < until) {
 		if (net.head != net.tail) {
 			int i = net.q[net.head].to;
-			if (net.n[i].up && !(net.n[i].mute &&
-					     net.q[net.head].p[0] == MSG_MCAST))
+			int mcast = net.q[net.head].p[0] == TOTEM_MSG_MCAST;
+			if (net.n[i].up && !(net.n[i].mute && mcast))
 				totem_recv(net.n[i].t, net.q[net.head].from,
 					   net.q[net.head].p,
 					   net.q[net.head].len, net.now);
@@ -301,8 +302,9 @@ TEST(totem_large_message_fragments_and_reassembles)
 TEST(totem_malformed_packets_counted)
 {
 	static const uint8_t bad[][8] = {
-		{ 0 }, { MSG_TOKEN, 9 }, { 99, TOTEM_VERSION },
-		{ MSG_JOIN, TOTEM_VERSION, 1 }, { MSG_MCAST, TOTEM_VERSION },
+		{ 0 }, { TOTEM_MSG_TOKEN, 9 }, { 99, TOTEM_VERSION },
+		{ TOTEM_MSG_JOIN, TOTEM_VERSION, 1 },
+		{ TOTEM_MSG_MCAST, TOTEM_VERSION },
 	};
 	struct totem_stats st;
 
