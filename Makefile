@@ -31,7 +31,7 @@ LDSMALL  := -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code \
 # default split.  net/fmt.c's printf engine still replaces musl's: the
 # linker sees its definitions before it searches libc.a.
 LTO      := -flto -flto-partition=none
-BUDGET   := 204800
+BUDGET   := 393216
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT   ?= 25
 
