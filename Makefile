@@ -28,8 +28,7 @@ LDSMALL  := -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code \
 # unit, so the compiler inlines and drops across files, and, linking a
 # static (non-PIE) executable, emits position-dependent code with pointer
 # tables in .rodata.  One partition (none) is about 4 KB smaller than the
-# default split.  net/fmt.c's printf engine still replaces musl's: the
-# linker sees its definitions before it searches libc.a.
+# default split.
 LTO      := -flto -flto-partition=none
 BUDGET   := 393216
 FUZZ_SECONDS ?= 300
@@ -73,12 +72,11 @@ tools-xmllint:
 	$(call need,python3,python3)
 
 # --- the product -----------------------------------------------------------
-# HAC_OWN_PRINTF: net/fmt.c is libc's vfprintf/vsnprintf/vdprintf (musl only)
 # HAC_OWN_LIBC: net/libc.c is libc's malloc, qsort, strstr, strtol... (musl
 # only; smaller than musl's, see there)
 $(OBJ)/%.o: %.c | tools-musl
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(OPT) $(BASE) $(SMALL) $(LTO) -DHAC_OWN_PRINTF -DHAC_OWN_LIBC \
+	$(MUSLCC) $(OPT) $(BASE) $(SMALL) $(LTO) -DHAC_OWN_LIBC \
 	  -c $< -o $@
 
 $(BIN): $(SRCS:%.c=$(OBJ)/%.o)
@@ -99,15 +97,6 @@ $(BUILD)/tool_%: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_%.o
 $(BUILD)/tool_sim: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_sim.o \
 		   $(OBJ)/test/sim_quorum.o
 	$(MUSLCC) $(OPT) $(LTO) -static $^ -o $@
-
-# the printf oracle: net/fmt.c against the host libc's own printf
-HOST     := $(BUILD)/host
-$(HOST)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) -O1 $(BASE) -c $< -o $@
-
-$(BUILD)/tool_fmt: $(HOST)/net/fmt.o $(HOST)/test/tool_fmt.o
-	$(CC) $^ -o $@
 
 ASAN_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	      -fno-omit-frame-pointer
