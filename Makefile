@@ -72,12 +72,9 @@ tools-xmllint:
 	$(call need,python3,python3)
 
 # --- the product -----------------------------------------------------------
-# HAC_OWN_LIBC: net/libc.c is libc's malloc, qsort, strstr, strtol... (musl
-# only; smaller than musl's, see there)
 $(OBJ)/%.o: %.c | tools-musl
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(OPT) $(BASE) $(SMALL) $(LTO) -DHAC_OWN_LIBC \
-	  -c $< -o $@
+	$(MUSLCC) $(OPT) $(BASE) $(SMALL) $(LTO) -c $< -o $@
 
 $(BIN): $(SRCS:%.c=$(OBJ)/%.o)
 	$(MUSLCC) $(OPT) $(LTO) -static -s $(LDSMALL) $(LDFLAGS) $^ -o $@
