@@ -14,7 +14,6 @@ STAGES=(
 	"blackbox|bash test/blackbox.sh $BIN"
 	"xml-differential|bash test/xmldiff.sh $BUILD"
 	"crypto-oracle|bash test/crypto-oracle.sh $BUILD"
-	"printf-oracle|$BUILD/tool_fmt"
 	"sim|$BUILD/tool_sim"
 	"daemon-smoke|bash test/daemon-smoke.sh $BIN"
 	"netns-harness|bash test/netns/harness.test.sh $BIN"
