@@ -95,7 +95,7 @@ $(BIN): $(SRCS:%.c=$(OBJ)/%.o)
 	$(MUSLCC) $(OPT) $(LTO) -static -s $(LDSMALL) $(LDFLAGS) $^ -o $@
 	@size=$$(stat -c %s $@); \
 	 echo "hacluster: $$size bytes stripped, budget $(BUDGET) ($$((size * 100 / $(BUDGET)))%)"; \
-	 [ $$size -le $(BUDGET) ] || { echo "hacluster: over budget"; exit 1; }
+	 [ $$size -le $(BUDGET) ] || { echo "hacluster: over budget"; rm -f $@; exit 1; }
 
 # --- unit tests: musl static, then clang ASan+UBSan on host libc -----------
 $(BUILD)/unit: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o)
