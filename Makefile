@@ -86,48 +86,58 @@ tools-xmllint:
 	$(call need,xmllint,libxml2-utils)
 	$(call need,python3,python3)
 
+# Everything built depends on this Makefile (flags), links also on the
+# list of sources, rewritten only when it changes: a source removed (or
+# added) relinks what held it instead of leaving a stale binary.
+SRCLIST  := $(BUILD)/sources
+$(shell mkdir -p $(BUILD); l='$(sort $(SRCS) $(UNIT_SRCS) $(wildcard test/*.c))'; \
+	[ "$$(cat $(SRCLIST) 2>/dev/null)" = "$$l" ] || echo "$$l" > $(SRCLIST))
+DEPS     := Makefile $(SRCLIST)
+OBJS      = $(filter %.o,$^)
+
 # --- the product -----------------------------------------------------------
-$(OBJ)/%.o: %.c | tools-musl
+$(OBJ)/%.o: %.c Makefile | tools-musl
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(OPT) $(BASE) $(SMALL) $(LTO) -c $< -o $@
 
-$(BIN): $(SRCS:%.c=$(OBJ)/%.o)
-	$(MUSLCC) $(OPT) $(LTO) -static -s $(LDSMALL) $(LDFLAGS) $^ -o $@
+$(BIN): $(SRCS:%.c=$(OBJ)/%.o) $(DEPS)
+	$(MUSLCC) $(OPT) $(LTO) -static -s $(LDSMALL) $(LDFLAGS) $(OBJS) -o $@
 	@size=$$(stat -c %s $@); \
 	 echo "hacluster: $$size bytes stripped, budget $(BUDGET) ($$((size * 100 / $(BUDGET)))%)"; \
 	 [ $$size -le $(BUDGET) ] || { echo "hacluster: over budget"; rm -f $@; exit 1; }
 
 # --- unit tests: musl static, then clang ASan+UBSan on host libc -----------
-$(BUILD)/unit: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o)
-	$(MUSLCC) $(OPT) $(LTO) -static $^ -o $@
+$(BUILD)/unit: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o) $(DEPS)
+	$(MUSLCC) $(OPT) $(LTO) -static $(OBJS) -o $@
 
 # test-only tools: test/tool_NAME.c linked with the library objects
-$(BUILD)/tool_%: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_%.o
-	$(MUSLCC) $(OPT) $(LTO) -static $^ -o $@
+$(BUILD)/tool_%: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_%.o $(DEPS)
+	$(MUSLCC) $(OPT) $(LTO) -static $(OBJS) -o $@
 
 # the simulator has a second file: the quorum service on its nodes
 $(BUILD)/tool_sim: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_sim.o \
-		   $(OBJ)/test/sim_quorum.o
-	$(MUSLCC) $(OPT) $(LTO) -static $^ -o $@
+		   $(OBJ)/test/sim_quorum.o $(DEPS)
+	$(MUSLCC) $(OPT) $(LTO) -static $(OBJS) -o $@
 
 ASAN_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	      -fno-omit-frame-pointer
-$(ASAN)/%.o: %.c | tools-clang
+$(ASAN)/%.o: %.c Makefile | tools-clang
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BASE) $(ASAN_FLAGS) -Wno-unknown-warning-option -c $< -o $@
 
-$(BUILD)/unit-asan: $(LIB_SRCS:%.c=$(ASAN)/%.o) $(UNIT_SRCS:%.c=$(ASAN)/%.o)
-	$(CLANG) $(ASAN_FLAGS) $^ -o $@
+$(BUILD)/unit-asan: $(LIB_SRCS:%.c=$(ASAN)/%.o) $(UNIT_SRCS:%.c=$(ASAN)/%.o) \
+		    $(DEPS)
+	$(CLANG) $(ASAN_FLAGS) $(OBJS) -o $@
 
 # --- fuzzers ---------------------------------------------------------------
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	      -fno-sanitize-recover=all
-$(FUZZ)/%.o: %.c | tools-clang
+$(FUZZ)/%.o: %.c Makefile | tools-clang
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BASE) $(FUZZ_FLAGS) -Wno-unknown-warning-option -c $< -o $@
 
-$(FUZZ)/fuzz_%: $(LIB_SRCS:%.c=$(FUZZ)/%.o) $(FUZZ)/test/fuzz_%.o
-	$(CLANG) -fsanitize=fuzzer,address,undefined $^ -o $@
+$(FUZZ)/fuzz_%: $(LIB_SRCS:%.c=$(FUZZ)/%.o) $(FUZZ)/test/fuzz_%.o $(DEPS)
+	$(CLANG) -fsanitize=fuzzer,address,undefined $(OBJS) -o $@
 
 fuzzers: $(FUZZERS:%=$(FUZZ)/%)
 
