@@ -25,8 +25,7 @@
  * member that waits would be taken for a failed one.  Parts that act
  * through the ring (services) come after it, so they stop before this
  * node leaves.  bench is test-only: last, its kind may move.  Adding a
- * subsystem is one file and one row here. */
-#define PARTS(X) X(qdiskd) X(ringd) X(cmand) X(ccsd) X(bench)
+ * subsystem is one file and one row (PARTS below). */
 #include "node.h"
 #include "verbs.h"
 #include "../net/loop.h"
@@ -54,6 +53,9 @@
 
 #define RUN_DIR		"/run/hacluster"
 #define PID_FILE	RUN_DIR "/hacluster.pid"
+
+/* The table of parts, in start order; each X(name) is name_part. */
+#define PARTS(X) X(qdiskd) X(ringd) X(cmand) X(ccsd) X(bench)
 
 #define DECLARE(p)	extern const struct part p##_part;
 #define ROW(p)		&p##_part,
