@@ -222,6 +222,43 @@ static struct pkt heap_pop(void)
 	return top;
 }
 
+/* Packets in flight come from a free list of PKT_BUF buffers (larger
+ * ones from malloc): the allocator need not map and unmap pages for the
+ * millions that pass through a run. */
+#define PKT_BUF		2048
+
+static void *pkt_pool;
+
+static uint8_t *pkt_alloc(size_t len)
+{
+	void *b = pkt_pool;
+
+	if (len > PKT_BUF || !b)
+		return malloc(len > PKT_BUF ? len : PKT_BUF);
+	pkt_pool = *(void **)b;
+	return b;
+}
+
+static void pkt_free(struct pkt k)
+{
+	if (k.len > PKT_BUF) {
+		free(k.data);
+		return;
+	}
+	*(void **)k.data = pkt_pool;
+	pkt_pool = k.data;
+}
+
+static void pkt_pool_free(void)
+{
+	while (pkt_pool) {
+		void *b = pkt_pool;
+
+		pkt_pool = *(void **)b;
+		free(b);
+	}
+}
+
 static void enqueue(int to, uint32_t from, const void *p, size_t len)
 {
 	int copies = 1 + (sim_chance(w.dup) ? 1 : 0);
@@ -230,7 +267,7 @@ static void enqueue(int to, uint32_t from, const void *p, size_t len)
 		return;
 	for (int c = 0; c < copies; c++) {
 		struct pkt k = { w.now + 1 + sim_rnd(w.jitter + 1), w.order++, to,
-				 from, len, malloc(len ? len : 1) };
+				 from, len, pkt_alloc(len) };
 		memcpy(k.data, p, len);
 		heap_push(k);
 	}
@@ -649,7 +686,7 @@ static void deliver_pkt(void)
 	if (n->alive && src && src->group == n->group &&
 	    !(n->mute && k.len && k.data[0] == 2))
 		totem_recv(n->t, k.from, k.data, k.len, w.now);
-	free(k.data);
+	pkt_free(k);
 }
 
 static void run_due(void)
@@ -773,7 +810,8 @@ static void run_seed(uint64_t seed, int fixed_n, int64_t chaos)
 static void cleanup(void)
 {
 	while (w.nheap)
-		free(heap_pop().data);
+		pkt_free(heap_pop());
+	pkt_pool_free();
 	for (int i = 0; i < w.n; i++) {
 		totem_free(w.node[i].t);
 		free(w.node[i].log);
