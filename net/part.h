@@ -62,6 +62,10 @@ struct view {
 	uint64_t ring;		/* its ring seq */
 	int nmembers;
 	uint32_t members[TOTEM_MAX_NODES];
+	/* the ring part: another machine runs with our node id and this
+	 * node is alone: it stays out, acting inquorate (that machine's
+	 * address, or NULL) */
+	const char *refused;
 	/* the cman part */
 	int quorate;		/* as every member agrees */
 	uint32_t config_source;	/* settled: whose file wins (0 none), */

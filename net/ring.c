@@ -25,11 +25,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define RX_BURST	64	/* datagrams read per wake-up and fd */
 #define MAX_VIEW	(TRANSPORT_MAX_NODES + 16)
 #define WARN_EVERY_MS	60000	/* per kind of dropped packet */
+#define WARN_KINDS	16
 
 static struct {
 	struct ring_cfg cfg;
@@ -45,7 +47,11 @@ static struct {
 	int nmembers;
 	struct ring_node view[MAX_VIEW];
 	int nview;
-	int64_t warned[8];
+	int64_t warned[WARN_KINDS];
+	int64_t twin_at;		/* last packet of a twin, or 0 */
+	int refusing, refusal_timer;
+	int64_t told_at;
+	char twin[64];			/* its address */
 	uint64_t delivered, tx_failed, stalls, unknown_kind;
 	uint8_t rx[TRANSPORT_MAX_DGRAM], tx[TRANSPORT_MAX_DGRAM];
 	uint8_t msg[TOTEM_MAX_MSG];
@@ -58,10 +64,10 @@ static const char *name_of(uint32_t id)
 	return n ? n : "?";
 }
 
-/* --- the ring seq on disk ------------------------------------------------- */
-static uint64_t read_seq(void)
+/* --- numbers on disk: the ring seq, the incarnation order ---------------- */
+static uint64_t read_number(const char *path)
 {
-	char *s = read_file(RING_SEQ_FILE, 64, NULL), *end;
+	char *s = read_file(path, 64, NULL), *end;
 	unsigned long long v = 0;
 
 	if (!s)
@@ -69,21 +75,46 @@ static uint64_t read_seq(void)
 	v = strtoull(s, &end, 10);
 	if (end == s || (*end && *end != '\n')) {
 		log_msg(LOG_LVL_WARN, "%s: not a number, starting from 0",
-			RING_SEQ_FILE);
+			path);
 		v = 0;
 	}
 	free(s);
 	return v;
 }
 
-static void io_save_seq(void *ctx, uint64_t seq)
+static int save_number(const char *path, uint64_t v)
 {
 	char line[32];
-	int n = snprintf(line, sizeof line, "%" PRIu64 "\n", seq);
+	int n = snprintf(line, sizeof line, "%" PRIu64 "\n", v);
 
-	if (replace_file(RING_SEQ_FILE, line, (size_t)n, 0644, NULL) < 0)
+	return replace_file(path, line, (size_t)n, 0644, NULL);
+}
+
+static void io_save_seq(void *ctx, uint64_t seq)
+{
+	if (save_number(RING_SEQ_FILE, seq) < 0)
 		log_msg(LOG_LVL_ERR, "cannot save ring seq %" PRIu64
 			" in %s: %s", seq, RING_SEQ_FILE, strerror(errno));
+}
+
+/* This start's place among the node's starts (seal.c, Incarnations):
+ * above the last one saved (*last) and not below the clock in seconds. */
+static uint32_t next_order(uint32_t *prev)
+{
+	uint64_t last = read_number(RING_ORDER_FILE);
+	uint64_t now = (uint64_t)time(NULL), order = last + 1;
+
+	if (order < now)
+		order = now;
+	if (order > UINT32_MAX)
+		order = UINT32_MAX;
+	*prev = last < order ? (uint32_t)last : (uint32_t)order - 1;
+	if (save_number(RING_ORDER_FILE, order) < 0)
+		log_msg(LOG_LVL_WARN, "cannot save the incarnation order in %s:"
+			" %s (a restart within the same second would look like"
+			" a replay to the others)", RING_ORDER_FILE,
+			strerror(errno));
+	return (uint32_t)order;
 }
 
 /* --- timers --------------------------------------------------------------- */
@@ -139,13 +170,14 @@ static void io_send(void *ctx, uint32_t to, const void *pkt, size_t len)
 
 static void dropped(int err, const struct sockaddr_storage *from)
 {
-	int k = -err < 8 ? -err : 0;
+	int k = -err < WARN_KINDS ? -err : 0;
 	int64_t now = now_ms();
 	char a[64];
 
 	transport_ntop(from, a, sizeof a);
 	if (err == SEAL_E_AUTH || err == SEAL_E_FOREIGN || err ==
-	    SEAL_E_VERSION) {
+	    SEAL_E_VERSION || err == SEAL_E_STALE ||
+	    err == SEAL_E_DUPLICATE) {
 		if (!R.warned[k] || now - R.warned[k] >= WARN_EVERY_MS) {
 			R.warned[k] = now;
 			log_msg(LOG_LVL_WARN, "dropping packets from %s: %s",
@@ -157,18 +189,95 @@ static void dropped(int err, const struct sockaddr_storage *from)
 		seal_strerror(err));
 }
 
+static void refusal_check(void *ctx);
+
+/* Tell the caller whether this node stays out (addr) or not (NULL). */
+static void refusal(const char *addr)
+{
+	R.refusing = addr != NULL;
+	if (R.cfg.refused)
+		R.cfg.refused(R.cfg.ctx, addr);
+}
+
+static void refusal_check(void *ctx)
+{
+	const char *addr = ring_refused();
+
+	R.refusal_timer = 0;
+	if (!addr) {
+		log_msg(LOG_LVL_NOTICE, "node id %u: the other machine with "
+			"this id is no longer heard", R.me);
+		refusal(NULL);
+		return;
+	}
+	R.refusal_timer = loop_timer_add(R.twin_at + R.seal.hold_ms + 1,
+					 refusal_check, NULL);
+	if (R.refusal_timer < 0)
+		R.refusal_timer = 0;
+}
+
+/* Tell the other machine with our id that this one holds it: any packet
+ * of ours is one (it hears our id from another epoch), and it reaches
+ * that machine even where the ring sends it nothing (a member that is
+ * not the representative sends no multicast on a quiet ring). */
+static void tell_twin(const struct sockaddr_storage *to, int64_t now)
+{
+	int n = seal_pack(&R.seal, "", 0, R.tx, sizeof R.tx);
+
+	R.told_at = now;
+	if (n > 0)
+		transport_send_to(R.tp, to, R.tx, (size_t)n);
+}
+
+/* Another machine sends with our node id.  A member of a configuration
+ * with other nodes keeps its place (the members refuse the other one);
+ * a node alone stays out while it hears the other: ring_refused(). */
+static void twin(const struct sockaddr_storage *from)
+{
+	int64_t now = now_ms();
+	int kept = R.member && R.nmembers > 1;
+
+	int logged = R.twin_at && now - R.twin_at < WARN_EVERY_MS;
+
+	if (kept && now - R.told_at >= R.seal.hold_ms / 4)
+		tell_twin(from, now);
+	R.twin_at = now;
+	if (!kept && !R.refusing) {
+		transport_ntop(from, R.twin, sizeof R.twin);
+		refusal(R.twin);
+		if (!R.refusal_timer)
+			refusal_check(NULL);
+	}
+	if (logged)
+		return;
+	transport_ntop(from, R.twin, sizeof R.twin);
+	if (kept)
+		log_msg(LOG_LVL_ERR, "node id %u is also used by the machine "
+			"at %s: the members refuse it; check cluster.conf "
+			"there", R.me, R.twin);
+	else
+		log_msg(LOG_LVL_ERR, "node id %u is in use by %s; check "
+			"cluster.conf on this node (staying out of the "
+			"cluster while that node is heard)", R.me, R.twin);
+}
+
 static void take(size_t n, const struct sockaddr_storage *from)
 {
 	const void *payload;
 	uint32_t id;
 	size_t plen;
-	int rc = seal_open(&R.seal, R.rx, n, &id, &payload, &plen);
+	int rc = seal_open(&R.seal, R.rx, n, now_ms(), &id, &payload, &plen);
 
+	if (rc == SEAL_E_TWIN) {
+		twin(from);
+		return;
+	}
 	if (rc != SEAL_OK) {
 		dropped(rc, from);
 		return;
 	}
-	transport_learn(R.tp, id, from);
+	if (R.seal.fresh)
+		transport_learn(R.tp, id, from);
 	totem_recv(R.totem, id, payload, plen, now_ms());
 }
 
@@ -285,13 +394,29 @@ static void io_log(void *ctx, int level, const char *text)
 }
 
 /* --- start and stop ------------------------------------------------------- */
+static long long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 ? -1 : (long long)st.st_size;
+}
+
 static int load_key(char *err, size_t errlen)
 {
 	const char *file = R.cfg.keyfile;
 	uint8_t master[SEAL_KEY_LEN], epoch[SEAL_EPOCH_LEN];
+	uint32_t prev;
 	int src = seal_key_load(file, R.cfg.cluster ? R.cfg.cluster : "",
 				master);
 
+	if (src < 0 && errno == EINVAL) {
+		snprintf(err, errlen, "the key file %s holds %lld bytes; a key"
+			 " is %d to %d bytes (make one with 'hacluster keygen' "
+			 "and copy it to every node)", file ? file :
+			 SEAL_KEYFILE, (long long)file_size(file ? file :
+			 SEAL_KEYFILE), SEAL_KEYFILE_MIN, SEAL_KEYFILE_MAX);
+		return -1;
+	}
 	if (src < 0) {
 		snprintf(err, errlen, "cannot use the key file %s: %s",
 			 file ? file : SEAL_KEYFILE, strerror(errno));
@@ -302,12 +427,13 @@ static int load_key(char *err, size_t errlen)
 			"the cluster name only (run 'hacluster keygen' and "
 			"copy the key to every node)",
 			file ? file : SEAL_KEYFILE);
-	if (seal_new_epoch(epoch) < 0) {
+	if (seal_new_epoch(epoch, next_order(&prev)) < 0) {
 		snprintf(err, errlen, "no random numbers: %s",
 			 strerror(errno));
 		return -1;
 	}
 	seal_init(&R.seal, master, R.cfg.cluster_id, R.me, epoch);
+	R.seal.own_last = prev;
 	memset(master, 0, sizeof master);
 	return 0;
 }
@@ -345,8 +471,9 @@ int ring_start(const struct ring_cfg *cfg, char *err, size_t errlen)
 	if (watch_fds(err, errlen) < 0)
 		return -1;
 	tc.nodeid = R.me;
-	tc.ring_seq = read_seq();
+	tc.ring_seq = read_number(RING_SEQ_FILE);
 	totem_cfg_defaults(&tc);
+	R.seal.hold_ms = tc.token;
 	log_msg(LOG_LVL_INFO, "starting the ring as node %u (%s) from ring "
 		"seq %" PRIu64 ": token %d ms, join %d, consensus %d",
 		R.me, name_of(R.me), tc.ring_seq, tc.token, tc.join,
@@ -386,6 +513,8 @@ void ring_stop(int64_t flush_ms)
 			loop_once(end - now_ms());
 		loop_timer_cancel(R.timer);
 		R.timer = 0;
+		loop_timer_cancel(R.refusal_timer);
+		R.refusal_timer = 0;
 		totem_free(R.totem);
 		R.totem = NULL;
 	}
@@ -412,6 +541,14 @@ const char *ring_state(void)
 int ring_is_member(void)
 {
 	return R.member && !R.leaving;
+}
+
+const char *ring_refused(void)
+{
+	if (!R.twin_at || now_ms() - R.twin_at > R.seal.hold_ms ||
+	    (R.member && R.nmembers > 1))
+		return NULL;
+	return R.twin;
 }
 
 uint64_t ring_generation(void)
@@ -473,12 +610,16 @@ void ring_counters(void (*line)(void *ctx, const char *name, uint64_t v),
 	line(ctx, "seal_rx_replay", s->rx_replay);
 	line(ctx, "seal_rx_bad_auth", s->rx_bad_auth);
 	line(ctx, "seal_rx_new_epoch", s->rx_new_epoch);
+	line(ctx, "seal_rx_stale", s->rx_stale);
+	line(ctx, "seal_rx_twin", s->rx_twin);
+	line(ctx, "seal_rx_duplicate", s->rx_duplicate);
 	line(ctx, "net_tx_packets", n.tx_packets);
 	line(ctx, "net_tx_errors", n.tx_errors);
 	line(ctx, "net_tx_no_addr", n.tx_no_addr);
 	line(ctx, "net_rx_packets", n.rx_packets);
 	line(ctx, "net_rx_errors", n.rx_errors);
 	line(ctx, "net_rx_truncated", n.rx_truncated);
+	line(ctx, "net_learn_refused", n.learn_refused);
 	line(ctx, "stalls", R.stalls);
 	line(ctx, "msg_delivered", R.delivered);
 	line(ctx, "msg_unknown_kind", R.unknown_kind);

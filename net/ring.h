@@ -15,6 +15,7 @@
 
 #define RING_STATE_DIR	"/var/lib/hacluster"
 #define RING_SEQ_FILE	RING_STATE_DIR "/ringseq"
+#define RING_ORDER_FILE	RING_STATE_DIR "/incarnation"
 #define RING_KINDS	256	/* ordered messages start with a kind byte */
 
 /* What this node saw of a nodeid. */
@@ -42,6 +43,9 @@ struct ring_cfg {
 	 * in one order; -1 when no one takes its kind (counted). */
 	int (*deliver)(void *ctx, uint32_t from, int kind,
 		       const uint8_t *body, size_t len);
+	/* Another machine runs with our node id and this node is alone:
+	 * it must stay out (addr: that machine), or no longer (NULL). */
+	void (*refused)(void *ctx, const char *addr);
 };
 
 /* Open the sockets, load the key, start totem and register it all with
@@ -58,6 +62,10 @@ void ring_stop(int64_t flush_ms);
 /* "Joining", "Cluster-Member", "Leaving" or "Not-in-Cluster". */
 const char *ring_state(void);
 int ring_is_member(void);
+/* The address of another machine that runs with our node id, while this
+ * node is alone and hears it (within the token timeout): this node must
+ * stay out.  NULL otherwise. */
+const char *ring_refused(void);
 uint64_t ring_generation(void);		/* ring seq of the configuration */
 int ring_nmembers(void);
 /* What we know of nodeid; NULL when it never was a member. */

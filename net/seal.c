@@ -12,17 +12,16 @@
  * Each sender encrypts under its own subkey
  *     K(node, epoch) = HKDF-Expand(master, "hacluster seal v1 sender" ||
  *                                  cluster id || nodeid || epoch)
- * where epoch is 8 random bytes drawn at every start (seal_new_epoch),
+ * where epoch is drawn at every start (seal_new_epoch, below),
  * and the nonce is that sender's 64-bit message counter, counted from 0
  * and never reset inside one seal_init.  So:
  *  - one sender, one run: the counter only goes up (and refuses to wrap);
  *  - two senders: different nodeids give unrelated subkeys (HKDF is a
  *    PRF), whatever their counters and even if their epochs collide;
- *  - one sender restarted: a fresh random epoch gives a fresh subkey, so
- *    restarting the counter at 0 is safe; two runs collide with
- *    probability 2^-64 per pair, and no state survives on disk that
- *    could be lost or rolled back (a VM snapshot restores a stale
- *    counter file, never a stale getrandom()).
+ *  - one sender restarted: a fresh epoch gives a fresh subkey, so
+ *    restarting the counter at 0 is safe; two runs collide only with
+ *    the same order and the same 32 random bits (a VM snapshot restores
+ *    a stale order file, never a stale getrandom(), nor the clock).
  * Receivers derive a sender's subkey when they first see its (nodeid,
  * epoch) and keep it in that sender's slot: one HMAC per new epoch.
  *
@@ -34,17 +33,27 @@
  * be read after hundreds of multicasts sent later.  Only packets whose
  * tag verifies change a slot.
  *
- * Restarts, the trade-off.  An epoch carries no order: a packet with an
- * epoch other than the slot's is accepted if it authenticates, and the
- * slot moves to that epoch with an empty window.  This lets a restarted
- * node talk at once with no state on disk, but an attacker who recorded
- * a node's earlier run can replay that run's packets: each is accepted
- * once per switch of epoch, and the node's next genuine packet switches
- * back.  Such packets carry an old ring id and ring sequence (totem
- * persists ring_seq so it never goes backwards), so the ring drops them
- * as stale; what the attacker gets is noise and the rx_new_epoch counter
- * climbing, which the daemon logs per switch.  Persisting a boot counter
- * would close this at the price of a file that must never roll back. */
+ * Incarnations.  An epoch is 4 bytes of incarnation order, then 4
+ * random bytes.  The order grows with each start of a node (the daemon
+ * takes the larger of its saved order + 1 and the clock in seconds, so
+ * neither a lost file nor a clock set back alone repeats one), and a
+ * receiver compares epochs of one sender as numbers:
+ *  - an earlier epoch than the slot's is an earlier run of that node:
+ *    a replay, dropped before any crypto (SEAL_E_STALE), so a recorded
+ *    leave or token of an earlier run changes nothing;
+ *  - a later one is a restart, accepted once its tag verifies, unless
+ *    the slot's epoch was heard less than hold_ms ago: then two machines
+ *    run with one node id, and the one the receiver already has keeps
+ *    it (SEAL_E_DUPLICATE) until it falls silent for hold_ms (the
+ *    token timeout: by then the ring has let it go);
+ *  - our own id with another epoch is another machine with our id
+ *    (SEAL_E_TWIN, after the tag verified: a forger cannot raise it),
+ *    unless its order is not above own_last, the last of our own
+ *    earlier runs: then it is our past, replayed (SEAL_E_STALE).
+ * Nonces stay unique: a repeated order still differs in 32 random bits.
+ * A receiver that never heard a node's later run (it restarted itself)
+ * accepts a replay of an earlier one as first contact, until the node's
+ * genuine packets, later by epoch, move the slot for good. */
 #include "seal.h"
 #include "crypto.h"
 #include "sys.h"
@@ -110,15 +119,25 @@ int seal_key_load(const char *keyfile, const char *cluster,
 	return SEAL_SRC_NAME;
 }
 
-int seal_new_epoch(uint8_t epoch[SEAL_EPOCH_LEN])
+int seal_new_epoch(uint8_t epoch[SEAL_EPOCH_LEN], uint32_t order)
 {
-	ssize_t n = getrandom(epoch, SEAL_EPOCH_LEN, 0);
+	ssize_t n = getrandom(epoch + 4, SEAL_EPOCH_LEN - 4, 0);
 
-	if (n == SEAL_EPOCH_LEN)
+	epoch[0] = (uint8_t)(order >> 24);
+	epoch[1] = (uint8_t)(order >> 16);
+	epoch[2] = (uint8_t)(order >> 8);
+	epoch[3] = (uint8_t)order;
+	if (n == SEAL_EPOCH_LEN - 4)
 		return 0;
 	if (n >= 0)
 		errno = EIO;
 	return -1;
+}
+
+int seal_epoch_cmp(const uint8_t a[SEAL_EPOCH_LEN],
+		   const uint8_t b[SEAL_EPOCH_LEN])
+{
+	return memcmp(a, b, SEAL_EPOCH_LEN);
 }
 
 static void sender_key(const struct seal *s, uint32_t nodeid,
@@ -266,7 +285,8 @@ static int check_header(const struct seal *s, size_t len,
 	    (h->nodeid > MAX_NODEID && (h->nodeid < SEAL_GUEST_ID ||
 					h->nodeid > SEAL_GUEST_ID + 0xffffff)))
 		return SEAL_E_MALFORMED;
-	if (h->nodeid == s->nodeid)
+	if (h->nodeid == s->nodeid &&
+	    !memcmp(h->epoch, s->epoch, SEAL_EPOCH_LEN))
 		return SEAL_E_SELF;
 	return SEAL_OK;
 }
@@ -317,14 +337,50 @@ static int count(struct seal *s, int err)
 		[-SEAL_E_SELF] = offsetof(struct seal, rx_self),
 		[-SEAL_E_REPLAY] = offsetof(struct seal, rx_replay),
 		[-SEAL_E_AUTH] = offsetof(struct seal, rx_bad_auth),
+		[-SEAL_E_STALE] = offsetof(struct seal, rx_stale),
+		[-SEAL_E_TWIN] = offsetof(struct seal, rx_twin),
+		[-SEAL_E_DUPLICATE] = offsetof(struct seal, rx_duplicate),
 	};
 
 	(*(uint64_t *)((char *)s + at[-err]))++;
 	return err;
 }
 
-int seal_open(struct seal *s, void *pkt, size_t len, uint32_t *from,
-	      const void **payload, size_t *plen)
+static uint32_t order_of(const uint8_t epoch[SEAL_EPOCH_LEN])
+{
+	return (uint32_t)epoch[0] << 24 | (uint32_t)epoch[1] << 16 |
+	       (uint32_t)epoch[2] << 8 | epoch[3];
+}
+
+/* Before any crypto: an earlier run of a known sender, or of this node,
+ * is a replay. */
+static int check_epoch(const struct seal *s, const struct seal_peer *p,
+		       const struct header *h)
+{
+	if (p && seal_epoch_cmp(h->epoch, p->epoch) < 0)
+		return SEAL_E_STALE;
+	if (h->nodeid == s->nodeid && order_of(h->epoch) <= s->own_last)
+		return SEAL_E_STALE;
+	return SEAL_OK;
+}
+
+/* After the tag verified, a new epoch of a sender: our own id from
+ * another machine, a later run while the current one is alive, or a
+ * restart (0). */
+static int judge_epoch(struct seal *s, const struct seal_peer *p,
+		       const struct header *h, int64_t now)
+{
+	if (h->nodeid == s->nodeid) {
+		memcpy(s->twin, h->epoch, SEAL_EPOCH_LEN);
+		return SEAL_E_TWIN;
+	}
+	if (p && s->hold_ms && now - p->last < s->hold_ms)
+		return SEAL_E_DUPLICATE;
+	return SEAL_OK;
+}
+
+int seal_open(struct seal *s, void *pkt, size_t len, int64_t now,
+	      uint32_t *from, const void **payload, size_t *plen)
 {
 	uint8_t nonce[CRYPTO_NONCE_LEN], fresh[SEAL_KEY_LEN];
 	uint8_t *body = (uint8_t *)pkt + SEAL_HEADER_LEN;
@@ -336,10 +392,12 @@ int seal_open(struct seal *s, void *pkt, size_t len, uint32_t *from,
 	parse_header(pkt, len, &h);
 	if ((err = check_header(s, len, &h)))
 		return count(s, err);
-	p = peer_find(s, h.nodeid);
+	p = h.nodeid == s->nodeid ? NULL : peer_find(s, h.nodeid);
 	known = p && !memcmp(p->epoch, h.epoch, SEAL_EPOCH_LEN);
 	if (known && window_check(p, h.counter))
 		return count(s, SEAL_E_REPLAY);
+	if ((err = check_epoch(s, p, &h)))
+		return count(s, err);
 	if (known)
 		key = p->key;
 	else
@@ -347,15 +405,23 @@ int seal_open(struct seal *s, void *pkt, size_t len, uint32_t *from,
 	nonce_of(h.counter, nonce);
 	err = crypto_aead_open(key, nonce, pkt, SEAL_HEADER_LEN, body,
 			       len - SEAL_HEADER_LEN, body);
-	if (!err && !known)
+	if (err) {
+		crypto_wipe(fresh, sizeof fresh);
+		return count(s, SEAL_E_AUTH);
+	}
+	*from = h.nodeid;
+	if (!known && (err = judge_epoch(s, p, &h, now))) {
+		crypto_wipe(fresh, sizeof fresh);
+		return count(s, err);
+	}
+	if (!known)
 		p = peer_reset(s, p, &h, fresh);
 	crypto_wipe(fresh, sizeof fresh);
-	if (err)
-		return count(s, SEAL_E_AUTH);
+	s->fresh = !known || h.counter > p->top || !p->used;
 	window_mark(p, h.counter);
 	p->used = ++s->clock;
+	p->last = now;
 	s->rx_ok++;
-	*from = h.nodeid;
 	*payload = body;
 	*plen = len - SEAL_OVERHEAD;
 	return SEAL_OK;
@@ -371,6 +437,11 @@ const char *seal_strerror(int err)
 		[-SEAL_E_SELF] = "packet claims our own node id",
 		[-SEAL_E_REPLAY] = "replayed or too old packet",
 		[-SEAL_E_AUTH] = "authentication failed (wrong key?)",
+		[-SEAL_E_STALE] = "packet of an earlier run of its sender "
+				  "(replayed)",
+		[-SEAL_E_TWIN] = "another machine uses our node id",
+		[-SEAL_E_DUPLICATE] = "a second machine with the node id of a "
+				      "live member",
 	};
 
 	if (err > 0 || err <= -(int)ARRAY_LEN(text))

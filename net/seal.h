@@ -7,7 +7,8 @@
  *     1   1  kind (SEAL_KIND_TOTEM; others reserved and dropped)
  *     2   2  cluster id
  *     4   4  sender nodeid (1..4096)
- *     8   8  sender's boot epoch (random, chosen at each start)
+ *     8   8  sender's boot epoch: 4 bytes that grow with each start of
+ *            the node (its incarnation order), 4 random bytes
  *    16   8  sender's message counter (the AEAD nonce)
  *    24   n  ChaCha20-Poly1305 ciphertext of the payload
  *  24+n  16  Poly1305 tag
@@ -46,11 +47,17 @@ enum seal_err {
 	SEAL_E_MALFORMED = -1,	/* too short, bad kind or nodeid */
 	SEAL_E_VERSION = -2,	/* envelope version not ours */
 	SEAL_E_FOREIGN = -3,	/* another cluster's id */
-	SEAL_E_SELF = -4,	/* claims our own nodeid: our multicast
-				 * looped back, or another node configured
-				 * with our id (worth a warning then) */
+	SEAL_E_SELF = -4,	/* our own packet, looped back */
 	SEAL_E_REPLAY = -5,	/* seen already or older than the window */
 	SEAL_E_AUTH = -6,	/* tag does not verify: wrong key or forged */
+	SEAL_E_STALE = -7,	/* an earlier incarnation of its sender than
+				 * the one we know: a replay */
+	SEAL_E_TWIN = -8,	/* authentic, our node id, another epoch:
+				 * another machine runs with our id */
+	SEAL_E_DUPLICATE = -9,	/* authentic, a later incarnation of a
+				 * sender whose current one is alive: a node
+				 * id used twice (refused until the current
+				 * one has been silent for hold_ms) */
 };
 
 struct seal_peer {
@@ -60,6 +67,7 @@ struct seal_peer {
 	uint64_t top;			/* highest counter accepted */
 	uint64_t seen[SEAL_WINDOW / 64];	/* bit c % SEAL_WINDOW */
 	uint64_t used;			/* s->clock at last accept (LRU) */
+	int64_t last;			/* now at last accept */
 };
 
 struct seal {
@@ -70,9 +78,21 @@ struct seal {
 	uint32_t nodeid;
 	uint64_t counter;		/* next nonce to send */
 	uint64_t clock;			/* accepted packets, for LRU */
+	int64_t hold_ms;		/* see SEAL_E_DUPLICATE; 0: none */
+	uint32_t own_last;		/* highest incarnation order of this
+					 * node's earlier runs: a packet with
+					 * our id and no later order is our
+					 * own past, replayed (SEAL_E_STALE) */
+	uint8_t twin[SEAL_EPOCH_LEN];	/* epoch of the last SEAL_E_TWIN */
+	int fresh;			/* the last SEAL_OK packet was newer
+					 * than any of its sender before it
+					 * (a new incarnation, or a counter
+					 * above the highest): where it came
+					 * from is where the sender is now */
 	uint64_t tx_packets;
 	uint64_t rx_ok, rx_malformed, rx_bad_version, rx_foreign_cluster;
 	uint64_t rx_self, rx_replay, rx_bad_auth;
+	uint64_t rx_stale, rx_twin, rx_duplicate;
 	uint64_t rx_new_epoch;		/* a sender seen (again) with a new
 					 * epoch: first contact or restart */
 	struct seal_peer peer[SEAL_MAX_PEERS];
@@ -87,8 +107,13 @@ void seal_init(struct seal *s, const uint8_t master[SEAL_KEY_LEN],
 /* Wipe every key in s. */
 void seal_wipe(struct seal *s);
 
-/* 8 random bytes from getrandom(); 0 ok, -1 with errno. */
-int seal_new_epoch(uint8_t epoch[SEAL_EPOCH_LEN]);
+/* An epoch of incarnation order (it must grow with every start of the
+ * node: see seal.c) and 4 random bytes from getrandom(); 0 ok, -1 with
+ * errno. */
+int seal_new_epoch(uint8_t epoch[SEAL_EPOCH_LEN], uint32_t order);
+/* Which incarnation is later: <0 a before b, 0 same, >0 a after b. */
+int seal_epoch_cmp(const uint8_t a[SEAL_EPOCH_LEN],
+		   const uint8_t b[SEAL_EPOCH_LEN]);
 
 /* Seal len payload bytes into out (cap bytes): returns the packet length
  * (len + SEAL_OVERHEAD), or -1 when it does not fit in cap or the counter
@@ -97,12 +122,15 @@ int seal_new_epoch(uint8_t epoch[SEAL_EPOCH_LEN]);
 int seal_pack(struct seal *s, const void *payload, size_t len, void *out,
 	      size_t cap);
 
-/* Check and decrypt one received packet in place.  On SEAL_OK *from is the
- * authenticated sender and *payload (inside pkt) holds *plen plaintext
- * bytes; otherwise a negative enum seal_err, its counter bumped, and pkt
- * may be left as it was (nothing is decrypted before the tag passes). */
-int seal_open(struct seal *s, void *pkt, size_t len, uint32_t *from,
-	      const void **payload, size_t *plen);
+/* Check and decrypt one received packet in place, received at now (ms,
+ * monotonic).  On SEAL_OK *from is the authenticated sender and *payload
+ * (inside pkt) holds *plen plaintext bytes; otherwise a negative enum
+ * seal_err, its counter bumped, and pkt may be left as it was (nothing is
+ * decrypted before the tag passes).  SEAL_E_TWIN and SEAL_E_DUPLICATE
+ * are only returned for packets whose tag verified: *from is set then,
+ * and s->twin holds the intruder's epoch after SEAL_E_TWIN. */
+int seal_open(struct seal *s, void *pkt, size_t len, int64_t now,
+	      uint32_t *from, const void **payload, size_t *plen);
 
 /* A short constant text for an enum seal_err ("replayed packet"). */
 const char *seal_strerror(int err);

@@ -171,6 +171,12 @@ void transport_learn(struct transport *t, uint32_t nodeid,
 	e = book_find(t, nodeid);
 	if (e && same_addr(&e->addr, &a))
 		return;
+	for (int i = 0; i < t->nbook; i++)
+		if (t->book[i].nodeid != nodeid &&
+		    same_addr(&t->book[i].addr, &a)) {
+			t->st.learn_refused++;
+			return;
+		}
 	if (book_set(t, nodeid, &a) < 0)
 		return;
 	log_msg(LOG_LVL_NOTICE, "transport: node %u is at %s", nodeid,
@@ -443,6 +449,20 @@ int transport_send(struct transport *t, uint32_t to, const void *pkt,
 		return -1;
 	}
 	return send_one(t, &e->addr, pkt, len);
+}
+
+int transport_send_to(struct transport *t,
+		      const struct sockaddr_storage *to, const void *pkt,
+		      size_t len)
+{
+	struct sockaddr_storage a = *to;
+
+	if (a.ss_family != t->local.ss_family) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	set_port(&a, t->port);
+	return send_one(t, &a, pkt, len);
 }
 
 ssize_t transport_recv(struct transport *t, int fd, void *buf, size_t cap,

@@ -55,6 +55,7 @@ struct transport_cfg {
 struct transport_stats {
 	uint64_t tx_packets, tx_errors, tx_no_addr;
 	uint64_t rx_packets, rx_errors, rx_truncated;
+	uint64_t learn_refused;		/* an address another node has */
 	int nbook;			/* addresses known */
 };
 
@@ -77,15 +78,22 @@ int transport_fds(const struct transport *t, int fds[], int max);
 int transport_send(struct transport *t, uint32_t to, const void *pkt,
 		   size_t len);
 
+/* Send one datagram to the receive port at the address of to (where a
+ * packet came from); 0, or -1 with errno. */
+int transport_send_to(struct transport *t,
+		      const struct sockaddr_storage *to, const void *pkt,
+		      size_t len);
+
 /* Read one datagram from fd: its length, or -1 with errno (EAGAIN: none
  * left; EMSGSIZE: longer than cap, dropped and counted).  from, if not
  * NULL, receives the source address. */
 ssize_t transport_recv(struct transport *t, int fd, void *buf, size_t cap,
 		       struct sockaddr_storage *from);
 
-/* A packet from from was authenticated as nodeid's: remember where
- * nodeid is now (the port is replaced by the receive port, since peers
- * send from port - 1). */
+/* A packet from from was authenticated as nodeid's current incarnation,
+ * and newer than any before it: remember where nodeid is now (the port
+ * is replaced by the receive port, since peers send from port - 1).  An
+ * address another node has is not taken (counted). */
 void transport_learn(struct transport *t, uint32_t nodeid,
 		     const struct sockaddr_storage *from);
 

@@ -138,11 +138,11 @@ static void json_array(const char *s, int strings)
 }
 
 /* --- status --------------------------------------------------------------- */
-/* K_OPT: a number shown only when present (JSON null); K_NOT: the
+/* K_OPT, K_OPTSTR: a number or text shown only when present (JSON null); K_NOT: the
  * opposite of a yes/no; K_QUORUM, K_FLAGS, K_PORTS: a number, words,
  * numbers with cman's own layout; a field without label is JSON only. */
 enum kind { K_STR, K_NUM, K_BOOL, K_NOT, K_LIST, K_OPT, K_QUORUM, K_FLAGS,
-	    K_PORTS };
+	    K_PORTS, K_OPTSTR };
 
 static const struct field {
 	const char *label, *key, *json;
@@ -173,6 +173,7 @@ static const struct field {
 	{ "Node ID", "node_id", "node_id", K_NUM },
 	{ "Multicast addresses", "multicast", "multicast_addresses", K_LIST },
 	{ "Node addresses", "node_addresses", "node_addresses", K_LIST },
+	{ "Refused", "refused", "refused", K_OPTSTR },
 };
 
 static void json_value(const struct field *f, const char *s, int have)
@@ -180,12 +181,12 @@ static void json_value(const struct field *f, const char *s, int have)
 	if (f->kind == K_NUM || f->kind == K_QUORUM || (f->kind == K_OPT &&
 							  have))
 		printf("%lld", strtoll(s, NULL, 10));
-	else if (f->kind == K_OPT)
+	else if (f->kind == K_OPT || (f->kind == K_OPTSTR && !have))
 		printf("null");
 	else if (f->kind == K_BOOL || f->kind == K_NOT)
 		printf("%s", !strcmp(s, "yes") == (f->kind == K_BOOL) ?
 		       "true" : "false");
-	else if (f->kind == K_STR)
+	else if (f->kind == K_STR || f->kind == K_OPTSTR)
 		json_str(s);
 	else
 		json_array(s, f->kind != K_PORTS);
@@ -212,7 +213,7 @@ static void status_line(const struct ctl_reply *rep, const struct field *f)
 	char v[512], q[8];
 	const char *s = get(rep, f->key, v, sizeof v);
 
-	if (!f->label || (f->kind == K_OPT && !*s))
+	if (!f->label || ((f->kind == K_OPT || f->kind == K_OPTSTR) && !*s))
 		return;
 	if (f->kind == K_BOOL)
 		s = strcmp(s, "yes") ? "No" : "Yes";

@@ -237,7 +237,7 @@ static void status(struct ctl_req *r)
 	ctl_printf(r, "total_votes: %" PRIu32, s->total);
 	ctl_printf(r, "node_votes: %u", Q.cm.votes);
 	ctl_printf(r, "quorum: %" PRIu32, s->quorum);
-	ctl_printf(r, "quorate: %s", Q.v->quorate && !Q.v->behind ?
+	ctl_printf(r, "quorate: %s", Q.v->quorate && !Q.v->behind && !Q.v->refused ?
 		   "yes" : "no");
 	ctl_printf(r, "suspended: %s", Q.v->behind ? "yes" : "no");
 	ctl_printf(r, "flags:%s", s->flags & VOTES_F_2NODE ? " 2node" : "");

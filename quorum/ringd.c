@@ -11,7 +11,8 @@
  *
  * The status lines (rm/verbs.c lists them all):
  *   member, generation, state, nodes, node_name, node_id, multicast,
- *   node_addresses, active_subsystems, ports_bound
+ *   node_addresses, active_subsystems, ports_bound, refused (only while
+ *   another machine with our node id keeps this node out)
  *   nodes verb: node: ID STS INC JOINED NAME ADDRS */
 #include "../net/part.h"
 #include "../net/ring.h"
@@ -75,6 +76,11 @@ static void on_confchg(void *ctx, uint64_t ring, const uint32_t *members,
 	V->confchg();
 }
 
+static void on_refused(void *ctx, const char *addr)
+{
+	V->refused = addr;
+}
+
 static int on_deliver(void *ctx, uint32_t from, int kind,
 		      const uint8_t *body, size_t len)
 {
@@ -88,7 +94,8 @@ static int start(struct view *v, char *err, size_t errlen)
 	struct ring_cfg rc = { .keyfile = c->cman.keyfile ? c->cman.keyfile :
 			       c->totem.keyfile, .cluster = c->name,
 		.cluster_id = (uint16_t)c->cman.cluster_id, .name = name_of,
-		.confchg = on_confchg, .deliver = on_deliver };
+		.confchg = on_confchg, .deliver = on_deliver,
+		.refused = on_refused };
 
 	V = v;
 	transport_cfg(c, &rc.tp);
@@ -117,6 +124,10 @@ static void status(struct ctl_req *r)
 	ctl_printf(r, "node_addresses: %s", V->addr);
 	ctl_printf(r, "active_subsystems: %d", 1);
 	ctl_printf(r, "ports_bound: 0");
+	if (V->refused)
+		ctl_printf(r, "refused: node id %" PRIu32 " is in use by %s; "
+			   "check cluster.conf on this node", V->nodeid,
+			   V->refused);
 }
 
 static void node_line(struct ctl_req *r, uint32_t id, const char *name)

@@ -17,6 +17,8 @@
  *            node_addresses: ADDR      ("" when unknown)
  *            active_subsystems: N      services of this daemon
  *            ports_bound: 0 ...
+ *            refused: TEXT             only while another machine with our
+ *                                      node id keeps this node out
  *            expected_votes: N         quorum lines (quorum/cmand.c)
  *            quorum_device_votes: N    only while counted
  *            total_votes: N

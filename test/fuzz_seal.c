@@ -52,7 +52,7 @@ static int open_copy(const void *pkt, size_t len, const void *want,
 	if (len > sizeof buf)
 		return SEAL_E_MALFORMED;
 	memcpy(buf, pkt, len);
-	rc = seal_open(&rx, buf, len, &from, &p, &plen);
+	rc = seal_open(&rx, buf, len, 0, &from, &p, &plen);
 	if (rc == SEAL_OK && want &&
 	    (plen != wantlen || memcmp(p, want, plen)))
 		__builtin_trap();

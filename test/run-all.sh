@@ -21,6 +21,7 @@ STAGES=(
 	"netns-quorum|bash test/netns/quorum.test.sh $BIN"
 	"netns-config|bash test/netns/config.test.sh $BIN"
 	"netns-qdisk|bash test/netns/qdisk.test.sh $BIN"
+	"netns-identity|bash test/netns/identity.test.sh $BIN"
 	"demo|bash test/demo.sh $BIN"
 	"fuzz|make -s BUILD=$BUILD BIN=$BIN fuzz-short"
 )

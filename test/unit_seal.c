@@ -53,8 +53,10 @@ static int pack(struct seal *s, const char *text, uint8_t *out)
 	return seal_pack(s, text, strlen(text), out, 256);
 }
 
-/* Open a copy, so the caller's packet can be opened again. */
-static int open_copy(struct seal *s, const uint8_t *pkt, size_t len)
+/* Open a copy at time now (ms), so the caller's packet can be opened
+ * again. */
+static int open_at(struct seal *s, const uint8_t *pkt, size_t len,
+		   int64_t now)
 {
 	uint8_t buf[512];
 	const void *p;
@@ -62,7 +64,12 @@ static int open_copy(struct seal *s, const uint8_t *pkt, size_t len)
 	uint32_t from;
 
 	memcpy(buf, pkt, len);
-	return seal_open(s, buf, len, &from, &p, &plen);
+	return seal_open(s, buf, len, now, &from, &p, &plen);
+}
+
+static int open_copy(struct seal *s, const uint8_t *pkt, size_t len)
+{
+	return open_at(s, pkt, len, 0);
 }
 
 TEST(seal_known_answer)
@@ -96,14 +103,14 @@ TEST(seal_round_trip)
 	n = pack(&a, "the payload", pkt);
 	CHECK_INT(n, 11 + SEAL_OVERHEAD);
 	CHECK(SEAL_OVERHEAD <= 40);
-	CHECK_INT(seal_open(&b, pkt, (size_t)n, &from, &p, &plen), SEAL_OK);
+	CHECK_INT(seal_open(&b, pkt, (size_t)n, 0, &from, &p, &plen), SEAL_OK);
 	CHECK_INT(from, 1);
 	CHECK_INT(plen, 11);
 	CHECK(p && !memcmp(p, "the payload", 11));
 	CHECK_INT(b.rx_ok, 1);
 	CHECK_INT(b.rx_new_epoch, 1);
 	n = pack(&a, "", pkt);
-	CHECK_INT(seal_open(&b, pkt, (size_t)n, &from, &p, &plen), SEAL_OK);
+	CHECK_INT(seal_open(&b, pkt, (size_t)n, 0, &from, &p, &plen), SEAL_OK);
 	CHECK_INT(plen, 0);
 	CHECK_INT(a.tx_packets, 2);
 }
@@ -120,7 +127,7 @@ TEST(seal_pack_in_place_and_cap)
 	memcpy(pkt + SEAL_HEADER_LEN, "inplace", 7);
 	CHECK_INT(seal_pack(&a, pkt + SEAL_HEADER_LEN, 7, pkt, sizeof pkt),
 		  7 + SEAL_OVERHEAD);
-	CHECK_INT(seal_open(&b, pkt, 7 + SEAL_OVERHEAD, &from, &p, &plen), 0);
+	CHECK_INT(seal_open(&b, pkt, 7 + SEAL_OVERHEAD, 0, &from, &p, &plen), 0);
 	CHECK(!memcmp(p, "inplace", 7));
 	CHECK_INT(seal_pack(&a, "x", 1, pkt, SEAL_OVERHEAD), -1);
 	CHECK_INT(seal_pack(&a, "x", 1, pkt, SEAL_OVERHEAD + 1),
@@ -282,6 +289,67 @@ TEST(seal_new_epoch_accepted)
 	CHECK_INT(seal_peer_epoch(&b, 7, e), -1);
 }
 
+/* A recorded packet of a node's earlier run, replayed after its restart,
+ * is dropped before any crypto and changes nothing; so is a forged one
+ * naming an earlier epoch. */
+TEST(seal_earlier_run_is_stale)
+{
+	uint8_t old[64], now[64], e[SEAL_EPOCH_LEN];
+	int no, nn;
+
+	node(&a, CID, 1, 1);
+	node(&a2, CID, 1, 2);
+	node(&b, CID, 2, 1);
+	no = seal_pack(&a, "leave", 5, old, sizeof old);
+	nn = seal_pack(&a2, "hello", 5, now, sizeof now);
+	CHECK_INT(open_copy(&b, now, (size_t)nn), SEAL_OK);
+	CHECK_INT(open_copy(&b, old, (size_t)no), SEAL_E_STALE);
+	CHECK_INT(b.rx_stale, 1);
+	CHECK_INT(b.rx_new_epoch, 1);
+	CHECK_INT(seal_peer_epoch(&b, 1, e), 0);
+	CHECK(!memcmp(e, a2.epoch, SEAL_EPOCH_LEN));
+	CHECK_STR(seal_strerror(SEAL_E_STALE),
+		  "packet of an earlier run of its sender (replayed)");
+}
+
+/* Two machines with one node id: while the one a receiver has is heard
+ * within hold_ms, a later epoch is refused (after its tag verified), and
+ * a node that hears its own id from another epoch is told so. */
+TEST(seal_node_id_used_twice)
+{
+	uint8_t p1[64], p2[64], bad[64], e[SEAL_EPOCH_LEN];
+	int n1, n2;
+
+	node(&a, CID, 1, 1);		/* the member */
+	node(&a2, CID, 1, 2);		/* another machine, also id 1 */
+	node(&b, CID, 2, 1);
+	b.hold_ms = 1000;
+	n1 = seal_pack(&a, "token", 5, p1, sizeof p1);
+	CHECK_INT(open_at(&b, p1, (size_t)n1, 5000), SEAL_OK);
+	n2 = seal_pack(&a2, "join", 4, p2, sizeof p2);
+	memcpy(bad, p2, (size_t)n2);
+	bad[n2 - 1] ^= 1;
+	CHECK_INT(open_at(&b, bad, (size_t)n2, 5500), SEAL_E_AUTH);
+	CHECK_INT(open_at(&b, p2, (size_t)n2, 5500), SEAL_E_DUPLICATE);
+	CHECK_INT(b.rx_duplicate, 1);
+	CHECK_INT(seal_peer_epoch(&b, 1, e), 0);
+	CHECK(!memcmp(e, a.epoch, SEAL_EPOCH_LEN));
+	/* the member fell silent for hold_ms: a restart, accepted */
+	n2 = seal_pack(&a2, "join", 4, p2, sizeof p2);
+	CHECK_INT(open_at(&b, p2, (size_t)n2, 6001), SEAL_OK);
+	/* each of the two hears the other as a twin, and a looped-back
+	 * packet of its own as itself */
+	CHECK_INT(open_at(&a, p2, (size_t)n2, 6001), SEAL_E_TWIN);
+	CHECK(!memcmp(a.twin, a2.epoch, SEAL_EPOCH_LEN));
+	CHECK_INT(open_at(&a2, p1, (size_t)n1, 6001), SEAL_E_TWIN);
+	CHECK_INT(open_at(&a2, p2, (size_t)n2, 6001), SEAL_E_SELF);
+	CHECK_INT(a.rx_twin, 1);
+	/* a2 knows run 1 was its own (the order file): its past, replayed */
+	a2.own_last = 0x01020304;
+	CHECK_INT(open_at(&a2, p1, (size_t)n1, 6001), SEAL_E_STALE);
+	CHECK_INT(open_at(&a, bad, (size_t)n2, 6001), SEAL_E_AUTH);
+}
+
 /* The property the nonce design rests on: no two (subkey, nonce) pairs
  * repeat across senders, runs and packets. */
 TEST(seal_nonce_never_repeats)
@@ -311,8 +379,8 @@ TEST(seal_nonce_never_repeats)
 	/* the receiver derives exactly the sender's subkey */
 	CHECK_INT(open_copy(&b, p1, 1 + SEAL_OVERHEAD), SEAL_OK);
 	CHECK(!memcmp(b.peer[0].key, a.txkey, SEAL_KEY_LEN));
-	CHECK_INT(seal_new_epoch(e), 0);
-	CHECK_INT(seal_new_epoch(a2.epoch), 0);
+	CHECK_INT(seal_new_epoch(e, 1), 0);
+	CHECK_INT(seal_new_epoch(a2.epoch, 1), 0);
 	CHECK(memcmp(e, a2.epoch, SEAL_EPOCH_LEN));
 }
 

@@ -141,6 +141,14 @@ TEST(transport_errors_and_counters)
 	transport_close(b);
 }
 
+static uint64_t transport_stats_learn_refused(struct transport *t)
+{
+	struct transport_stats st;
+
+	transport_stats(t, &st);
+	return st.learn_refused;
+}
+
 TEST(transport_learn_follows_peer)
 {
 	struct transport *a, *b;
@@ -162,8 +170,14 @@ TEST(transport_learn_follows_peer)
 	CHECK_INT(port_of(&got), port);		/* receive port, not 1234 */
 	transport_learn(a, 1, &at);		/* ourselves: ignored */
 	CHECK_INT(transport_lookup(a, 1, &got), -1);
-	/* node 2 moves to 127.0.0.3 (nobody listens there): the old
+	/* node 2 never moves to node 3's address: that one is taken */
+	transport_learn(a, 2, &at);
+	CHECK_INT(transport_send(a, 2, "stays", 5), 0);
+	CHECK_INT(wait_recv(b, buf, sizeof buf, NULL), 5);
+	CHECK_INT(transport_stats_learn_refused(a), 1);
+	/* node 2 moves to 127.0.0.4 (nobody listens there): the old
 	 * address no longer gets its datagrams */
+	inet_pton(AF_INET, "127.0.0.4", &in->sin_addr);
 	transport_learn(a, 2, &at);
 	CHECK_INT(transport_send(a, 2, "moved", 5), 0);
 	CHECK_INT(wait_recv(b, buf, sizeof buf, NULL), -1);

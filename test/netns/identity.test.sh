@@ -1,0 +1,146 @@
+#!/bin/bash
+# test/netns/identity.test.sh - one node, one identity, between real
+# daemons (lib.sh): a machine started with another node's id (its file
+# swaps the ids of node2 and node3) is refused and changes nothing for
+# 20 s; packets of an earlier run of a node, recorded on the wire by a
+# machine without the key (node4) and replayed after that node
+# restarted, its clean-leave packet among them, change nothing and are
+# counted.
+#
+#   bash test/netns/identity.test.sh [HACLUSTER]      (root)
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+nn_binary "$0" "${1:-}"
+LABEL=netns-identity
+NCHECKS=14
+LIMIT=${NN_LIMIT:-30}
+GROUP=239.192.110.162
+PORT=5405
+
+nn_require "$LABEL" "$NCHECKS"
+
+# gen I: node I's cluster generation, as cman_tool status says it.
+gen() { nn_exec "$1" cman_tool status 2>/dev/null | sed -n 's/^Cluster Generation: //p'; }
+# members I N: node I is a quorate member of N nodes.
+members()
+{
+	nn_exec "$1" cman_tool status 2>/dev/null | grep -qx "Nodes: $2" &&
+		nn_exec "$1" cman_tool wait -q -t 1 >/dev/null 2>&1
+}
+# stat_of I NAME: one counter of node I's daemon (control verb stats).
+stat_of()
+{
+	nn_exec "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect("/run/hacluster/hacluster.sock")
+s.sendall(b"stats\n")
+out = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    out += b
+for l in out.decode().splitlines():
+    if l.startswith(sys.argv[1] + ": "):
+        print(l.split(": ")[1])
+' "$2" 2>/dev/null
+}
+logged() { grep -q "$2" "$NN_DIR/node$1/log"; }
+expect()
+{
+	local name=$1; shift
+	if nn_wait "$LIMIT" "$@"; then
+		nn_ok "$name (${NN_WAITED} ms)"
+	else
+		nn_fail "$name (not within $LIMIT s)"
+		local i
+		for i in 1 2 3; do nn_tail "$i" 8; done
+		return 1
+	fi
+}
+
+# node3 runs as id 2 beside the real node2.
+twin()
+{
+	local g1 g2 t0 f=$NN_DIR/node3/etc-cluster/cluster.conf
+	nn_conf multicast 3
+	sed -i -e 's/name="node2" nodeid="2"/name="node2" nodeid="X"/' \
+	       -e 's/name="node3" nodeid="3"/name="node3" nodeid="2"/' \
+	       -e 's/nodeid="X"/nodeid="3"/' "$f"
+	nn_start 1; nn_start 2
+	expect "node1+2 quorate members of 2" eval 'members 1 2 && members 2 2' ||
+		return 1
+	g1=$(gen 1) g2=$(gen 2)
+	nn_start 3
+	t0=$(nn_now_ms)
+	expect "node3 (id 2 in its file) says why it stays out" \
+		eval 'logged 3 "node id 2 is in use by $(nn_addr 2); check cluster.conf on this node"'
+	nn_check "node3's cman_tool status: Refused: node id 2 is in use by $(nn_addr 2)" \
+		eval 'nn_exec 3 cman_tool status | grep -qx "Refused: node id 2 is in use by $(nn_addr 2); check cluster.conf on this node"'
+	nn_check "node3 acts inquorate (Activity blocked)" \
+		eval 'nn_exec 3 cman_tool status | grep -q "^Quorum: .* Activity blocked"'
+	# 20 s of node3 trying
+	while [ $(( $(nn_now_ms) - t0 )) -lt 20000 ]; do
+		sleep 1
+		[ "$(gen 1)" = "$g1" ] && [ "$(gen 2)" = "$g2" ] || break
+	done
+	nn_check "20 s later node1 and node2 still run generation $g1 (no membership change)" \
+		eval '[ "$(gen 1)" = "$g1" ] && [ "$(gen 2)" = "$g2" ] && members 1 2 && members 2 2'
+	nn_check "node2 logged the intruder's address and kept its place" \
+		logged 2 "node id 2 is also used by the machine at $(nn_addr 3): the members refuse it"
+	nn_check "node1 counted node3's packets as a second machine with a live member's id" \
+		eval '[ "$(stat_of 1 seal_rx_duplicate)" -gt 0 ]'
+	nn_stop 3
+	nn_stop 1; nn_stop 2
+}
+
+# node4, without the key, records node3's run and replays it later.
+replay()
+{
+	local g n rec=$NN_DIR/node4/rec i a3 from
+	nn_conf multicast 3
+	rm -f "$NN_DIR/node4/etc-cluster/authkey"
+	nn_start 4 -- sleep 600
+	nn_start 1; nn_start 2; nn_start 3
+	expect "3 quorate members" eval 'members 1 3 && members 2 3 && members 3 3' ||
+		return 1
+	nn_bg 4 python3 "$HERE/replay.py" record "$GROUP" "$PORT" \
+		"$(nn_addr 4)" 6 "$rec" "$NN_DIR/node4/ready"
+	nn_wait 10 test -e "$NN_DIR/node4/ready"
+	sleep 2
+	nn_stop 3			# its clean leave is on the record
+	expect "node3 stopped cleanly: node1+2 quorate members of 2" \
+		eval 'members 1 2 && members 2 2'
+	nn_wait 10 eval '[ -s "$rec" ] && ! kill -0 $NN_BGPID 2>/dev/null'
+	nn_start 3
+	expect "node3 restarted: 3 quorate members" \
+		eval 'members 1 3 && members 2 3 && members 3 3' || return 1
+	g=$(gen 1) from=$(wc -l <"$NN_DIR/node3/log")
+	a3=$(nn_exec 1 cman_tool nodes -a 2>/dev/null | grep -A1 ' node3$' | tail -1)
+	n=$(nn_exec 4 python3 "$HERE/replay.py" send "$GROUP" "$PORT" \
+		"$(nn_addr 4)" "$rec" 50)
+	echo "  replayed $n recorded packets of node3's earlier run"
+	sleep 3
+	nn_check "the replay (node3's leave among $n packets) changes no membership" \
+		eval '[ "$(gen 1)" = "$g" ] && [ "$(gen 3)" = "$g" ] && members 1 3 && members 3 3'
+	nn_check "node1 counted the earlier run's packets as stale" \
+		eval '[ "$(stat_of 1 seal_rx_stale)" -gt 0 ]'
+	nn_check "node1 still has node3 at its own address" \
+		eval '[ "$(nn_exec 1 cman_tool nodes -a 2>/dev/null | grep -A1 " node3$" | tail -1)" = "$a3" ]'
+	nn_check "node3 took its own earlier run for no other machine" \
+		eval '! tail -n +$((from + 1)) "$NN_DIR/node3/log" | grep -q "is in use by\|is also used by"'
+	for i in 1 2 3; do nn_stop "$i"; done
+}
+
+body()
+{
+	twin
+	replay
+	nn_tally "$LABEL"
+}
+
+nn_setup 4 || { nn_fail "namespace setup"; nn_tally "$LABEL"; exit 1; }
+nn_run body

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+# test/netns/replay.py - an attacker on the cluster network without the
+# key: records the ring's multicast datagrams and sends them again later.
+# Every run is bounded.
+#
+#   replay.py record GROUP PORT IFADDR SECONDS OUT [READY]
+#       join GROUP on the interface IFADDR, record every datagram to
+#       PORT for SECONDS into OUT (4-byte length, then the bytes); touch
+#       READY once joined; print the count.
+#   replay.py send GROUP PORT IFADDR FILE RATE
+#       send every recorded datagram of FILE to GROUP:PORT from IFADDR,
+#       RATE a second (multicast TTL 1); print the count.
+import socket, struct, sys, time
+
+
+def record(group, port, ifaddr, seconds, out, ready=None):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("", port))
+    mreq = struct.pack("4s4s", socket.inet_aton(group),
+                       socket.inet_aton(ifaddr))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+    if ready:
+        open(ready, "w").close()
+    n, deadline = 0, time.monotonic() + seconds
+    with open(out, "wb") as f:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            s.settimeout(left)
+            try:
+                data, _ = s.recvfrom(65536)
+            except socket.timeout:
+                break
+            f.write(struct.pack("!I", len(data)) + data)
+            n += 1
+    print(n)
+
+
+def send(group, port, ifaddr, path, rate):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
+                 socket.inet_aton(ifaddr))
+    s.bind((ifaddr, 0))
+    data = open(path, "rb").read()
+    n, off = 0, 0
+    while off + 4 <= len(data):
+        (size,) = struct.unpack("!I", data[off:off + 4])
+        s.sendto(data[off + 4:off + 4 + size], (group, port))
+        off += 4 + size
+        n += 1
+        time.sleep(1.0 / rate)
+    print(n)
+
+
+if __name__ == "__main__":
+    a = sys.argv[1:]
+    if len(a) in (6, 7) and a[0] == "record":
+        record(a[1], int(a[2]), a[3], float(a[4]), a[5], *a[6:])
+    elif len(a) == 6 and a[0] == "send":
+        send(a[1], int(a[2]), a[3], a[4], float(a[5]))
+    else:
+        sys.exit(__doc__ or "usage: see the head of replay.py")
