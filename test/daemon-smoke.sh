@@ -53,6 +53,7 @@ mount --make-rprivate / && mount -t tmpfs tmpfs /run &&
 	{ fail "namespace set-up"; exit 0; }
 
 # --- foreground -----------------------------------------------------------
+t0=$(date +%s)
 "$bin" daemon -f -c "$conf" -n 127.0.0.1 2>"$T/fg.log" &
 pid=$!
 wait_for 15 'ct status | grep -q "^Cluster Member: Yes"'
@@ -114,6 +115,19 @@ check "SIGTERM: left the ring" 'grep -q "leaving" "$T/fg.log"' \
 	"$(tail -3 "$T/fg.log")"
 check "no daemon: cman_tool says so" \
 	'[ "$(ct status)" = "cman_tool: Cannot open connection to cman, is it running ?" ]'
+
+# --- start-up refusals and state -------------------------------------------
+check "the incarnation order is saved, not below the clock" \
+	'[ "$(cat /var/lib/hacluster/incarnation)" -ge "$t0" ]' \
+	"file '$(cat /var/lib/hacluster/incarnation 2>&1)', start $t0"
+head -c 8 /dev/urandom >"$T/short.key"
+sed 's|<cman transport="udpu"/>|<cman transport="udpu" keyfile="'"$T"'/short.key"/>|' \
+	"$conf" >"$T/short.conf"
+out=$("$bin" daemon -f -c "$T/short.conf" -n 127.0.0.1 2>&1)
+rc=$?
+check "a short key file: refused with its size and how to make one" \
+	'[ $rc = 1 ] && echo "$out" | grep -q "the key file $T/short.key holds 8 bytes; a key is 16 to 4096 bytes (make one with .hacluster keygen. and copy it to every node)"' \
+	"rc=$rc $out"
 
 # --- background, as an administrator starts it ------------------------------
 out=$(timeout 30 "$bin" daemon -c "$conf" -n 127.0.0.1 2>"$T/bg.err")
