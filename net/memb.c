@@ -528,6 +528,10 @@ static void foreign(struct totem *t, uint32_t from, const void *arg,
 	if (totem_ring_id_eq(*r, t->ring) ||
 	    (totem_set_has(&t->memb, from) && r->seq < t->ring.seq))
 		return;
+	if (t->late) {
+		t->stats.rx_late++;
+		return;
+	}
 	totem_log(t, TOTEM_LOG_NOTICE, "node %u is on ring %llu, not ours: "
 		  "merging", from, (unsigned long long)r->seq);
 	gather_enter(t, MEMB_EV_FOREIGN, now);

@@ -276,9 +276,12 @@ static void take(size_t n, const struct sockaddr_storage *from)
 		dropped(rc, from);
 		return;
 	}
-	if (R.seal.fresh)
+	if (R.seal.fresh) {
 		transport_learn(R.tp, id, from);
-	totem_recv(R.totem, id, payload, plen, now_ms());
+		totem_recv(R.totem, id, payload, plen, now_ms());
+	} else {
+		totem_recv_late(R.totem, id, payload, plen, now_ms());
+	}
 }
 
 static void on_readable(void *ctx, int fd, int events)
@@ -602,6 +605,7 @@ void ring_counters(void (*line)(void *ctx, const char *name, uint64_t v),
 	line(ctx, "totem_rotations", t.rotations);
 	line(ctx, "totem_delivered", t.delivered);
 	line(ctx, "totem_queued", t.queued);
+	line(ctx, "totem_rx_late", t.rx_late);
 	line(ctx, "seal_rx_ok", s->rx_ok);
 	line(ctx, "seal_rx_malformed", s->rx_malformed);
 	line(ctx, "seal_rx_bad_version", s->rx_bad_version);

@@ -331,6 +331,21 @@ static rx_fn *const rx_by_type[TOTEM_MSG_NTYPES] = {
 	[TOTEM_MSG_HOLD_CANCEL] = rx_ringmsg,
 };
 
+void totem_recv_late(struct totem *t, uint32_t from, const void *pkt,
+		     size_t len, int64_t now)
+{
+	const uint8_t *p = pkt;
+
+	if (len && (p[0] == TOTEM_MSG_MERGE || p[0] == TOTEM_MSG_JOIN ||
+		    p[0] == TOTEM_MSG_LEAVE)) {
+		t->stats.rx_late++;
+		return;
+	}
+	t->late = 1;
+	totem_recv(t, from, pkt, len, now);
+	t->late = 0;
+}
+
 void totem_recv(struct totem *t, uint32_t from, const void *pkt,
 		size_t len, int64_t now)
 {

@@ -78,6 +78,7 @@ struct totem_stats {
 	uint32_t members[TOTEM_MAX_NODES];
 	uint64_t rx_packets, rx_bad, tx_packets, retransmits, token_losses;
 	uint64_t rotations, delivered, queued;
+	uint64_t rx_late;		/* membership packets taken late */
 };
 
 struct totem;
@@ -110,6 +111,16 @@ void totem_stalled(struct totem *t, int64_t now);
 
 /* Announce a clean leave so the others reform at once. */
 void totem_leave(struct totem *t, int64_t now);
+
+/* A packet older than one its sender sent since (the envelope's counter
+ * says so: reordered between sockets, or replayed by someone who
+ * recorded it).  Tokens and multicasts are taken as by totem_recv: they
+ * carry their own ring and order.  A merge detect, join or leave, or
+ * any packet of a ring not ours, starts no membership change from it:
+ * dropped and counted (rx_late); the sender repeats those while they
+ * matter. */
+void totem_recv_late(struct totem *t, uint32_t from, const void *pkt,
+		     size_t len, int64_t now);
 
 void totem_stats(const struct totem *t, struct totem_stats *st);
 

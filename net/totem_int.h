@@ -121,6 +121,7 @@ struct totem {
 	enum totem_state state;
 	uint32_t me;
 	int fragmax, left_ring;
+	int late;			/* in totem_recv_late: no merge from it */
 	uint64_t max_seq;
 
 	/* the ring being formed or run, and the last operational one */

@@ -41,6 +41,7 @@
 struct entry {
 	uint32_t nodeid;
 	struct sockaddr_storage addr;
+	int heard;			/* learned: packets came from addr */
 };
 
 struct transport {
@@ -169,16 +170,19 @@ void transport_learn(struct transport *t, uint32_t nodeid,
 		return;
 	set_port(&a, t->port);
 	e = book_find(t, nodeid);
-	if (e && same_addr(&e->addr, &a))
+	if (e && same_addr(&e->addr, &a)) {
+		e->heard = 1;
 		return;
+	}
 	for (int i = 0; i < t->nbook; i++)
-		if (t->book[i].nodeid != nodeid &&
+		if (t->book[i].nodeid != nodeid && t->book[i].heard &&
 		    same_addr(&t->book[i].addr, &a)) {
 			t->st.learn_refused++;
 			return;
 		}
 	if (book_set(t, nodeid, &a) < 0)
 		return;
+	book_find(t, nodeid)->heard = 1;
 	log_msg(LOG_LVL_NOTICE, "transport: node %u is at %s", nodeid,
 		transport_ntop(&a, ip, sizeof ip));
 }

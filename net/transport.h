@@ -55,7 +55,7 @@ struct transport_cfg {
 struct transport_stats {
 	uint64_t tx_packets, tx_errors, tx_no_addr;
 	uint64_t rx_packets, rx_errors, rx_truncated;
-	uint64_t learn_refused;		/* an address another node has */
+	uint64_t learn_refused;		/* another node was heard there */
 	int nbook;			/* addresses known */
 };
 
@@ -93,7 +93,9 @@ ssize_t transport_recv(struct transport *t, int fd, void *buf, size_t cap,
 /* A packet from from was authenticated as nodeid's current incarnation,
  * and newer than any before it: remember where nodeid is now (the port
  * is replaced by the receive port, since peers send from port - 1).  An
- * address another node has is not taken (counted). */
+ * address another node was heard from is not taken (counted); one only
+ * configured for another node is (a guest fetching its file runs on a
+ * configured node's machine). */
 void transport_learn(struct transport *t, uint32_t nodeid,
 		     const struct sockaddr_storage *from);
 

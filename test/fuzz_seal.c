@@ -78,8 +78,10 @@ static void op_send(struct script *s, int who)
 		return;
 	lastlen[who] = (size_t)len;
 	rc = open_copy(last[who], (size_t)len, at, n);
-	/* A genuine packet is refused only after its counter went back. */
-	if (rc != SEAL_OK && (rc != SEAL_E_REPLAY || clean[who]))
+	/* A genuine packet is refused only after its counter or its epoch
+	 * went back. */
+	if (rc != SEAL_OK && ((rc != SEAL_E_REPLAY && rc != SEAL_E_STALE) ||
+			      clean[who]))
 		__builtin_trap();
 }
 
@@ -103,9 +105,10 @@ static void op_restart(struct script *s, int who)
 	for (int i = 0; i < SEAL_EPOCH_LEN; i++)
 		e[i] = (uint8_t)next(s);
 	/* The same epoch again restarts its counters: a misuse the
-	 * receiver answers with replays, which is what it should do. */
+	 * receiver answers with replays; an earlier one than the receiver
+	 * knows is a run before it, stale.  Both are what it should do. */
 	clean[who] = seal_peer_epoch(&rx, (uint32_t)who + 1, now) ||
-		     memcmp(now, e, SEAL_EPOCH_LEN);
+		     seal_epoch_cmp(e, now) > 0;
 	seal_init(&tx[who], rx.master, rx.cluster_id, (uint32_t)who + 1, e);
 }
 

@@ -15,6 +15,7 @@ STAGES=(
 	"xml-differential|bash test/xmldiff.sh $BUILD"
 	"crypto-oracle|bash test/crypto-oracle.sh $BUILD"
 	"sim|$BUILD/tool_sim"
+	"sim-replay|REPLAY=1 SEEDS=100 $BUILD/tool_sim"
 	"daemon-smoke|bash test/daemon-smoke.sh $BIN"
 	"netns-harness|bash test/netns/harness.test.sh $BIN"
 	"netns-ring|bash test/netns/ring.test.sh $BIN"

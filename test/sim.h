@@ -46,4 +46,22 @@ void simq_step(const struct node *nodes, int n);   /* after every step */
 void simq_free(void);				   /* end of a seed */
 void simq_totals(void);				   /* printed at the end */
 
+/* sim_replay.c (REPLAY=1): the envelope on every packet, and an
+ * adversary that replays old ones. */
+void simr_setup(int on, int token);
+int simr_on(void);
+void simr_start(const struct node *n);		   /* a new incarnation */
+int simr_seal(const struct node *n, const void *p, size_t len,
+	      uint8_t *out, size_t cap);
+void simr_record(const uint8_t *pkt, size_t len);  /* seen on the wire */
+size_t simr_pick(uint8_t *out, size_t cap);	   /* an old one, or 0 */
+/* The payload, or NULL when the envelope drops it; fails the seed on a
+ * replayed packet of an earlier run accepted.  *fresh: newer than any
+ * of its sender before (else totem_recv_late). */
+const void *simr_open(const struct node *n, const struct node *nodes,
+		      int nn, uint8_t *pkt, size_t len, int replayed,
+		      uint32_t *from, size_t *plen, int *fresh);
+void simr_free(void);
+void simr_totals(void);
+
 #endif

@@ -82,6 +82,7 @@ struct pkt {
 	uint32_t from;
 	size_t len;
 	uint8_t *data;
+	int replayed;		/* sent by the adversary (REPLAY=1) */
 };
 
 struct msg {
@@ -267,7 +268,7 @@ static void enqueue(int to, uint32_t from, const void *p, size_t len)
 		return;
 	for (int c = 0; c < copies; c++) {
 		struct pkt k = { w.now + 1 + sim_rnd(w.jitter + 1), w.order++, to,
-				 from, len, pkt_alloc(len) };
+				 from, len, pkt_alloc(len), 0 };
 		memcpy(k.data, p, len);
 		heap_push(k);
 	}
@@ -276,7 +277,17 @@ static void enqueue(int to, uint32_t from, const void *p, size_t len)
 static void io_send(void *ctx, uint32_t to, const void *p, size_t len)
 {
 	struct node *n = ctx;
+	static uint8_t sealed[TOTEM_MAX_MSG];
 
+	if (simr_on()) {
+		int sl = simr_seal(n, p, len, sealed, sizeof sealed);
+
+		if (sl < 0)
+			return;
+		simr_record(sealed, (size_t)sl);
+		p = sealed;
+		len = (size_t)sl;
+	}
 	for (int i = 0; i < w.n; i++)
 		if (i != n->idx && (to == 0 || w.node[i].id == to))
 			enqueue(i, n->id, p, len);
@@ -505,13 +516,15 @@ static void node_start(struct node *n)
 
 	c.nodeid = n->id;
 	c.ring_seq = n->saved_seq;
+	n->inc++;
+	if (simr_on())
+		simr_start(n);		/* totem_new sends at once */
 	n->t = totem_new(&c, &io, w.now);
 	if (!n->t) {
 		fprintf(stderr, "sim: totem_new failed\n");
 		exit(2);
 	}
 	n->alive = 1;
-	n->inc++;
 	simq_start(n);
 	n->ep_seq = 0;
 	n->ep_rep = 0;
@@ -541,6 +554,8 @@ static void partition(void)
 	sim_trace("partition into %d groups", groups);
 }
 
+static void replay_some(int count);
+
 static void random_fault(void)
 {
 	struct node *n = &w.node[sim_rnd(w.n)];
@@ -552,6 +567,8 @@ static void random_fault(void)
 		for (int i = 0; i < w.n; i++)
 			w.node[i].group = 0;
 		sim_trace("partition healed");
+	} else if (r < 75 && simr_on() && r < 55) {
+		replay_some(1 + sim_rnd(16));
 	} else if (r < 75) {
 		if (n->alive)
 			node_stop(n, sim_rnd(3) == 0);
@@ -674,19 +691,74 @@ static int64_t next_event(int64_t fault_at, int64_t end)
 	return m < w.now ? w.now : m;
 }
 
+/* A replayed packet the envelope took as late (the sender's current
+ * run, older than one the receiver heard from it) must not take an
+ * operational receiver out of its ring.  One newer than any the
+ * receiver heard from its sender is the same as a packet the network
+ * delayed, and is only counted (sim_replay.c). */
+static void replay_check(const struct node *n, const struct totem_stats *b)
+{
+	struct totem_stats a;
+
+	totem_stats(n->t, &a);
+	if (b->state == TOTEM_OPERATIONAL && (a.state != TOTEM_OPERATIONAL ||
+					      a.ring_seq != b->ring_seq))
+		sim_fail("a replayed packet took node %u out of ring %" PRIu64,
+			 n->id, b->ring_seq);
+}
+
 static void deliver_pkt(void)
 {
 	struct pkt k = heap_pop();
 	struct node *n = &w.node[k.to];
 	struct node *src = NULL;
+	const uint8_t *p = k.data;
+	size_t len = k.len;
+	uint32_t from = k.from;
+	int fresh = 1;
+	struct totem_stats before;
 
 	for (int i = 0; i < w.n; i++)
 		if (w.node[i].id == k.from)
 			src = &w.node[i];
-	if (n->alive && src && src->group == n->group &&
-	    !(n->mute && k.len && k.data[0] == 2))
-		totem_recv(n->t, k.from, k.data, k.len, w.now);
+	if (n->alive && src && (k.replayed || src->group == n->group) &&
+	    simr_on())
+		p = simr_open(n, w.node, w.n, k.data, k.len, k.replayed, &from,
+			      &len, &fresh);
+	if (n->alive && src && p && (k.replayed || src->group == n->group) &&
+	    !(n->mute && len && p[0] == 2)) {
+		if (k.replayed)
+			totem_stats(n->t, &before);
+		if (fresh)
+			totem_recv(n->t, from, p, len, w.now);
+		else
+			totem_recv_late(n->t, from, p, len, w.now);
+		if (k.replayed && !fresh)
+			replay_check(n, &before);
+	}
 	pkt_free(k);
+}
+
+/* The adversary sends count old packets to random nodes. */
+static void replay_some(int count)
+{
+	static uint8_t buf[TOTEM_MAX_MSG];
+
+	if (getenv("NOINJECT"))
+		return;
+	for (int c = 0; c < count; c++) {
+		size_t len = simr_pick(buf, sizeof buf);
+		struct pkt k = { w.now + 1 + sim_rnd(3), w.order++,
+				 sim_rnd(w.n), 0, len, NULL, 1 };
+
+		if (!len)
+			return;
+		k.from = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
+			 (uint32_t)buf[6] << 8 | buf[7];
+		k.data = pkt_alloc(len);
+		memcpy(k.data, buf, len);
+		heap_push(k);
+	}
 }
 
 static void run_due(void)
@@ -756,6 +828,7 @@ static void setup(uint64_t seed, int fixed_n)
 		w.cfg.fail_recv_const = 30 + sim_rnd(100);
 	totem_cfg_defaults(&w.cfg);
 	w.bound = 20 * (int64_t)w.cfg.token;
+	simr_setup((int)envnum("REPLAY", 0), w.cfg.token);
 	sim_trace("seed %" PRIu64 ": %d nodes, loss %.2f, dup %.2f, jitter %d, "
 	      "token %d, fail_recv_const %d", seed, w.n, w.loss, w.dup,
 	      w.jitter, w.cfg.token, w.cfg.fail_recv_const);
@@ -769,7 +842,7 @@ static void setup(uint64_t seed, int fixed_n)
 
 static void run_seed(uint64_t seed, int fixed_n, int64_t chaos)
 {
-	int64_t next_fault, heal_at, end;
+	int64_t next_fault, heal_at, end, next_replay = INT64_MAX;
 
 	rng = seed * 0x2545f4914f6cdd1dull + 1;
 	memset(&w, 0, sizeof w);
@@ -786,11 +859,17 @@ static void run_seed(uint64_t seed, int fixed_n, int64_t chaos)
 	end = heal_at + w.bound + 5000;
 	while (!w.failed && w.now < end) {
 		int64_t t = next_event(w.heal_at < 0 ? (next_fault < heal_at ?
-				       next_fault : heal_at) : end, end);
+				       next_fault : heal_at) : next_replay < end ?
+				       next_replay : end, end);
 		w.now = t;
 		if (w.heal_at < 0 && w.now >= heal_at) {
 			heal();
 			w.heal_at = w.now;
+			if (simr_on())
+				next_replay = w.now + 200;
+		} else if (w.now >= next_replay) {
+			replay_some(1 + sim_rnd(16));
+			next_replay = w.now + 200 + sim_rnd(800);
 		} else if (w.heal_at < 0 && w.now >= next_fault) {
 			random_fault();
 			next_fault = w.now + 100 + sim_rnd(1500);
@@ -823,6 +902,7 @@ static void cleanup(void)
 	free(w.rings);
 	free(w.moves);
 	simq_free();
+	simr_free();
 }
 
 static void report(void)
@@ -866,6 +946,7 @@ int main(void)
 	       PRIu64 " FAILED TO RECEIVE\n", tot.delivered, tot.big,
 	       tot.confs, tot.merges, tot.leaves, tot.fail_recv);
 	simq_totals();
+	simr_totals();
 	printf("sim: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
