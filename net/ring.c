@@ -50,7 +50,8 @@ static struct {
 	int64_t warned[WARN_KINDS];
 	int64_t twin_at;		/* last packet of a twin, or 0 */
 	int refusing, refusal_timer;
-	int64_t told_at;
+	int64_t told_at, wrong_at;
+	uint64_t wrong_addr;
 	char twin[64];			/* its address */
 	uint64_t delivered, tx_failed, stalls, unknown_kind;
 	uint8_t rx[TRANSPORT_MAX_DGRAM], tx[TRANSPORT_MAX_DGRAM];
@@ -261,13 +262,44 @@ static void twin(const struct sockaddr_storage *from)
 			"cluster while that node is heard)", R.me, R.twin);
 }
 
+/* A node that sends from the address cluster.conf gives another node is
+ * that node's machine with a wrong node id (ids swapped in its file, or
+ * a copy of another node's file): its packets are dropped and counted.
+ * A guest (no file yet) is that node's machine fetching one.  Judged on
+ * the header, before the envelope: dropping needs no proof. */
+static int not_its_address(uint32_t id, const struct sockaddr_storage *from)
+{
+	uint32_t owner = transport_configured_at(R.tp, from);
+	int64_t now = now_ms();
+	char a[64];
+
+	if (!owner || owner == id || id == R.me || id >= SEAL_GUEST_ID)
+		return 0;		/* our own id: the envelope tells */
+	R.wrong_addr++;
+	if (!R.wrong_at || now - R.wrong_at >= WARN_EVERY_MS) {
+		R.wrong_at = now;
+		log_msg(LOG_LVL_ERR, "packets of node id %u come from %s, which "
+			"cluster.conf gives node %u (%s): its packets are "
+			"refused; check cluster.conf on that machine", id,
+			transport_ntop(from, a, sizeof a), owner,
+			name_of(owner));
+	}
+	return 1;
+}
+
 static void take(size_t n, const struct sockaddr_storage *from)
 {
 	const void *payload;
 	uint32_t id;
 	size_t plen;
-	int rc = seal_open(&R.seal, R.rx, n, now_ms(), &id, &payload, &plen);
+	int rc;
 
+	/* before the envelope: such a packet must not move its slot */
+	if (n >= SEAL_HEADER_LEN && not_its_address((uint32_t)R.rx[4] << 24 |
+			(uint32_t)R.rx[5] << 16 | (uint32_t)R.rx[6] << 8 |
+			R.rx[7], from))
+		return;
+	rc = seal_open(&R.seal, R.rx, n, now_ms(), &id, &payload, &plen);
 	if (rc == SEAL_E_TWIN) {
 		twin(from);
 		return;
@@ -625,6 +657,7 @@ void ring_counters(void (*line)(void *ctx, const char *name, uint64_t v),
 	line(ctx, "net_rx_truncated", n.rx_truncated);
 	line(ctx, "net_learn_refused", n.learn_refused);
 	line(ctx, "stalls", R.stalls);
+	line(ctx, "rx_wrong_address", R.wrong_addr);
 	line(ctx, "msg_delivered", R.delivered);
 	line(ctx, "msg_unknown_kind", R.unknown_kind);
 }

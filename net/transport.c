@@ -42,6 +42,8 @@ struct entry {
 	uint32_t nodeid;
 	struct sockaddr_storage addr;
 	int heard;			/* learned: packets came from addr */
+	int has_cfg;			/* cfg: its address in the node list */
+	struct sockaddr_storage cfg;
 };
 
 struct transport {
@@ -187,6 +189,18 @@ void transport_learn(struct transport *t, uint32_t nodeid,
 		transport_ntop(&a, ip, sizeof ip));
 }
 
+uint32_t transport_configured_at(const struct transport *t,
+				 const struct sockaddr_storage *from)
+{
+	struct sockaddr_storage a = *from;
+
+	set_port(&a, t->port);
+	for (int i = 0; i < t->nbook; i++)
+		if (t->book[i].has_cfg && same_addr(&t->book[i].cfg, &a))
+			return t->book[i].nodeid;
+	return 0;
+}
+
 int transport_lookup(const struct transport *t, uint32_t nodeid,
 		     struct sockaddr_storage *out)
 {
@@ -213,8 +227,10 @@ static void book_load(struct transport *t, const struct transport_cfg *cfg)
 		if (rc)
 			log_msg(LOG_LVL_WARN, "transport: node %u: %s: %s",
 				n->nodeid, n->name, gai_strerror(rc));
-		else
-			book_set(t, n->nodeid, &a);
+		else if (!book_set(t, n->nodeid, &a)) {
+			book_find(t, n->nodeid)->cfg = a;
+			book_find(t, n->nodeid)->has_cfg = 1;
+		}
 	}
 }
 

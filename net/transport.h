@@ -98,6 +98,10 @@ ssize_t transport_recv(struct transport *t, int fd, void *buf, size_t cap,
  * configured node's machine). */
 void transport_learn(struct transport *t, uint32_t nodeid,
 		     const struct sockaddr_storage *from);
+/* The node the configuration puts at the address of from (any port),
+ * or 0. */
+uint32_t transport_configured_at(const struct transport *t,
+				 const struct sockaddr_storage *from);
 
 /* nodeid's address: 0 and *out filled, or -1 when unknown. */
 int transport_lookup(const struct transport *t, uint32_t nodeid,
