@@ -6,6 +6,11 @@
  *   HELLO     op=1 ring:u64 votes:u8 ready:u8 expected:u32 config:u32
  *             was_quorate:u8        acting quorate before this ring
  *             qdisk:u8              holds the quorum disk's master role
+ *             nodes:u32 votes:u32   digests of its cluster.conf
+ *
+ * At settling, a member whose file has the version of the configuration
+ * source (cman_config_source) but other digests conflicts: its votes do
+ * not count, and it leaves ("conflicting cluster.conf", as cman said).
  *   EXPECTED  op=2 ticket:u32 expected:u32
  *   VOTES     op=3 ticket:u32 nodeid:u32 votes:u8
  *   REMOVE    op=4 ticket:u32           the sender leaves with "remove"
@@ -177,6 +182,8 @@ int cman_msg_hello(const struct cman *cm, uint8_t *out)
 	wire_put_u32(&w, cm->config_version);
 	wire_put_u8(&w, (uint8_t)cm->was_quorate);
 	wire_put_u8(&w, (uint8_t)cm->qdisk_claim);
+	for (int i = 0; i < CMAN_DIGESTS; i++)
+		wire_put_u32(&w, cm->digest[i]);
 	return finish(&w);
 }
 
@@ -283,6 +290,47 @@ uint32_t cman_config_source(const struct cman *cm, uint32_t *version,
 	return best->config_version ? best->nodeid : 0;
 }
 
+static uint32_t fnv(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 16777619u;
+	return h;
+}
+
+static uint32_t fnv_u32(uint32_t h, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
+			 (uint8_t)(v >> 8), (uint8_t)v };
+
+	return fnv(h, b, sizeof b);
+}
+
+void cman_conf_digest(const struct conf *c, uint32_t d[CMAN_DIGESTS])
+{
+	uint32_t n = 2166136261u, v = 2166136261u;
+
+	for (int i = 0; i < c->nnodes; i++) {
+		const char *name = c->nodes[i].name ? c->nodes[i].name : "";
+
+		n = fnv_u32(n, (uint32_t)c->nodes[i].nodeid);
+		n = fnv(n, name, strlen(name) + 1);
+		v = fnv_u32(v, (uint32_t)c->nodes[i].nodeid);
+		v = fnv_u32(v, (uint32_t)c->nodes[i].votes);
+	}
+	v = fnv_u32(v, (uint32_t)c->cman.expected_given);
+	v = fnv_u32(v, (uint32_t)c->cman.two_node);
+	v = fnv_u32(v, (uint32_t)c->qdisk.votes);
+	d[CMAN_DIGEST_NODES] = n;
+	d[CMAN_DIGEST_VOTES] = v;
+}
+
+void cman_set_digest(struct cman *cm, const uint32_t d[CMAN_DIGESTS])
+{
+	memcpy(cm->digest, d, sizeof cm->digest);
+}
+
 int cman_lms_due(const struct cman *cm, uint64_t now_ms)
 {
 	return cm->settled && (cm->st.flags & VOTES_F_LMS) &&
@@ -299,6 +347,33 @@ struct in {
 	struct cman_event *ev;
 };
 
+/* Members whose file has the source's version and other content: their
+ * votes do not count; the event names the first. */
+static void conflicts(struct cman *cm, struct cman_event *ev)
+{
+	uint32_t v;
+	int differs, src = slot(cm, cman_config_source(cm, &v, &differs));
+
+	for (int i = 0; src >= 0 && i < cm->n; i++) {
+		const struct cman_member *a = &cm->info[i], *b = &cm->info[src];
+		int what = a->digest[CMAN_DIGEST_NODES] !=
+			   b->digest[CMAN_DIGEST_NODES] ? CMAN_DIGEST_NODES :
+			   CMAN_DIGEST_VOTES;
+
+		if (!v || a->config_version != v ||
+		    !memcmp(a->digest, b->digest, sizeof a->digest))
+			continue;
+		cm->m[i].votes = 0;
+		if (!ev->conflict) {
+			ev->conflict = a->nodeid;
+			ev->source = b->nodeid;
+			ev->conflict_what = what;
+		}
+		if (a->nodeid == cm->me)
+			ev->conflict_me = 1;
+	}
+}
+
 static void settle(struct in *in)
 {
 	struct cman *cm = in->cm;
@@ -310,6 +385,7 @@ static void settle(struct in *in)
 		in->ev->settled = 1;
 	cm->settled = 1;
 	cm->blocked = 0;
+	conflicts(cm, in->ev);
 	votes_update(&cm->st, cm->m, cm->n, cm->qdisk_alive, in->now);
 }
 
@@ -320,10 +396,14 @@ static void on_hello(struct in *in)
 	uint8_t votes = wire_get_u8(&in->r), rdy = wire_get_u8(&in->r);
 	uint32_t e = wire_get_u32(&in->r), cv = wire_get_u32(&in->r);
 	uint8_t wq = wire_get_u8(&in->r), qd = wire_get_u8(&in->r);
+	uint32_t d[CMAN_DIGESTS];
 	int i = slot(cm, in->from);
 
+	for (int k = 0; k < CMAN_DIGESTS; k++)
+		d[k] = wire_get_u32(&in->r);
 	if (wire_r_done(&in->r) || ring != cm->ring || i < 0)
 		return;
+	memcpy(cm->info[i].digest, d, sizeof d);
 	cm->m[i].votes = votes;
 	cm->m[i].ready = rdy;
 	cm->m[i].expected = e;

@@ -31,6 +31,9 @@
 
 #define CMAN_MAX_MEMBERS	64
 #define CMAN_MAX_MSG		32	/* bytes of any message below */
+/* What two files of one config_version must agree on: the node names
+ * and ids, and the votes (cman_conf_digest). */
+enum { CMAN_DIGEST_NODES, CMAN_DIGEST_VOTES, CMAN_DIGESTS };
 
 /* One member as its announcements describe it. */
 struct cman_member {
@@ -39,6 +42,7 @@ struct cman_member {
 	uint8_t was_quorate;	/* acting quorate before this ring */
 	uint8_t qdisk;		/* holds the quorum disk's master role */
 	uint8_t heard;		/* announced in this configuration */
+	uint32_t digest[CMAN_DIGESTS];	/* of its cluster.conf */
 };
 
 /* The requests of this node that come back as a done event. */
@@ -53,6 +57,12 @@ struct cman_event {
 	uint32_t ticket;
 	int result;		/* 0, or EINVAL, ENOENT, EAGAIN */
 	int settled;		/* the configuration settled here */
+	/* At settling, a member whose file has the configuration source's
+	 * version but other content: the first such member, and what
+	 * differs (CMAN_DIGEST_*).  Its votes are not counted; conflict_me:
+	 * it is this node, which must leave. */
+	uint32_t conflict, source;
+	int conflict_what, conflict_me;
 };
 
 struct cman {
@@ -67,6 +77,7 @@ struct cman {
 	uint64_t ring;		/* the configuration we are in */
 	int settled, blocked, qdisk_alive, removed, was_quorate;
 	int qdisk_claim;	/* we hold the quorum disk's master role */
+	uint32_t digest[CMAN_DIGESTS];	/* of our cluster.conf */
 };
 
 /* The votes configuration of a cluster.conf: nodes, <cman>/<quorum>
@@ -110,6 +121,12 @@ uint32_t cman_config_source(const struct cman *cm, uint32_t *version,
 			    int *differs);
 /* This node now runs configuration version v. */
 void cman_set_config_version(struct cman *cm, uint32_t v);
+/* Digests of a cluster.conf for the HELLO (FNV-1a): node ids and names
+ * in file order; node ids and votes, expected votes, two_node and the
+ * quorum disk's votes. */
+void cman_conf_digest(const struct conf *c, uint32_t d[CMAN_DIGESTS]);
+/* Our file's digests from now on (announced with the next HELLO). */
+void cman_set_digest(struct cman *cm, const uint32_t d[CMAN_DIGESTS]);
 /* This node holds the quorum disk's master role (qdisk.c) or not; 1 when
  * that changed: send a HELLO again, whose delivery makes every member
  * count the quorum disk's votes, or stop counting them, at one point. */

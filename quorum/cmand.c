@@ -120,6 +120,33 @@ static void answered(const struct cman_event *ev)
 	}
 }
 
+/* A member's cluster.conf has the version of the members' but other
+ * content (cman's "conflicting cluster.conf"): it leaves; if it is us,
+ * now. */
+static void conflict(const struct cman_event *ev)
+{
+	static const char *const differ[] = {
+		[CMAN_DIGEST_NODES] = "node names or ids",
+		[CMAN_DIGEST_VOTES] = "votes",
+	};
+	uint32_t v = Q.cm.config_version;
+
+	if (ev->conflict_me) {
+		log_msg(LOG_LVL_ERR, "cman killed: this node's cluster.conf "
+			"(version %" PRIu32 ") conflicts with the members' "
+			"version %" PRIu32 " (node %" PRIu32 "'s): the %s "
+			"differ; copy the members' file here or give it a new "
+			"version", v, v, ev->source, differ[ev->conflict_what]);
+		loop_stop();
+	} else if (ev->settled) {
+		log_msg(LOG_LVL_ERR, "node %" PRIu32 " has a conflicting "
+			"cluster.conf: version %" PRIu32 " as the members' "
+			"(node %" PRIu32 "'s), but the %s differ; its votes do "
+			"not count and it must leave", ev->conflict, v,
+			ev->source, differ[ev->conflict_what]);
+	}
+}
+
 static void deliver(uint32_t from, const uint8_t *body, size_t len)
 {
 	struct cman_event ev;
@@ -142,6 +169,8 @@ static void deliver(uint32_t from, const uint8_t *body, size_t len)
 			&Q.v->config_version, &Q.v->config_differs);
 		Q.v->post(NEWS_SETTLED, 0);
 	}
+	if (ev.conflict)
+		conflict(&ev);
 	if (ev.done)
 		answered(&ev);
 	if (ev.killed_by) {
@@ -170,6 +199,15 @@ static void confchg(void)
 }
 
 /* --- start and news ------------------------------------------------------ */
+static void conf_changed(void)
+{
+	uint32_t d[CMAN_DIGESTS];
+
+	cman_conf_digest(Q.v->conf, d);
+	cman_set_digest(&Q.cm, d);
+	cman_set_config_version(&Q.cm, (uint32_t)Q.v->conf->config_version);
+}
+
 static int start(struct view *v, char *err, size_t errlen)
 {
 	const struct conf_node *me = v->me;
@@ -184,6 +222,7 @@ static int start(struct view *v, char *err, size_t errlen)
 	}
 	cman_init(&Q.cm, &vc, v->nodeid, me->votes,
 		  (uint32_t)v->conf->config_version);
+	conf_changed();
 	v->quorate = cman_quorate(&Q.cm);
 	log_msg(LOG_LVL_INFO, "quorum: expected votes %" PRIu32 ", node votes"
 		" %d%s%s%s%s", Q.cm.st.expected, me->votes,
@@ -192,11 +231,6 @@ static int start(struct view *v, char *err, size_t errlen)
 		vc.last_man_standing ? ", last_man_standing" : "",
 		vc.auto_tie_breaker ? ", auto_tie_breaker" : "");
 	return 0;
-}
-
-static void conf_changed(void)
-{
-	cman_set_config_version(&Q.cm, (uint32_t)Q.v->conf->config_version);
 }
 
 /* The quorum disk's master evicts a member that stopped writing. */

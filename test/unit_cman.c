@@ -360,3 +360,37 @@ TEST(cman_qdisk_votes_go_with_the_master)
 	CHECK(agree(&t, both) && Q(&t, 1));
 	CHECK_INT(t.n[1].st.total, 3);
 }
+
+/* A joiner whose file has the members' version but other content is a
+ * conflict, seen alike by every member: its votes do not count and it
+ * alone is told to leave; other digests, or another version, are not. */
+TEST(cman_conflicting_file_of_one_version)
+{
+	struct toy t;
+	unsigned all = BIT(1) | BIT(2) | BIT(3);
+	uint32_t same[CMAN_DIGESTS] = { 11, 22 }, names[CMAN_DIGESTS] = { 12, 22 };
+
+	toy_init(&t, "111", 0);
+	for (int i = 1; i <= 3; i++)
+		cman_set_digest(&t.n[i], same);
+	form(&t, BIT(1) | BIT(2));
+	CHECK(Q(&t, 1));
+	cman_set_digest(&t.n[3], names);
+	form(&t, all);
+	for (int i = 1; i <= 3; i++) {
+		CHECK_INT(t.last[i].conflict, 3);
+		CHECK_INT(t.last[i].source, 1);
+		CHECK_INT(t.last[i].conflict_what, CMAN_DIGEST_NODES);
+		CHECK_INT(t.last[i].conflict_me, i == 3);
+		CHECK_INT(t.n[i].st.total, 2);
+	}
+	names[CMAN_DIGEST_NODES] = 11;
+	names[CMAN_DIGEST_VOTES] = 23;
+	cman_set_digest(&t.n[3], names);
+	form(&t, all);
+	CHECK_INT(t.last[2].conflict_what, CMAN_DIGEST_VOTES);
+	cman_set_config_version(&t.n[3], 2);	/* a newer file: no conflict */
+	form(&t, all);
+	CHECK_INT(t.last[1].conflict, 0);
+	CHECK_INT(t.n[1].st.total, 3);
+}

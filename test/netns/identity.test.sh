@@ -2,7 +2,9 @@
 # test/netns/identity.test.sh - one node, one identity, between real
 # daemons (lib.sh): a machine started with another node's id (its file
 # swaps the ids of node2 and node3) is refused and changes nothing for
-# 20 s, nor once the real node2 is gone; packets of an earlier run of a node, recorded on the wire by a
+# 20 s, nor once the real node2 is gone; a node whose file has the
+# members' version but other node names leaves, and the members say so;
+# packets of an earlier run of a node, recorded on the wire by a
 # machine without the key (node4) and replayed after that node
 # restarted, its clean-leave packet among them, change nothing and are
 # counted.
@@ -13,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-identity
-NCHECKS=16
+NCHECKS=20
 LIMIT=${NN_LIMIT:-30}
 GROUP=239.192.110.162
 PORT=5405
@@ -105,6 +107,24 @@ twin()
 	nn_stop 1
 }
 
+# node3's file has the members' version but names node2 otherwise.
+conflict()
+{
+	local f=$NN_DIR/node3/etc-cluster/cluster.conf
+	nn_conf multicast 3
+	sed -i 's/name="node2" nodeid="2"/name="node2b" nodeid="2"/' "$f"
+	nn_start 1; nn_start 2
+	expect "node1+2 quorate members of 2" eval 'members 1 2 && members 2 2' ||
+		return 1
+	nn_start 3
+	expect "node3 (same version, other names) leaves, saying why" \
+		eval '! nn_alive 3 && logged 3 "cman killed: this node.s cluster.conf (version 1) conflicts with the members. version 1 (node 1.s): the node names or ids differ"'
+	nn_check "node1 logged node3's conflicting cluster.conf" \
+		logged 1 "node 3 has a conflicting cluster.conf: version 1 as the members' (node 1's), but the node names or ids differ"
+	expect "node1+2 stay quorate members of 2" eval 'members 1 2 && members 2 2'
+	nn_stop 1; nn_stop 2
+}
+
 # node4, without the key, records node3's run and replays it later.
 replay()
 {
@@ -147,6 +167,7 @@ replay()
 body()
 {
 	twin
+	conflict
 	replay
 	nn_tally "$LABEL"
 }
