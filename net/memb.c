@@ -539,11 +539,19 @@ static void foreign(struct totem *t, uint32_t from, const void *arg,
 	announce(t, now);
 }
 
+/* A leave counts for the ring it names: one of an earlier ring (a late
+ * or replayed packet) is dropped once this node is operational again. */
 static void leave_ring(struct totem *t, uint32_t from, const void *arg,
 		       int64_t now)
 {
+	const struct totem_ring_id *r = arg;
+
 	if (!totem_set_has(&t->memb, from))
 		return;
+	if (t->state == TOTEM_OPERATIONAL && !totem_ring_id_eq(*r, t->ring)) {
+		t->stats.rx_late++;
+		return;
+	}
 	totem_log(t, TOTEM_LOG_NOTICE, "node %u left the ring: forming new "
 		  "configuration", from);
 	gather_enter(t, MEMB_EV_LEAVE, now);

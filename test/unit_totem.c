@@ -278,6 +278,37 @@ TEST(totem_leave_reforms_at_once)
 	net_stop();
 }
 
+/* A member's leave naming an earlier ring, and any packet taken late
+ * (older than one its sender sent since), start no membership change. */
+TEST(totem_stale_leave_and_late_packets_change_nothing)
+{
+	struct totem_stats a, b;
+	struct totem_ring_id old;
+	uint8_t p[64];
+	size_t len;
+
+	net_start(3);
+	net_run(500);
+	totem_stats(net.n[0].t, &a);
+	old = (struct totem_ring_id){ a.ring_seq - 4, a.rep };
+	len = totem_msg_ring_enc(TOTEM_MSG_LEAVE, old, p, sizeof p);
+	totem_recv(net.n[0].t, net.n[2].id, p, len, net.now);
+	old.seq = a.ring_seq + 40;		/* a foreign ring, late */
+	len = totem_msg_ring_enc(TOTEM_MSG_MERGE, old, p, sizeof p);
+	totem_recv_late(net.n[0].t, net.n[2].id, p, len, net.now);
+	old = (struct totem_ring_id){ a.ring_seq, a.rep };
+	len = totem_msg_ring_enc(TOTEM_MSG_LEAVE, old, p, sizeof p);
+	totem_recv_late(net.n[0].t, net.n[2].id, p, len, net.now);
+	totem_stats(net.n[0].t, &b);
+	CHECK_INT(b.state, TOTEM_OPERATIONAL);
+	CHECK(b.ring_seq == a.ring_seq);
+	CHECK_INT(b.rx_late, 3);
+	totem_recv(net.n[0].t, net.n[2].id, p, len, net.now);
+	totem_stats(net.n[0].t, &b);		/* the same leave, in time */
+	CHECK(b.state != TOTEM_OPERATIONAL);
+	net_stop();
+}
+
 TEST(totem_large_message_fragments_and_reassembles)
 {
 	static uint8_t big[TOTEM_MAX_MSG];
