@@ -4,10 +4,10 @@
 # swaps the ids of node2 and node3) is refused and changes nothing for
 # 20 s, nor once the real node2 is gone; a node whose file has the
 # members' version but other node names leaves, and the members say so;
-# packets of an earlier run of a node, recorded on the wire by a
-# machine without the key (node4) and replayed after that node
-# restarted, its clean-leave packet among them, change nothing and are
-# counted.
+# every packet on the wire (multicast and unicast: the bridge floods),
+# recorded by a machine without the key (node4) during a run of node3
+# and replayed after node3 restarted, its clean-leave packet among them,
+# changes nothing and is counted.
 #
 #   bash test/netns/identity.test.sh [HACLUSTER]      (root)
 set -u
@@ -15,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-identity
-NCHECKS=20
+NCHECKS=21
 LIMIT=${NN_LIMIT:-30}
 GROUP=239.192.110.162
 PORT=5405
@@ -135,14 +135,22 @@ replay()
 	nn_start 1; nn_start 2; nn_start 3
 	expect "3 quorate members" eval 'members 1 3 && members 2 3 && members 3 3' ||
 		return 1
-	nn_bg 4 python3 "$HERE/replay.py" record "$GROUP" "$PORT" \
-		"$(nn_addr 4)" 6 "$rec" "$NN_DIR/node4/ready"
+	# the bridge floods every frame (it learns no address) and node4
+	# listens to all: unicast tokens and commit tokens go on the record
+	ip link set "$NN_BR" type bridge ageing_time 0
+	nn_exec 4 ip link set eth0 promisc on
+	nn_exec 4 python3 "$HERE/replay.py" sniff eth0 "$PORT" 6 "$rec" \
+		"$NN_DIR/node4/ready" >"$NN_DIR/node4/sniffed" 2>&1 &
+	NN_PIDS+=($!)
 	nn_wait 10 test -e "$NN_DIR/node4/ready"
 	sleep 2
 	nn_stop 3			# its clean leave is on the record
 	expect "node3 stopped cleanly: node1+2 quorate members of 2" \
 		eval 'members 1 2 && members 2 2'
-	nn_wait 10 eval '[ -s "$rec" ] && ! kill -0 $NN_BGPID 2>/dev/null'
+	nn_wait 10 test -s "$NN_DIR/node4/sniffed"
+	echo "  recorded (datagrams, of them unicast): $(cat "$NN_DIR/node4/sniffed")"
+	nn_check "the record holds unicast packets (tokens) as well as multicast" \
+		eval '[ "$(cut -d" " -f2 "$NN_DIR/node4/sniffed")" -gt 0 ]'
 	nn_start 3
 	expect "node3 restarted: 3 quorate members" \
 		eval 'members 1 3 && members 2 3 && members 3 3' || return 1
@@ -150,7 +158,7 @@ replay()
 	from1=$(wc -l <"$NN_DIR/node1/log")
 	n=$(nn_exec 4 python3 "$HERE/replay.py" send "$GROUP" "$PORT" \
 		"$(nn_addr 4)" "$rec" 50)
-	echo "  replayed $n recorded packets of node3's earlier run"
+	echo "  replayed $n recorded packets of node3's earlier run (and of node1's and node2's)"
 	sleep 3
 	nn_check "the replay (node3's leave among $n packets) changes no membership" \
 		eval '[ "$(gen 1)" = "$g" ] && [ "$(gen 3)" = "$g" ] && members 1 3 && members 3 3'

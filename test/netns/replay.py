@@ -7,9 +7,17 @@
 #       join GROUP on the interface IFADDR, record every datagram to
 #       PORT for SECONDS into OUT (4-byte length, then the bytes); touch
 #       READY once joined; print the count.
+#   replay.py sniff IFACE PORT SECONDS OUT [READY]
+#       every UDP datagram to PORT that IFACE sees, unicast between
+#       other machines too (the interface in promiscuous mode, on a
+#       bridge that floods), for SECONDS into OUT with its destination;
+#       print the count and how many were unicast.
 #   replay.py send GROUP PORT IFADDR FILE RATE
-#       send every recorded datagram of FILE to GROUP:PORT from IFADDR,
-#       RATE a second (multicast TTL 1); print the count.
+#       send every recorded datagram of FILE to PORT of its destination
+#       (GROUP for record's), from IFADDR, RATE a second (multicast TTL
+#       1); print the count.
+#
+# OUT: per datagram 4-byte length, 4-byte IPv4 destination, the bytes.
 import socket, struct, sys, time
 
 
@@ -33,9 +41,40 @@ def record(group, port, ifaddr, seconds, out, ready=None):
                 data, _ = s.recvfrom(65536)
             except socket.timeout:
                 break
-            f.write(struct.pack("!I", len(data)) + data)
+            f.write(struct.pack("!I4s", len(data),
+                                socket.inet_aton(group)) + data)
             n += 1
     print(n)
+
+
+def sniff(iface, port, seconds, out, ready=None):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                      socket.htons(0x0800))
+    s.bind((iface, 0))
+    if ready:
+        open(ready, "w").close()
+    n, uni, deadline = 0, 0, time.monotonic() + seconds
+    with open(out, "wb") as f:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            s.settimeout(left)
+            try:
+                frame = s.recv(65536)
+            except socket.timeout:
+                break
+            ip = frame[14:]
+            if len(ip) < 28 or ip[9] != 17:
+                continue
+            udp = ip[(ip[0] & 15) * 4:]
+            if len(udp) < 8 or struct.unpack("!H", udp[2:4])[0] != port:
+                continue
+            data = udp[8:struct.unpack("!H", udp[4:6])[0]]
+            f.write(struct.pack("!I4s", len(data), ip[16:20]) + data)
+            n += 1
+            uni += ip[16] < 224
+    print(n, uni)
 
 
 def send(group, port, ifaddr, path, rate):
@@ -46,10 +85,10 @@ def send(group, port, ifaddr, path, rate):
     s.bind((ifaddr, 0))
     data = open(path, "rb").read()
     n, off = 0, 0
-    while off + 4 <= len(data):
-        (size,) = struct.unpack("!I", data[off:off + 4])
-        s.sendto(data[off + 4:off + 4 + size], (group, port))
-        off += 4 + size
+    while off + 8 <= len(data):
+        size, dst = struct.unpack("!I4s", data[off:off + 8])
+        s.sendto(data[off + 8:off + 8 + size], (socket.inet_ntoa(dst), port))
+        off += 8 + size
         n += 1
         time.sleep(1.0 / rate)
     print(n)
@@ -59,6 +98,8 @@ if __name__ == "__main__":
     a = sys.argv[1:]
     if len(a) in (6, 7) and a[0] == "record":
         record(a[1], int(a[2]), a[3], float(a[4]), a[5], *a[6:])
+    elif len(a) in (5, 6) and a[0] == "sniff":
+        sniff(a[1], int(a[2]), float(a[3]), a[4], *a[5:])
     elif len(a) == 6 and a[0] == "send":
         send(a[1], int(a[2]), a[3], a[4], float(a[5]))
     else:
