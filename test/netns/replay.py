@@ -1,50 +1,20 @@
 #!/usr/bin/env python3
 # test/netns/replay.py - an attacker on the cluster network without the
-# key: records the ring's multicast datagrams and sends them again later.
+# key: records the ring's datagrams and sends them again later.
 # Every run is bounded.
 #
-#   replay.py record GROUP PORT IFADDR SECONDS OUT [READY]
-#       join GROUP on the interface IFADDR, record every datagram to
-#       PORT for SECONDS into OUT (4-byte length, then the bytes); touch
-#       READY once joined; print the count.
 #   replay.py sniff IFACE PORT SECONDS OUT [READY]
 #       every UDP datagram to PORT that IFACE sees, unicast between
 #       other machines too (the interface in promiscuous mode, on a
 #       bridge that floods), for SECONDS into OUT with its destination;
 #       print the count and how many were unicast.
 #   replay.py send GROUP PORT IFADDR FILE RATE
-#       send every recorded datagram of FILE to PORT of its destination
-#       (GROUP for record's), from IFADDR, RATE a second (multicast TTL
-#       1); print the count.
+#       send every recorded datagram of FILE to PORT of its destination,
+#       from IFADDR (multicast on GROUP's interface, TTL 1), RATE a
+#       second; print the count.
 #
 # OUT: per datagram 4-byte length, 4-byte IPv4 destination, the bytes.
 import socket, struct, sys, time
-
-
-def record(group, port, ifaddr, seconds, out, ready=None):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("", port))
-    mreq = struct.pack("4s4s", socket.inet_aton(group),
-                       socket.inet_aton(ifaddr))
-    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
-    if ready:
-        open(ready, "w").close()
-    n, deadline = 0, time.monotonic() + seconds
-    with open(out, "wb") as f:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            s.settimeout(left)
-            try:
-                data, _ = s.recvfrom(65536)
-            except socket.timeout:
-                break
-            f.write(struct.pack("!I4s", len(data),
-                                socket.inet_aton(group)) + data)
-            n += 1
-    print(n)
 
 
 def sniff(iface, port, seconds, out, ready=None):
@@ -96,9 +66,7 @@ def send(group, port, ifaddr, path, rate):
 
 if __name__ == "__main__":
     a = sys.argv[1:]
-    if len(a) in (6, 7) and a[0] == "record":
-        record(a[1], int(a[2]), a[3], float(a[4]), a[5], *a[6:])
-    elif len(a) in (5, 6) and a[0] == "sniff":
+    if len(a) in (5, 6) and a[0] == "sniff":
         sniff(a[1], int(a[2]), float(a[3]), a[4], *a[5:])
     elif len(a) == 6 and a[0] == "send":
         send(a[1], int(a[2]), a[3], a[4], float(a[5]))
