@@ -17,7 +17,6 @@ nn_binary "$0" "${1:-}"
 LABEL=netns-identity
 NCHECKS=21
 LIMIT=${NN_LIMIT:-30}
-GROUP=239.192.110.162
 PORT=5405
 
 nn_require "$LABEL" "$NCHECKS"
@@ -156,8 +155,8 @@ replay()
 		eval 'members 1 3 && members 2 3 && members 3 3' || return 1
 	g=$(gen 1) from=$(wc -l <"$NN_DIR/node3/log")
 	from1=$(wc -l <"$NN_DIR/node1/log")
-	n=$(nn_exec 4 python3 "$HERE/replay.py" send "$GROUP" "$PORT" \
-		"$(nn_addr 4)" "$rec" 50)
+	n=$(nn_exec 4 python3 "$HERE/replay.py" send "$PORT" "$(nn_addr 4)" \
+		"$rec" 50)
 	echo "  replayed $n recorded packets of node3's earlier run (and of node1's and node2's)"
 	sleep 3
 	nn_check "the replay (node3's leave among $n packets) changes no membership" \

@@ -8,10 +8,9 @@
 #       other machines too (the interface in promiscuous mode, on a
 #       bridge that floods), for SECONDS into OUT with its destination;
 #       print the count and how many were unicast.
-#   replay.py send GROUP PORT IFADDR FILE RATE
+#   replay.py send PORT IFADDR FILE RATE
 #       send every recorded datagram of FILE to PORT of its destination,
-#       from IFADDR (multicast on GROUP's interface, TTL 1), RATE a
-#       second; print the count.
+#       from IFADDR (multicast TTL 1), RATE a second; print the count.
 #
 # OUT: per datagram 4-byte length, 4-byte IPv4 destination, the bytes.
 import socket, struct, sys, time
@@ -47,7 +46,7 @@ def sniff(iface, port, seconds, out, ready=None):
     print(n, uni)
 
 
-def send(group, port, ifaddr, path, rate):
+def send(port, ifaddr, path, rate):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
     s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
@@ -68,7 +67,7 @@ if __name__ == "__main__":
     a = sys.argv[1:]
     if len(a) in (5, 6) and a[0] == "sniff":
         sniff(a[1], int(a[2]), float(a[3]), a[4], *a[5:])
-    elif len(a) == 6 and a[0] == "send":
-        send(a[1], int(a[2]), a[3], a[4], float(a[5]))
+    elif len(a) == 5 and a[0] == "send":
+        send(int(a[1]), a[2], a[3], float(a[4]))
     else:
         sys.exit(__doc__ or "usage: see the head of replay.py")
