@@ -53,18 +53,6 @@ same_files()
 	a=$(md5sum <"$(conf 1)") b=$(md5sum <"$(conf 2)") c=$(md5sum <"$(conf 3)")
 	[ "$a" = "$b" ] && [ "$b" = "$c" ]
 }
-expect()
-{
-	local name=$1; shift
-	if nn_wait "$LIMIT" "$@"; then
-		nn_ok "$name (${NN_WAITED} ms)"
-	else
-		nn_fail "$name (not within $LIMIT s)"
-		local i
-		for i in 1 2 3; do nn_tail "$i" 8; done
-		return 1
-	fi
-}
 
 body()
 {
@@ -73,7 +61,7 @@ body()
 	rm -f "$(conf 3)"
 	nn_start 1; nn_start 2
 	nn_start 3 --cluster tcluster
-	expect "node3 without cluster.conf fetches it and joins: 3 quorate" \
+	nn_expect "node3 without cluster.conf fetches it and joins: 3 quorate" \
 		quorate3 || return 1
 	nn_check "node3's fetched file runs config 1" version_is 1 3
 	nn_check "node3 logged the fetch and its restart" \
@@ -85,7 +73,7 @@ body()
 		[ "$out" = "Config file updated from version 1 to 2
 
 Update complete." ]
-	expect "update: every member runs config 2" version_is 2 "1 2 3"
+	nn_expect "update: every member runs config 2" version_is 2 "1 2 3"
 	nn_check "update: every node keeps the old file as .old and .bak.1" \
 		eval "for i in 1 2 3; do grep -q 'config_version=\"1\"' \"$NN_DIR/node\$i/etc-cluster/cluster.conf.old\" &&
 		      grep -q 'config_version=\"1\"' \"$NN_DIR/node\$i/etc-cluster/cluster.conf.bak.1\" || exit 1; done"
@@ -107,10 +95,10 @@ Update complete." ]
 	nn_stop 3 10
 	newver 3 "$NN_DIR/v3.conf"
 	out=$(nn_exec 1 ccs_tool update "$NN_DIR/v3.conf" 2>&1)
-	expect "node3 down: node1+2 take config 3" version_is 3 "1 2" ||
+	nn_expect "node3 down: node1+2 take config 3" version_is 3 "1 2" ||
 		echo "  the update said: $out"
 	nn_start 3
-	expect "node3 back: it catches up to config 3" version_is 3 "1 2 3"
+	nn_expect "node3 back: it catches up to config 3" version_is 3 "1 2 3"
 
 	newver 4 "$NN_DIR/v4a.conf" a
 	newver 4 "$NN_DIR/v4b.conf" b
@@ -123,31 +111,31 @@ Update complete." ]
 	echo "  concurrent updates: node1 rc=$ra, node2 rc=$rb"
 	nn_check "two concurrent updates of version 4: exactly one succeeds" \
 		[ $((ra == 0)) -ne $((rb == 0)) ]
-	expect "concurrent updates: every node ends with the same file, version 4" \
+	nn_expect "concurrent updates: every node ends with the same file, version 4" \
 		eval "version_is 4 '1 2 3' && same_files"
 
 	out=$(nn_exec 1 ccs_tool addfence extra fence_manual 2>&1)
 	nn_check "an edit in place runs the update: version 4 to 5" \
 		eval "echo \"\$out\" | grep -qx 'running ccs_tool update...' &&
 		      echo \"\$out\" | grep -qx 'Config file updated from version 4 to 5'"
-	expect "after the edit: every member runs config 5" version_is 5 "1 2 3"
+	nn_expect "after the edit: every member runs config 5" version_is 5 "1 2 3"
 
 	sed -i 's/config_version="5"/config_version="6"/' "$(conf 2)"
 	nn_check "cman_tool version -r 6 spreads node2's file" \
 		nn_exec 2 cman_tool version -r 6
-	expect "after version -r 6: every member runs config 6" version_is 6 "1 2 3"
+	nn_expect "after version -r 6: every member runs config 6" version_is 6 "1 2 3"
 
 	# spec 2.5: a member that cannot write the cluster's version suspends
 	nn_exec 3 mount -o remount,bind,ro /etc/cluster
 	newver 7 "$NN_DIR/v7.conf"
 	nn_exec 1 ccs_tool update "$NN_DIR/v7.conf" >/dev/null 2>&1
-	expect "node3 cannot write config 7: activity suspended, Activity blocked" \
+	nn_expect "node3 cannot write config 7: activity suspended, Activity blocked" \
 		eval "version_is 7 '1 2' && grep -q \"Can't read CCS to get updated config version 7. Activity suspended on this node\" \"$NN_DIR/node3/log\" &&
 		      nn_exec 3 cman_tool status | grep -qx 'Quorum: 2 Activity blocked'"
 	nn_check "node1 and node2 stay quorate" eval \
 		"nn_exec 1 cman_tool wait -q -t 1 && nn_exec 2 cman_tool wait -q -t 1"
 	nn_exec 3 mount -o remount,bind,rw /etc/cluster
-	expect "node3 writable again: it takes config 7 on a retry and resumes" \
+	nn_expect "node3 writable again: it takes config 7 on a retry and resumes" \
 		eval "version_is 7 '1 2 3' && grep -q 'configuration version 7 in place: activity resumed' \"$NN_DIR/node3/log\" &&
 		      nn_exec 3 cman_tool wait -q -t 1"
 	echo "  whole run: $(( ($(nn_now_ms) - t0) / 1000 )) s"

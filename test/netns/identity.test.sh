@@ -51,18 +51,6 @@ for l in out.decode().splitlines():
 }
 logged() { grep -q "$2" "$NN_DIR/node$1/log"; }
 nodes() { nn_exec "$1" cman_tool status 2>/dev/null | sed -n 's/^Nodes: //p'; }
-expect()
-{
-	local name=$1; shift
-	if nn_wait "$LIMIT" "$@"; then
-		nn_ok "$name (${NN_WAITED} ms)"
-	else
-		nn_fail "$name (not within $LIMIT s)"
-		local i
-		for i in 1 2 3; do nn_tail "$i" 8; done
-		return 1
-	fi
-}
 
 # node3 runs as id 2 beside the real node2.
 twin()
@@ -73,12 +61,12 @@ twin()
 	       -e 's/name="node3" nodeid="3"/name="node3" nodeid="2"/' \
 	       -e 's/nodeid="X"/nodeid="3"/' "$f"
 	nn_start 1; nn_start 2
-	expect "node1+2 quorate members of 2" eval 'members 1 2 && members 2 2' ||
+	nn_expect "node1+2 quorate members of 2" eval 'members 1 2 && members 2 2' ||
 		return 1
 	g1=$(gen 1) g2=$(gen 2)
 	nn_start 3
 	t0=$(nn_now_ms)
-	expect "node3 (id 2 in its file) says why it stays out" \
+	nn_expect "node3 (id 2 in its file) says why it stays out" \
 		eval 'logged 3 "node id 2 is in use by $(nn_addr 2); check cluster.conf on this node"'
 	nn_check "node3's cman_tool status: Refused: node id 2 is in use by $(nn_addr 2)" \
 		eval 'nn_exec 3 cman_tool status | grep -qx "Refused: node id 2 is in use by $(nn_addr 2); check cluster.conf on this node"'
@@ -98,7 +86,7 @@ twin()
 		      logged 1 "packets of node id 2 come from $(nn_addr 3), which cluster.conf gives node 3 (node3)"'
 	# without the real node2, node3 still never joins as node 2
 	nn_stop 2
-	expect "node2 stopped: node1 alone" eval '[ "$(nodes 1)" = 1 ]'
+	nn_expect "node2 stopped: node1 alone" eval '[ "$(nodes 1)" = 1 ]'
 	sleep 5
 	nn_check "5 s later node1 is still alone: node3 was not admitted as node 2" \
 		eval '[ "$(nodes 1)" = 1 ]'
@@ -113,14 +101,14 @@ conflict()
 	nn_conf multicast 3
 	sed -i 's/name="node2" nodeid="2"/name="node2b" nodeid="2"/' "$f"
 	nn_start 1; nn_start 2
-	expect "node1+2 quorate members of 2" eval 'members 1 2 && members 2 2' ||
+	nn_expect "node1+2 quorate members of 2" eval 'members 1 2 && members 2 2' ||
 		return 1
 	nn_start 3
-	expect "node3 (same version, other names) leaves, saying why" \
+	nn_expect "node3 (same version, other names) leaves, saying why" \
 		eval '! nn_alive 3 && logged 3 "cman killed: this node.s cluster.conf (version 1) conflicts with the members. version 1 (node 1.s): the node names or ids differ"'
 	nn_check "node1 logged node3's conflicting cluster.conf" \
 		logged 1 "node 3 has a conflicting cluster.conf: version 1 as the members' (node 1's), but the node names or ids differ"
-	expect "node1+2 stay quorate members of 2" eval 'members 1 2 && members 2 2'
+	nn_expect "node1+2 stay quorate members of 2" eval 'members 1 2 && members 2 2'
 	nn_stop 1; nn_stop 2
 }
 
@@ -132,7 +120,7 @@ replay()
 	rm -f "$NN_DIR/node4/etc-cluster/authkey"
 	nn_start 4 -- sleep 600
 	nn_start 1; nn_start 2; nn_start 3
-	expect "3 quorate members" eval 'members 1 3 && members 2 3 && members 3 3' ||
+	nn_expect "3 quorate members" eval 'members 1 3 && members 2 3 && members 3 3' ||
 		return 1
 	# the bridge floods every frame (it learns no address) and node4
 	# listens to all: unicast tokens and commit tokens go on the record
@@ -144,14 +132,14 @@ replay()
 	nn_wait 10 test -e "$NN_DIR/node4/ready"
 	sleep 2
 	nn_stop 3			# its clean leave is on the record
-	expect "node3 stopped cleanly: node1+2 quorate members of 2" \
+	nn_expect "node3 stopped cleanly: node1+2 quorate members of 2" \
 		eval 'members 1 2 && members 2 2'
 	nn_wait 10 test -s "$NN_DIR/node4/sniffed"
 	echo "  recorded (datagrams, of them unicast): $(cat "$NN_DIR/node4/sniffed")"
 	nn_check "the record holds unicast packets (tokens) as well as multicast" \
 		eval '[ "$(cut -d" " -f2 "$NN_DIR/node4/sniffed")" -gt 0 ]'
 	nn_start 3
-	expect "node3 restarted: 3 quorate members" \
+	nn_expect "node3 restarted: 3 quorate members" \
 		eval 'members 1 3 && members 2 3 && members 3 3' || return 1
 	g=$(gen 1) from=$(wc -l <"$NN_DIR/node3/log")
 	from1=$(wc -l <"$NN_DIR/node1/log")

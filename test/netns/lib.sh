@@ -563,6 +563,21 @@ nn_loss_count()
 		sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | head -1
 }
 
+# nn_expect NAME CMD...: a PASS line once CMD succeeds within LIMIT s
+# (default 30) with the time it took, else a FAIL line and the last lines
+# of every node's log; status 1 then.
+nn_expect()
+{
+	local name=$1 i; shift
+	if nn_wait "${LIMIT:-30}" "$@"; then
+		nn_ok "$name (${NN_WAITED} ms)"
+		return 0
+	fi
+	nn_fail "$name (not within ${LIMIT:-30} s)"
+	for i in $(seq 1 "$NN_N"); do nn_tail "$i" 8; done
+	return 1
+}
+
 # nn_tail I [N]: the last N (20) lines of node I's log, indented.
 nn_tail()
 {
