@@ -82,7 +82,6 @@ static const struct verb verbs[] = {
 	{ "votes", "cman_tool", NULL, 1 },
 	{ "leave", "cman_tool", NULL, 1 },
 	{ "kill", "cman_tool", NULL, 1 },
-	{ "version", "cman_tool", NULL, 1 },
 	{ "join", "cman_tool", NULL, 1 },
 #define CCS(v) { #v, "ccs_tool", NULL, 1 },
 	CCS(create) CCS(addnode) CCS(delnode) CCS(addfence) CCS(delfence)
@@ -162,64 +161,120 @@ static void list(void)
 
 static const char main_help[] =
 "usage: hacluster APPLET [ARGS...] | hacluster VERB [ARGS...]\n"
-"       hacluster --list | --version | install [-f] [DIR]\n"
+"       hacluster --list | --version | help [APPLET|VERB]\n"
+"       hacluster install [-f] [DIR]\n"
 "\n"
 "A high-availability cluster node and its tools in one executable.\n"
 "Run as a symlink named after an applet, or name the applet first.\n"
 "\n"
 "  --list      list the applets\n"
-"  --version   print the version\n"
+"  --version   print the version (also: hacluster version)\n"
+"  help        this text; help APPLET or help VERB: that tool's\n"
 "  install     create a symlink per applet in DIR (default /usr/sbin);\n"
 "              -f replaces files that are not symlinks\n"
 "\n"
 "Short verbs: status validate relocate enable disable stop restart migrate\n"
-"freeze unfreeze lock unlock fence nodes expected votes leave kill version\n"
-"join, and every ccs_tool command (create addnode lsnode ...).\n";
+"freeze unfreeze lock unlock fence nodes expected votes leave kill join,\n"
+"and every ccs_tool command (create addnode lsnode ...).\n";
 
-/* Make DIR/name point at self; 0 made or already right, -1 refused. */
-static int install_one(const char *dir, const char *name, const char *self,
-		       int force)
+static const char install_help[] =
+"usage: hacluster install [-f] [DIR]\n"
+"\n"
+"Make a symlink named after each tool in DIR (default /usr/sbin; made\n"
+"when missing) that points at this executable.  Every name is checked\n"
+"first: nothing changes unless every link can be made.\n"
+"  -f  replace files that are not symlinks (never a directory)\n";
+
+enum { I_MAKE, I_DONE, I_REFUSED };
+
+/* What DIR/name needs: a link made (I_MAKE), nothing (I_DONE), or it
+ * cannot be had, said on stderr (I_REFUSED). */
+static int install_plan(const char *path, const char *self, int force)
 {
-	char *path = xasprintf("%s/%s", dir, name);
 	char old[PATH_MAX];
 	struct stat st;
 	ssize_t n;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return I_MAKE;
+		warn_sys("%s", path);
+		return I_REFUSED;
+	}
+	n = readlink(path, old, sizeof old - 1);
+	if (n >= 0 && (old[n] = 0, !strcmp(old, self)))
+		return I_DONE;
+	if (S_ISDIR(st.st_mode)) {
+		warn_msg("%s is a directory", path);
+		return I_REFUSED;
+	}
+	if (!S_ISLNK(st.st_mode) && !force) {
+		warn_msg("%s exists and is not a symlink (use -f)", path);
+		return I_REFUSED;
+	}
+	return I_MAKE;
+}
+
+/* path -> self, replacing whatever is there in one rename. */
+static int install_link(const char *path, const char *self)
+{
+	char *tmp = xasprintf("%s.new", path);
 	int rc = 0;
 
-	if (lstat(path, &st) == 0) {
-		n = readlink(path, old, sizeof old - 1);
-		if (n >= 0 && (old[n] = 0, !strcmp(old, self)))
-			goto out;
-		if (!S_ISLNK(st.st_mode) && !force) {
-			warn_msg("%s exists and is not a symlink (use -f)",
-				 path);
-			rc = -1;
-			goto out;
-		}
-		if (unlink(path) < 0) {
-			warn_sys("%s", path);
-			rc = -1;
-			goto out;
-		}
-	}
-	if (symlink(self, path) < 0) {
+	unlink(tmp);
+	if (symlink(self, tmp) < 0 || rename(tmp, path) < 0) {
 		warn_sys("%s", path);
+		unlink(tmp);
 		rc = -1;
 	}
-out:
-	free(path);
+	free(tmp);
 	return rc;
 }
 
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* DIR and its missing parents, as mkdir -p. */
+static void make_dirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+
+	for (char *s = p + 1; ; s++) {
+		int end = !*s;
+
+		if (*s != '/' && !end)
+			continue;
+		*s = 0;
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			die_sys("%s", p);
+		if (end && !is_dir(p))
+			die("%s: Not a directory", p);
+		if (end)
+			break;
+		*s = '/';
+	}
+	free(p);
+}
+
+#define NLINKS ARRAY_LEN(applets)
+
 static int install(int argc, char **argv)
 {
-	char self[PATH_MAX];
+	char self[PATH_MAX], *path[NLINKS] = {0};
+	struct stat st;
 	const char *dir = "/usr/sbin";
-	int force = 0, i = 1, bad = 0;
+	int force = 0, i = 1, bad = 0, plan[NLINKS], existed[NLINKS];
+	size_t k, made = 0;
 	ssize_t n;
 
 	sys_prog = "hacluster install";
-	sys_usage = "usage: hacluster install [-f] [DIR]";
+	sys_usage = install_help;
+	if (i < argc && is_help(argv[i]))
+		return fputs(install_help, stdout), 0;
 	if (i < argc && !strcmp(argv[i], "-f"))
 		force = 1, i++;
 	if (i < argc && argv[i][0] == '-')
@@ -227,15 +282,52 @@ static int install(int argc, char **argv)
 	if (i < argc)
 		dir = argv[i++];
 	if (i < argc)
-		die_usage("too many arguments");
+		die_usage("unexpected argument '%s'", argv[i]);
 	n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n < 0)
 		die_sys("cannot find own path: /proc/self/exe");
 	self[n] = 0;
-	for (size_t k = 0; k < ARRAY_LEN(applets); k++)
-		if (is_symlinked(applets[k].name))
-			bad |= install_one(dir, applets[k].name, self, force);
-	return bad ? 1 : 0;
+	make_dirs(dir);
+	for (k = 0; k < NLINKS; k++) {
+		plan[k] = I_DONE;
+		if (!is_symlinked(applets[k].name))
+			continue;
+		path[k] = xasprintf("%s/%s", dir, applets[k].name);
+		plan[k] = install_plan(path[k], self, force);
+		existed[k] = lstat(path[k], &st) == 0;
+		bad |= plan[k] == I_REFUSED;
+	}
+	if (bad)
+		die("nothing installed in %s", dir);
+	for (k = 0; k < NLINKS && !bad; k++)
+		if (plan[k] == I_MAKE && !(bad = install_link(path[k], self)))
+			made = k + 1;
+	for (k = 0; bad && k < made; k++)	/* undo what this run added */
+		if (plan[k] == I_MAKE && !existed[k])
+			unlink(path[k]);
+	for (k = 0; k < NLINKS; k++)
+		free(path[k]);
+	return bad ? EXIT_REFUSED : 0;
+}
+
+/* hacluster help [NAME]: an applet's help, a verb's applet's, or ours. */
+static int help(const char *name)
+{
+	const struct applet *a = name ? find_applet(name) : NULL;
+	const struct verb *v = name && !a ? find_verb(name) : NULL;
+	char *av[] = { NULL, (char *)"--help", NULL };
+
+	if (v)
+		a = find_applet(v->applet);
+	if (name && !strcmp(name, "install"))
+		return fputs(install_help, stdout), 0;
+	if (name && !a)
+		die_code(EXIT_USAGE, "no applet or verb '%s' (try --list)",
+			 name);
+	if (!a)
+		return fputs(main_help, stdout), 0;
+	av[0] = (char *)a->name;
+	return run(a, 2, av);
 }
 
 static int dispatch(int argc, char **argv)
@@ -251,8 +343,10 @@ static int dispatch(int argc, char **argv)
 		return fputs(main_help, stdout), 0;
 	if (!strcmp(argv[1], "--list"))
 		return list(), 0;
-	if (!strcmp(argv[1], "--version"))
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))
 		return printf("hacluster %s\n", VERSION), 0;
+	if (!strcmp(argv[1], "help"))
+		return help(argc > 2 ? argv[2] : NULL);
 	if (!strcmp(argv[1], "install"))
 		return install(argc - 1, argv + 1);
 	if ((a = find_applet(argv[1])))

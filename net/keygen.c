@@ -85,11 +85,11 @@ int keygen_main(int argc, char **argv)
 	int force = 0, opt, rc;
 
 	opterr = 0;
-	while ((opt = getopt(argc, argv, "fh")) != -1) {
+	while ((opt = getopt_long(argc, argv, ":fh", help_opt, NULL)) != -1) {
 		switch (opt) {
 		case 'f': force = 1; break;
 		case 'h': fputs(keygen_help, stdout); return 0;
-		default: die_usage("unknown option -%c", optopt);
+		default: die_option(opt, argc, argv);
 		}
 	}
 	if (argc - optind > 1)

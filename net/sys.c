@@ -50,6 +50,24 @@ void die_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+const struct option help_opt[] = {
+	{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+};
+
+void die_option(int ret, int argc, char **argv)
+{
+	const char *arg = optind <= argc ? argv[optind - 1] : "";
+	char opt[64];
+
+	if (arg[0] == '-' && arg[1] == '-')
+		snprintf(opt, sizeof opt, "%.*s", (int)strcspn(arg, "="), arg);
+	else
+		snprintf(opt, sizeof opt, "-%c", optopt);
+	if (ret == ':')
+		die_usage("option %s needs an argument", opt);
+	die_usage("unknown option %s", opt);
+}
+
 /* Syslog is spoken directly: one datagram "<PRI>IDENT[PID]: text" to
  * /dev/log, which every syslog daemon and journald accept and stamp with
  * their own time.  libc's syslog() would pull in strftime and the time

@@ -2,6 +2,7 @@
 #ifndef SYS_H
 #define SYS_H
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +25,11 @@ void die(const char *fmt, ...) PRINTF(1, 2) NORETURN;
 void die_sys(const char *fmt, ...) PRINTF(1, 2) NORETURN;
 void die_usage(const char *fmt, ...) PRINTF(1, 2) NORETURN;
 void die_code(int code, const char *fmt, ...) PRINTF(2, 3) NORETURN;
+/* getopt_long (opterr 0, optstring starting with ':') returned ret, ':'
+ * or '?': name the option as the user wrote it, and why; exit 2. */
+void die_option(int ret, int argc, char **argv) NORETURN;
+/* Long options of an applet with no long option but --help. */
+extern const struct option help_opt[];
 
 /* Daemon logging: syslog levels; stderr until log_to_syslog() is called. */
 enum { LOG_LVL_ERR = 3, LOG_LVL_WARN = 4, LOG_LVL_NOTICE = 5,

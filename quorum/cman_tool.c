@@ -746,8 +746,11 @@ int cman_tool_main(int argc, char **argv)
 			continue;
 		if (o && op)
 			die("can't specify two operations");
-		if (!o && (!op || op->fn))
-			die("unknown option %s", argv[i]);
+		if (!o && !op)
+			die("unknown command %s (cman_tool -h lists them)",
+			    argv[i]);
+		if (!o && op->fn)
+			die("%s: unexpected argument '%s'", op->name, argv[i]);
 		op = o ? o : op;
 	}
 	if (!op)

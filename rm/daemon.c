@@ -528,11 +528,7 @@ static void parse(int argc, char **argv)
 		case 'c': V.conf_path = optarg; break;
 		case 'n': D.name = optarg; break;
 		case 'h': fputs(daemon_help, stdout); exit(0);
-		case ':': die_usage("option -%c needs an argument", optopt);
-		default:
-			if (optopt)
-				die_usage("unknown option -%c", optopt);
-			die_usage("unknown option %s", argv[optind - 1]);
+		default: die_option(opt, argc, argv);
 		}
 	}
 	if (optind < argc)

@@ -85,7 +85,7 @@ TEST(store_new_file_has_no_backups)
 	CHECK_INT(version_of(f, ""), 1);
 	CHECK(!exists(f, ".old") && !exists(f, ".bak.1"));
 	CHECK(!exists(f, ".tmp"));
-	CHECK(exists(f, ".lock"));
+	CHECK(!exists(f, ".lock"));	/* an edit leaves no lock file */
 	CHECK(stat(f, &st) == 0 && (st.st_mode & 0777) == STORE_MODE);
 	rm_rf(d);
 	free(f);
@@ -196,7 +196,7 @@ TEST(store_missing_directory_or_file)
 	struct store s;
 
 	CHECK_INT(store_lock(&s, "/nonexistent-dir/cluster.conf"), -1);
-	CHECK(strstr(s.err, "/nonexistent-dir/cluster.conf.lock") != NULL);
+	CHECK_STR(s.err, "/nonexistent-dir: No such file or directory");
 	CHECK(strstr(s.err, "No such file") != NULL);
 	store_abort(&s);
 	CHECK(store_begin(&s, "/tmp") == NULL);	/* a directory, no lock */
@@ -271,6 +271,61 @@ TEST(store_lock_serializes_editors)
 	xml_free(doc);
 	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 	      WEXITSTATUS(status) == 0);
+	close(ready[0]);
+	close(ready[1]);
+	rm_rf(d);
+	free(f);
+	free(d);
+}
+
+/* One editor in a child: read the version, hold the lock hold_ms, write
+ * the version + 1.  Exit 0 when that worked. */
+static pid_t editor(const char *f, int hold_ms, int ready)
+{
+	pid_t pid = fork();
+	struct store s;
+	struct xml_node *doc;
+	char v[16];
+
+	if (pid != 0)
+		return pid;
+	doc = store_begin(&s, f);
+	if (ready >= 0 && write(ready, "x", 1) != 1)
+		_exit(2);
+	if (!doc)
+		_exit(3);
+	usleep((useconds_t)hold_ms * 1000);
+	snprintf(v, sizeof v, "%d",
+		 atoi(xml_get(xml_root(doc), "config_version")) + 1);
+	xml_set(xml_root(doc), "config_version", v);
+	_exit(store_commit(&s, doc) == 0 ? 0 : 4);
+}
+
+/* The holder removes the lock file as it lets go.  Two editors waiting
+ * on the removed file and a third that comes while one of them holds the
+ * lock must still take turns: four edits of version 1 end at 5, none
+ * lost, and no lock file is left. */
+TEST(store_removed_lock_file_loses_no_edit)
+{
+	char *d = scratch(), *f = xasprintf("%s/cluster.conf", d);
+	int ready[2], status, ok = 1;
+	pid_t pid[4];
+	char c;
+
+	commit_versions(f, 1, 1);
+	CHECK_INT(pipe(ready), 0);
+	pid[0] = editor(f, 300, ready[1]);
+	CHECK(read(ready[0], &c, 1) == 1);
+	pid[1] = editor(f, 200, -1);
+	pid[2] = editor(f, 200, -1);
+	usleep(400 * 1000);		/* the first is done; one waiter holds */
+	pid[3] = editor(f, 0, -1);
+	for (int i = 0; i < 4; i++)
+		ok &= waitpid(pid[i], &status, 0) == pid[i] &&
+		      WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	CHECK(ok);
+	CHECK_INT(version_of(f, ""), 5);
+	CHECK(!exists(f, ".lock"));
 	close(ready[0]);
 	close(ready[1]);
 	rm_rf(d);

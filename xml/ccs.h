@@ -2,6 +2,7 @@
 #ifndef CCS_H
 #define CCS_H
 
+#include "conf.h"
 #include "store.h"
 #include "xml.h"
 
@@ -17,6 +18,7 @@ struct ccs {
 	int narg;
 	struct xml_node *doc, *root;	/* root: the <cluster> element */
 	struct store st;
+	struct conf_diags before;	/* the file's problems before the edit */
 };
 
 typedef void ccs_fn(struct ccs *c);

@@ -52,13 +52,12 @@ int ccs_config_validate_main(int argc, char **argv)
 	int quiet = 0, opt, errors, warnings;
 
 	opterr = 0;
-	while ((opt = getopt(argc, argv, ":c:qh")) != -1) {
+	while ((opt = getopt_long(argc, argv, ":c:qh", help_opt, NULL)) != -1) {
 		switch (opt) {
 		case 'c': file = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(ccs_config_validate_help, stdout); return 0;
-		case ':': die_usage("option -%c needs an argument", optopt);
-		default: die_usage("unknown option -%c", optopt);
+		default: die_option(opt, argc, argv);
 		}
 	}
 	if (optind < argc)

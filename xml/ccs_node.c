@@ -87,7 +87,7 @@ static void check_new_node(const struct ccs *c, const char *name,
 	if (ccs_find(nodes_of(c), "clusternode", "name", name))
 		die("node %s already exists in %s", name, c->conf);
 	if (!id)
-		die("nodeid not specified");
+		die_code(EXIT_USAGE, "nodeid not specified");
 	if (num(id, 0) == 0)
 		die("nodeid 0 is not valid: node IDs start at 1");
 	if (node_by_id(c, num(id, 0)))
@@ -146,21 +146,16 @@ static struct xml_node *first_device(const struct xml_node *node)
 }
 
 /* The original removes it even when nodes still use it; say who does. */
+/* One a node still uses is refused by the validator, which names the
+ * node's <device> (ccs_tool.c check_edit). */
 void ccs_delfence(struct ccs *c)
 {
 	struct xml_node *d = ccs_find(devices_of(c), "fencedevice", "name",
 				      c->arg[0]);
-	struct xml_node *n, *m;
 
 	if (!d)
 		die("fence type %s does not exist", c->arg[0]);
 	xml_remove(d);
-	xml_each(n, nodes_of(c), "clusternode")
-		xml_each(m, xml_child(n, "fence"), "method")
-			if (ccs_find(m, "device", "name", c->arg[0]))
-				warn_msg("warning: node %s still uses fence "
-					 "device %s", ccs_or(xml_get(n, "name"),
-							     "?"), c->arg[0]);
 }
 
 static void print_node_details(const struct xml_node *n)

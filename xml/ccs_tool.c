@@ -4,13 +4,18 @@
  * `ccs_tool [-c FILE] [-o FILE] [-C] [-F] COMMAND [ARGS]`.  Options may
  * also follow the command and mix with its operands, as the original's
  * examples do (`addnode node1 -n 1 -f apc port=1`): getopt's "-" mode
- * hands the operands over in order.  Usage texts go to stderr with exit
- * status 0, as in the original; errors are "ccs_tool: msg", exit 1.
+ * hands the operands over in order.  Usage texts asked for (-h) go to
+ * stderr with exit status 0, as in the original; a usage error names
+ * what is wrong, shows the usage and exits 2; other errors are
+ * "ccs_tool: msg", exit 1, and an unknown command exits 1 (spec 3.5).
  *
+ * An edit is judged by the validator as a whole file before anything is
+ * written, and leaves no lock file behind, however it ends.
  * `ccs_tool update FILE` asks the local daemon to spread FILE (quorum/ccsd.c
  * checks and sends it; the reply comes once every member switched).  An
- * edit of the configuration in place runs that update when a daemon runs
- * here, and says in one line that it did not when none does. */
+ * edit of the configuration in place goes through that update when a
+ * daemon runs here, and the file changes only if the cluster took it;
+ * with no daemon it is saved here, with one line saying so. */
 #include "ccs.h"
 #include "validate.h"
 #include "conf.h"
@@ -20,9 +25,11 @@
 
 #include <ctype.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char ccs_tool_help[] =
 "usage: ccs_tool [-c FILE] [-o FILE] [-C] [-F] COMMAND [OPTIONS] [ARGS]\n"
@@ -57,7 +64,11 @@ const char ccs_tool_help[] =
 "  deldomain NAME                  remove a failover domain\n"
 "  lsdomain [-v]                   list the failover domains\n"
 "  update FILE                     spread FILE to the running cluster\n"
-"  help                            this text\n";
+"  help                            this text\n"
+"\n"
+"Exit status: 0 done; 1 refused, nothing written (an edit that would\n"
+"leave the file invalid, or that the running cluster did not take);\n"
+"2 usage error.\n";
 
 enum kind { K_PLAIN, K_READ, K_EDIT, K_NEW };
 
@@ -118,7 +129,7 @@ static const struct cmd cmds[] = {
 	  " -n --nofailback    Do not move back to a more preferred node\n" },
 	{ "deldomain", ccs_deldomain, K_EDIT, "", "", "", 1, 1, DEL },
 	{ "lsdomain", ccs_lsdomain, K_READ, "v", "", "", 0, 0, LIST },
-	{ "update", cmd_update, K_PLAIN, "", "", "", 0, -1, "<xml file>\n" },
+	{ "update", cmd_update, K_PLAIN, "", "", "", 1, 1, "<xml file>\n" },
 	{ "help", cmd_help, K_PLAIN, "", "", "", 0, -1, "\n" },
 };
 
@@ -150,7 +161,9 @@ static int owns(const struct cmd *cmd, int letter)
 	return letter > 0 && strchr(cmd->opts, letter) != NULL;
 }
 
-static void usage(const struct cmd *cmd)
+/* Its usage on stderr: exit 0 when asked for (-h), as the original;
+ * 2 after a usage error. */
+static void usage(const struct cmd *cmd, int code)
 {
 	int rw = cmd->kind == K_EDIT;
 
@@ -164,7 +177,61 @@ static void usage(const struct cmd *cmd)
 			" -F --force_ccs     Mention it even if the output file"
 			" differs\n", owns(cmd, 'o') ? "  " : "-o");
 	fputs(" -h --help          Display this help text\n", stderr);
-	exit(0);
+	exit(code);
+}
+
+static void PRINTF(2, 3) bad_usage(const struct cmd *cmd, const char *fmt,
+				   ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ccs_tool: %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	usage(cmd, EXIT_USAGE);
+}
+
+/* The n-th operand the usage text names without brackets ("<nodename>"
+ * of "[options] <nodename> [...]"), into out. */
+static const char *operand(const struct cmd *cmd, int n, char *out,
+			   size_t size)
+{
+	const char *p = cmd->usage;
+	int depth = 0;
+
+	for (; *p && *p != '\n'; p++) {
+		if (*p == '[')
+			depth++;
+		else if (*p == ']')
+			depth--;
+		else if (*p == '<' && !depth && n-- == 0) {
+			snprintf(out, size, "%.*s", (int)strcspn(p, ">") + 1,
+				 p);
+			return out;
+		}
+	}
+	return "an argument";
+}
+
+/* What getopt (opterr 0) refused, as the user wrote it: an unknown
+ * option, or a known one without its value. */
+static const char *refused_opt(int argc, char **argv, const char *optstr,
+			       char *out, size_t size)
+{
+	const char *arg = optind <= argc ? argv[optind - 1] : "";
+	int lng = arg[0] == '-' && arg[1] == '-';
+	int known = optopt && strchr(optstr, optopt);
+	int n;
+
+	if (lng)
+		n = snprintf(out, size, "%.*s", (int)strcspn(arg, "="), arg);
+	else
+		n = snprintf(out, size, "-%c", optopt);
+	snprintf(out + n, size - (size_t)n, known ? " needs a value" :
+		 ": no such option");
+	return out;
 }
 
 static void bad_int(int letter, const char *s)
@@ -214,8 +281,10 @@ static void command_opt(struct ccs *c, const struct cmd *cmd, int letter,
 		letter = OPT_OUT;
 	if (common_opt(c, letter, arg))
 		return;
-	if (!owns(cmd, letter) || letter == 'h' || letter >= 128)
-		usage(cmd);
+	if (letter == 'h')
+		usage(cmd, 0);
+	if (!owns(cmd, letter) || letter >= 128)
+		bad_usage(cmd, "option -%c is not one of its options", letter);
 	if (strchr(cmd->ints, letter))
 		bad_int(letter, arg);
 	c->opt[letter] = arg ? arg : "";
@@ -227,7 +296,7 @@ static void command_opts(struct ccs *c, const struct cmd *cmd, int argc,
 			 char **argv)
 {
 	struct option lo[ARRAY_LEN(named) + 1];
-	char optstr[48];
+	char optstr[48], why[80];
 	int ch;
 
 	snprintf(optstr, sizeof optstr, "-%sc:CFh%s", cmd->opts,
@@ -236,9 +305,13 @@ static void command_opts(struct ccs *c, const struct cmd *cmd, int argc,
 	argv[0] = (char *)"ccs_tool";
 	c->arg = xcalloc((size_t)argc, sizeof *c->arg);
 	optind = 0;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, optstr, lo, NULL)) != -1) {
 		if (ch == 1)
 			c->arg[c->narg++] = optarg;
+		else if (ch == '?')
+			bad_usage(cmd, "%s", refused_opt(argc, argv, optstr + 1, why,
+							 sizeof why));
 		else
 			command_opt(c, cmd, ch, optarg);
 	}
@@ -253,16 +326,20 @@ static int global_opts(struct ccs *c, int argc, char **argv)
 	struct option lo[ARRAY_LEN(named) + 1];
 	int ch;
 
+	char why[80];
+
 	longs_for(&none, lo);
 	optind = 0;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+c:o:CFh", lo, NULL)) != -1) {
 		if (ch == 'h') {
 			fputs(ccs_tool_help, stdout);
 			exit(0);
 		}
 		if (!common_opt(c, ch == 'o' ? OPT_OUT : ch, optarg)) {
-			fputs(try_help, stderr);
-			exit(1);
+			fprintf(stderr, "ccs_tool: %s\n%s", refused_opt(argc, argv,
+				"c:o:CFh", why, sizeof why), try_help);
+			exit(EXIT_USAGE);
 		}
 	}
 	return optind;
@@ -322,31 +399,60 @@ static void open_edit(struct ccs *c)
 	bump_version(c);
 }
 
-/* The validator is the one judge of values.  What this run built has no
- * source position (line 0), so an error it reports at line 0 is the
- * edit's own: refuse the edit before anything is written.  Problems the
- * file already had are left to ccs_config_validate. */
-static void check_edit(const struct ccs *c)
+/* Every problem the validator finds in doc. */
+static void problems(const struct xml_node *doc, struct conf_diags *d)
 {
-	struct conf_diags d = {0};
-	struct conf *cf = conf_load(c->doc, &d);
-	int bad = 0;
+	struct conf *cf = conf_load(doc, d);
 
-	validate_conf(cf, &d);
-	for (int i = 0; i < d.n; i++)
-		if (d.v[i].sev == CONF_ERROR && d.v[i].line == 0 && ++bad)
-			warn_msg("%s", d.v[i].text);
+	validate_conf(cf, d);
 	conf_free(cf);
-	conf_diags_free(&d);
-	if (bad)
-		die("nothing written to %s", c->out);
 }
 
-static void save(struct ccs *c)
+static int had(const struct conf_diags *d, const char *text)
+{
+	for (int i = 0; i < d->n; i++)
+		if (d->v[i].sev == CONF_ERROR && !strcmp(d->v[i].text, text))
+			return 1;
+	return 0;
+}
+
+/* The validator judges the whole file as the edit leaves it: an edit
+ * that adds an error is refused, with the validator's words, before
+ * anything is written.  Errors the file had before are named, not
+ * blamed on the edit, so that a broken file can be mended one edit at a
+ * time. */
+static void check_edit(struct ccs *c)
+{
+	struct conf_diags now = {0}, added = {0};
+	struct buf b = {0};
+
+	problems(c->doc, &now);
+	for (int i = 0; i < now.n; i++)
+		if (now.v[i].sev == CONF_ERROR && !had(&c->before, now.v[i].text))
+			conf_diag(&added, CONF_ERROR, now.v[i].line,
+				  now.v[i].col, "%s", now.v[i].text);
+	conf_diags_format(&added, c->conf, &b);
+	for (char *l = b.p, *nl; l && *l; l = nl + 1) {
+		nl = strchr(l, '\n');
+		*nl = 0;
+		warn_msg("%s", l);
+	}
+	if (added.n)
+		die("%s: nothing written: the edit would leave it invalid",
+		    c->out);
+	if (now.errors)
+		warn_msg("warning: %s still has %d error%s from before this "
+			 "edit (ccs_config_validate -c %s lists them)", c->out,
+			 now.errors, now.errors == 1 ? "" : "s", c->out);
+	buf_free(&b);
+	conf_diags_free(&now);
+	conf_diags_free(&added);
+}
+
+static void write_out(struct ccs *c)
 {
 	struct buf b = {0};
 
-	check_edit(c);
 	if (!to_stdout(c)) {
 		if (store_commit(&c->st, c->doc) < 0)
 			die("%s", c->st.err);
@@ -386,50 +492,102 @@ static int update(const char *file)
 	return rc;
 }
 
-/* After an edit of the configuration: update the running cluster, or say
- * that none runs here.  The edit stands either way (exit 0). */
-static void propagate(const struct ccs *c)
+static int wants_update(const struct ccs *c)
 {
-	if (to_stdout(c) || (!c->force_update &&
-			     (c->no_update || strcmp(c->out, c->conf))))
-		return;
-	if (ctl_running(CTL_PATH)) {
-		printf("running ccs_tool update...\n");
-		fflush(stdout);
-		update(c->out);
-		return;
+	return !to_stdout(c) && (c->force_update ||
+				 (!c->no_update && !strcmp(c->out, c->conf)));
+}
+
+/* The running cluster decides first: the edit goes to OUT.new, the lock
+ * is let go (the local daemon writes OUT itself when OUT is its file,
+ * and must not wait for us), and OUT changes only once the cluster took
+ * the new version.  A refusal leaves OUT as it was: exit 1.  0 when no
+ * daemon runs here after all (the lock is held again). */
+static int through_cluster(struct ccs *c)
+{
+	char *tmp = xasprintf("%s.new", c->out);
+	const char *v = xml_get(c->root, "config_version");
+	struct buf b = {0};
+	struct conf *now;
+	int rc;
+
+	xml_write(&b, c->doc);
+	if (replace_file(tmp, b.p, b.len, STORE_MODE, NULL) < 0)
+		die_sys("%s", tmp);
+	buf_free(&b);
+	store_abort(&c->st);
+	printf("running ccs_tool update...\n");
+	fflush(stdout);
+	rc = update(tmp);
+	unlink(tmp);
+	free(tmp);
+	if (rc > 0)
+		die("%s left as it was: the cluster did not take config_version "
+		    "%s", c->out, v);
+	if (store_lock(&c->st, c->out) < 0)
+		die("%s", c->st.err);
+	if (rc < 0)
+		return 0;	/* it stopped meanwhile: save here */
+	now = conf_read(c->out, NULL);
+	if (now && now->config_version >= atoi(v))
+		store_abort(&c->st);	/* the daemon wrote it, or newer */
+	else
+		write_out(c);
+	if (now)
+		conf_free(now);
+	return 1;
+}
+
+/* After a valid edit: through the running cluster, or saved here with a
+ * line saying that none runs here.  The exit code says which. */
+static void save(struct ccs *c)
+{
+	check_edit(c);
+	if (!wants_update(c) || !ctl_running(CTL_PATH) ||
+	    !through_cluster(c)) {
+		write_out(c);
+		if (wants_update(c))
+			warn_msg("%s: config_version %s saved; not propagated: "
+				 "no cluster daemon runs here", c->out,
+				 xml_get(c->root, "config_version"));
 	}
-	warn_msg("%s: config_version %s saved; not propagated: no cluster "
-		 "daemon runs here", c->out,
-		 xml_get(c->root, "config_version"));
+}
+
+static struct store *held;
+
+/* However a run ends, an edit leaves no lock file behind. */
+static void let_go(void)
+{
+	if (held)
+		store_abort(held);
 }
 
 static void frame(struct ccs *c, const struct cmd *cmd)
 {
+	held = &c->st;
+	atexit(let_go);
 	if (cmd->kind == K_READ)
 		load(c);
-	if (cmd->kind == K_EDIT)
+	if (cmd->kind == K_EDIT) {
 		open_edit(c);
+		problems(c->doc, &c->before);
+	}
 	if (cmd->kind == K_NEW && !to_stdout(c) &&
 	    store_lock(&c->st, c->out) < 0)
 		die("%s", c->st.err);
 	if (cmd->kind == K_NEW && c->st.existed)
 		die("%s already exists", c->out);
 	cmd->fn(c);
-	if (cmd->kind == K_EDIT || cmd->kind == K_NEW)
-		save(c);
+	if (cmd->kind == K_NEW)
+		check_edit(c), write_out(c);
 	if (cmd->kind == K_EDIT)
-		propagate(c);
+		save(c);
 }
 
 static void cmd_update(struct ccs *c)
 {
 	int rc;
 
-	if (c->narg < 1) {
-		fprintf(stderr, "Too few arguments.\n%s", try_help);
-		exit(1);
-	}
 	if ((rc = update(c->arg[0])) < 0)
 		die("Cannot open connection to cman, is it running ?");
 	exit(rc);
@@ -539,15 +697,31 @@ static const struct cmd *find_cmd(const char *name)
 	return NULL;
 }
 
+/* The long name of the command's option letter. */
+static const char *long_name(const struct cmd *cmd, int letter)
+{
+	struct option lo[ARRAY_LEN(named) + 1];
+
+	longs_for(cmd, lo);
+	for (int i = 0; lo[i].name; i++)
+		if (lo[i].val == letter)
+			return lo[i].name;
+	return "";
+}
+
 static void check_counts(struct ccs *c, const struct cmd *cmd)
 {
+	char name[40];
+
 	if (c->narg < cmd->min)
-		usage(cmd);
+		bad_usage(cmd, "%s is missing", operand(cmd, c->narg, name,
+							 sizeof name));
 	for (const char *p = cmd->need; *p; p++)
 		if (!c->opt[(unsigned char)*p])
-			usage(cmd);
+			bad_usage(cmd, "option -%c (--%s) is required", *p,
+				  long_name(cmd, *p));
 	if (cmd->max >= 0 && c->narg > cmd->max)
-		die("unexpected argument '%s'", c->arg[cmd->max]);
+		bad_usage(cmd, "unexpected argument '%s'", c->arg[cmd->max]);
 }
 
 int ccs_tool_main(int argc, char **argv)
@@ -568,7 +742,7 @@ int ccs_tool_main(int argc, char **argv)
 	i = global_opts(&c, argc, argv);
 	if (i >= argc) {
 		fprintf(stderr, "Too few arguments.\n%s", try_help);
-		return 1;
+		return EXIT_USAGE;
 	}
 	cmd = find_cmd(argv[i]);
 	if (!cmd) {

@@ -4,9 +4,11 @@
  * leave a half-written file (DESIGN.md principle 7).  So an edit holds an
  * exclusive flock() on PATH.lock from before it reads PATH until after the
  * new file is in place: a second editor waits, then reads the first one's
- * result.  The lock file is never removed, since removing it would let
- * two editors lock two different files.  Readers take no lock: PATH is
- * only ever replaced by rename(), so they see the old or the new file.
+ * result.  The holder removes PATH.lock as it lets go, so an edit leaves
+ * nothing behind; a waiter that then gets the lock on the removed file
+ * sees that the name no longer leads to what it locked, and starts over
+ * on a new one.  Readers take no lock: PATH is only ever replaced by
+ * rename(), so they see the old or the new file.
  *
  * The new text goes to PATH.tmp (written, fsynced, by replace_file) before
  * anything else changes; a full disk or a read-only directory stops the
@@ -45,31 +47,71 @@ static int fail(struct store *s, int err, const char *fmt, ...)
 }
 
 /* Safe on a zeroed or already unlocked store: path is set only while
- * the lock is held. */
+ * the lock is held.  The lock file goes before the lock does. */
 static void unlock(struct store *s)
 {
+	char *lock;
+
 	if (!s->path)
 		return;
+	lock = xasprintf("%s.lock", s->path);
+	unlink(lock);
+	free(lock);
 	close(s->fd);
 	s->fd = -1;
 	free(s->path);
 	s->path = NULL;
 }
 
-/* The lock file, open and flock()ed; -1 with errno set. */
+/* 1 when fd is still the file the name lock leads to. */
+static int still_named(int fd, const char *lock)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(lock, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* The lock file, open and flock()ed; -1 with errno set.  One its last
+ * holder removed while we waited is given up for a new one. */
 static int open_lock(const char *lock)
 {
-	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, STORE_MODE), e;
+	for (;;) {
+		int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, STORE_MODE);
+		int e;
 
-	while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
-		if (errno == EINTR)
-			continue;
-		e = errno;
+		if (fd < 0)
+			return -1;
+		while (flock(fd, LOCK_EX) < 0) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (still_named(fd, lock))
+			return fd;
 		close(fd);
-		errno = e;
-		return -1;
 	}
-	return fd;
+}
+
+/* The directory of path, when it is not one: what to name instead of
+ * PATH.lock when that cannot be made there. */
+static int no_dir(struct store *s, const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	struct stat st;
+	int rc = 0;
+
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = 0;
+	if (slash && stat(dir, &st) < 0)
+		rc = fail(s, errno, "%s", dir);
+	else if (slash && !S_ISDIR(st.st_mode))
+		rc = fail(s, ENOTDIR, "%s", dir);
+	free(dir);
+	return rc;
 }
 
 int store_lock(struct store *s, const char *path)
@@ -81,7 +123,10 @@ int store_lock(struct store *s, const char *path)
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		fail(s, EISDIR, "%s", path);
 	} else if ((s->fd = open_lock(lock)) < 0) {
-		fail(s, errno, "%s", lock);
+		int e = errno;
+
+		if (no_dir(s, path) == 0)
+			fail(s, e, "%s", lock);
 	} else {
 		s->path = xstrdup(path);
 		s->existed = stat(path, &st) == 0;

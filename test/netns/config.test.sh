@@ -119,6 +119,21 @@ Update complete." ]
 		eval "echo \"\$out\" | grep -qx 'running ccs_tool update...' &&
 		      echo \"\$out\" | grep -qx 'Config file updated from version 4 to 5'"
 	nn_expect "after the edit: every member runs config 5" version_is 5 "1 2 3"
+	nn_check "the edit left no cluster.conf.new and no lock behind" \
+		eval "! ls \"\$(dirname \"\$(conf 1)\")\" | grep -qE '\\.(new|lock)\$'"
+
+	# an edit the cluster refuses leaves the file as it was, exit 1
+	cp "$NN_DIR/v3.conf" "$NN_DIR/old.conf"
+	local sum rc
+	sum=$(md5sum <"$NN_DIR/old.conf")
+	out=$(nn_exec 1 ccs_tool -F -c "$NN_DIR/old.conf" addfence late fence_manual 2>&1)
+	rc=$?
+	nn_check "an edit the cluster refuses (version 4 <= 5): rc 1, the file as it was" \
+		eval "[ $rc = 1 ] && [ \"\$(md5sum <\"$NN_DIR/old.conf\")\" = \"$sum\" ] &&
+		      echo \"\$out\" | grep -q 'Proposed updated config file does not have greater version number' &&
+		      echo \"\$out\" | grep -qx 'ccs_tool: $NN_DIR/old.conf left as it was: the cluster did not take config_version 4' &&
+		      ! ls \"$NN_DIR\" | grep -qE '^old\\.conf\\.'" ||
+		echo "  rc=$rc, it said: $out"
 
 	sed -i 's/config_version="5"/config_version="6"/' "$(conf 2)"
 	nn_check "cman_tool version -r 6 spreads node2's file" \
