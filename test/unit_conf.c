@@ -13,8 +13,10 @@ TEST(conf_bool_values)
 	static const struct { const char *s; int rc, v; } t[] = {
 		{ "yes", 0, 1 }, { "YES", 0, 1 }, { "no", 0, 0 },
 		{ "1", 0, 1 }, { "0", 0, 0 }, { "2", 0, 1 }, { "-1", 0, 0 },
-		{ "true", -1, 0 }, { "on", -1, 0 }, { "", -1, 0 },
-		{ "1x", -1, 0 }, { "yess", -1, 0 },
+		{ "true", 0, 1 }, { "on", 0, 1 }, { "On", 0, 1 },
+		{ "off", 0, 0 }, { "FALSE", 0, 0 }, { "", -1, 0 },
+		{ "1x", -1, 0 }, { "yess", -1, 0 }, { "onn", -1, 0 },
+		{ "maybe", -1, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {

@@ -69,5 +69,7 @@ void ccs_need_attrs(const struct schema_type *t, const struct xml_node *el);
 struct xml_node *ccs_rm(struct ccs *c, const char *section);
 /* The service called name; dies if there is none. */
 struct xml_node *ccs_service(const struct ccs *c, const char *name);
+/* A service's name: its own, or the one its ref= gives it ("?"). */
+const char *ccs_service_name(const struct xml_node *s);
 
 #endif

@@ -56,7 +56,7 @@ static const char *service_of(const struct xml_node *n)
 {
 	for (; n; n = n->parent)
 		if (n->kind == XML_ELEM && !strcmp(n->name, "service"))
-			return ccs_or(xml_get(n, "name"), "?");
+			return ccs_service_name(n);
 	return NULL;
 }
 
@@ -158,7 +158,7 @@ static void print_global(struct ccs *c, const struct xml_node *r)
 	xml_each(s, r->parent->parent, "service")
 		if (v && find_deep(s, r->name, "ref", v, NULL))
 			buf_printf(&users, "%s%s", users.len ? ", " : "",
-				   ccs_or(xml_get(s, "name"), "?"));
+				   ccs_service_name(s));
 	printf(RES_ROW, r->name, ccs_or(v, "-"), users.len ? users.p : "-");
 	buf_free(&users);
 	if (c->opt['v'])
@@ -191,7 +191,8 @@ void ccs_lsresource(struct ccs *c)
 
 	printf(RES_ROW, "Type", "Name", "Used by");
 	xml_each(r, xml_child(rm, "resources"), NULL)
-		print_global(c, r);
+		if (strcmp(r->name, "service"))	/* lsservice shows those */
+			print_global(c, r);
 	xml_each(r, rm, "service")
-		print_inline(c, r, ccs_or(xml_get(r, "name"), "?"));
+		print_inline(c, r, ccs_service_name(r));
 }

@@ -60,11 +60,28 @@ struct xml_node *ccs_rm(struct ccs *c, const char *section)
 			"resources service vm" : "service vm");
 }
 
+/* A <service ref="NAME"> takes its name and attributes from <service
+ * name="NAME"> in <resources> (rgmanager's own test files do this). */
+const char *ccs_service_name(const struct xml_node *s)
+{
+	return ccs_or(xml_get(s, "name"), ccs_or(xml_get(s, "ref"), "?"));
+}
+
+static const struct xml_node *definition(const struct xml_node *s)
+{
+	const char *ref = xml_get(s, "ref");
+
+	return ref ? ccs_find(xml_child(s->parent, "resources"), s->name,
+			      "name", ref) : NULL;
+}
+
 struct xml_node *ccs_service(const struct ccs *c, const char *name)
 {
-	struct xml_node *s = ccs_find(xml_child(c->root, "rm"), "service",
-				      "name", name);
+	struct xml_node *rm = xml_child(c->root, "rm");
+	struct xml_node *s = ccs_find(rm, "service", "name", name);
 
+	if (!s)
+		s = ccs_find(rm, "service", "ref", name);
 	if (!s)
 		die("service '%s' does not exist", name);
 	return s;
@@ -119,12 +136,16 @@ static void print_tree(const struct xml_node *n, int depth)
 	}
 }
 
+/* Its own value, its definition's, the default, or "-". */
 static const char *value(const struct xml_node *n,
 			 const struct schema_type *t, const char *key)
 {
 	const struct schema_attr *a = schema_attr(t, key);
+	const char *v = xml_get(n, key);
 
-	return ccs_or(xml_get(n, key), a && a->def ? a->def : "-");
+	if (!v && definition(n))
+		v = xml_get(definition(n), key);
+	return ccs_or(v, a && a->def ? a->def : "-");
 }
 
 #define SERVICE_ROW "%-24s %-16s %-9s %-9s %s\n"
@@ -137,12 +158,12 @@ void ccs_lsservice(struct ccs *c)
 	printf(SERVICE_ROW, "Name", "Domain", "Autostart", "Exclusive",
 	       "Recovery");
 	xml_each(s, xml_child(c->root, "rm"), "service") {
-		printf(SERVICE_ROW, value(s, t, "name"), value(s, t, "domain"),
+		printf(SERVICE_ROW, ccs_service_name(s), value(s, t, "domain"),
 		       value(s, t, "autostart"), value(s, t, "exclusive"),
 		       value(s, t, "recovery"));
 		if (!c->opt['v'])
 			continue;
-		ccs_props(s, "  Properties: ",
+		ccs_props(definition(s) ? definition(s) : s, "  Properties: ",
 			  "name domain autostart exclusive recovery");
 		print_tree(s, 1);
 	}

@@ -40,7 +40,7 @@ static const struct { int lo, hi; } ranges[] = {
 };
 
 /* For K_ENUM the value is the word's index. */
-enum { W_RECOVERY, W_DEPEND, W_MIGRATE, W_SCHED, W_ONOFF, W_RRP, W_FAMILY };
+enum { W_RECOVERY, W_DEPEND, W_MIGRATE, W_SCHED, W_ONOFF, W_RRP };
 
 static const char *const *const words[] = {
 	[W_RECOVERY] = (const char *const[]){ "restart", "relocate", "disable",
@@ -50,7 +50,6 @@ static const char *const *const words[] = {
 	[W_SCHED] = (const char *const[]){ "rr", "fifo", "other", NULL },
 	[W_ONOFF] = (const char *const[]){ "off", "on", NULL },
 	[W_RRP] = (const char *const[]){ "none", "active", "passive", NULL },
-	[W_FAMILY] = (const char *const[]){ "auto", "inet", "inet6", NULL },
 };
 
 /* The array size is negative, so compiling fails, when a member's type
@@ -205,7 +204,7 @@ static const char *wanted(const struct field *f, char *out, size_t size)
 	int lo, hi;
 
 	if (f->kind == K_BOOL)
-		return "a boolean (yes, no or a number)";
+		return "a boolean (yes, no, on, off, true, false or a number)";
 	if (f->kind == K_TIME)
 		return "a time (seconds, or like 30s, 5m, 1h30m)";
 	if (f->kind == K_ENUM) {
@@ -292,7 +291,7 @@ static void load_attrs(struct ld *ld, const struct xml_node *x,
 			warn(ld, x, a, "unknown attribute \"%s\" in <%s>",
 			     a->name, x->name);
 	}
-	for (f = e->fields; f && f->name; f++)
+	for (f = e->fields; f && f->name && !xml_attr(x, "ref"); f++)
 		if (f->kind == K_REQ && !xml_attr(x, f->name))
 			missing(ld, x, f->name);
 }
@@ -308,9 +307,10 @@ static const struct field common_fields[] = {
 	FEND
 };
 
-/* Resource attributes whose values are words, whatever type has them. */
+/* Resource attributes whose values are words, whatever type has them.
+ * (ip's family is free text, as in RHEL 6: inet, inet6, else auto.) */
 static const struct field word_fields[] = {
-	{ "family", K_ENUM, W_FAMILY, 0 },
+	{ "recovery", K_ENUM, W_RECOVERY, 0 },
 	{ "depend_mode", K_ENUM, W_DEPEND, 0 },
 	{ "migrate", K_ENUM, W_MIGRATE, 0 },
 	FEND
@@ -390,6 +390,37 @@ static void load_elem(struct ld *ld, const struct xml_node *x,
 		      const struct elem *e);
 static const struct elem action_elem;
 
+#define WS " \t\r\n"
+
+/* No element of cluster.conf holds text (RHEL 6's schema refused it):
+ * text there is usually what a broken comment left behind. */
+static void no_text(struct ld *ld, const struct xml_node *x)
+{
+	for (const struct xml_node *k = x->child; k; k = k->next) {
+		const char *t = k->text;
+		size_t n;
+
+		if (k->kind != XML_TEXT)
+			continue;
+		t += strspn(t, WS);
+		n = strcspn(t, "\r\n");
+		err(ld, k, NULL, "text \"%.*s%s\" in <%s>, where only elements "
+		    "may stand", (int)(n > 24 ? 24 : n), t,
+		    n > 24 || t[n + strspn(t + n, WS)] ? "..." : "", x->name);
+	}
+}
+
+/* A type the table does not know is fine when this node has its agent
+ * (the services run it); otherwise a warning, as the schema of RHEL 6
+ * accepted any element there. */
+static void unknown_type(struct ld *ld, const struct xml_node *x)
+{
+	if (!schema_agent_exists(x->name))
+		warn(ld, x, NULL, "unknown resource type <%s>: no agent "
+		     SCHEMA_AGENT_DIR "/%s.sh or OCF agent resource.d/*/%s "
+		     "on this node", x->name, x->name, x->name);
+}
+
 static void load_res_kids(struct ld *ld, const struct xml_node *x,
 			  struct conf_res *parent);
 
@@ -403,12 +434,13 @@ static void load_res(struct ld *ld, const struct xml_node *x,
 	if (!(r = new_res(ld, x, parent)))
 		return;
 	if (!r->type)
-		warn(ld, x, NULL, "unknown resource type <%s>", x->name);
-	else if (r->type->flags & ST_ROOT)
+		unknown_type(ld, x);
+	else if ((r->type->flags & ST_ROOT) && parent)
 		err(ld, x, NULL, "<%s> cannot be used as a resource",
 		    x->name);
 	else
 		res_attrs(ld, r);
+	no_text(ld, x);
 	load_res_kids(ld, x, r);
 }
 
@@ -589,6 +621,7 @@ static void *enter_service(struct ld *ld, const struct xml_node *x,
 	s->is_vm = !strcmp(x->name, "vm");
 	s->res = ld->res = &c->res_pool[c->nres++];
 	s->res->type = schema_find(x->name);
+	s->res->ref = xml_get(x, "ref");
 	s->res->x = x;
 	return s;
 }
@@ -834,10 +867,37 @@ static void load_elem(struct ld *ld, const struct xml_node *x,
 	if (!(dst = e->enter(ld, x, e)))
 		return;
 	load_attrs(ld, x, e, dst);
+	if (e->kids || (e->flags & E_RES))
+		no_text(ld, x);
 	if (e->flags & E_RES)
 		load_res_kids(ld, x, ld->res);
 	else if (e->kids)
 		load_kids(ld, x, e->kids);
+}
+
+/* <service ref="NAME"> (rgmanager's own test files): its attributes are
+ * those of <service name="NAME"> in <resources>, its own given beside
+ * ref win; its resources are its own children.  The definition's values
+ * were checked where it stands (res_attrs), so they are taken quietly.
+ * One that names nothing is validate.c's error. */
+static void resolve_service_refs(struct ld *ld)
+{
+	struct conf *c = ld->c;
+	struct conf_diags *d = ld->d;
+
+	for (int i = 0; i < c->nservices; i++) {
+		struct conf_service *s = &c->services[i];
+		const struct elem *e = find_elem(rm_kids, s->x->name);
+		const struct conf_res *def = s->res->ref ?
+			conf_global(c, s->res->type, s->res->ref) : NULL;
+
+		if (!def)
+			continue;
+		ld->d = NULL;
+		load_attrs(ld, def->x, e, s);
+		load_attrs(ld, s->x, e, s);
+		ld->d = d;
+	}
 }
 
 /* --- entry points --------------------------------------------------------- */
@@ -857,6 +917,7 @@ struct conf *conf_load(const struct xml_node *doc, struct conf_diags *d)
 		    root->name);
 	else
 		load_elem(&ld, c->root = root, &cluster_elem);
+	resolve_service_refs(&ld);
 	conf_finish(c);
 	return c;
 }

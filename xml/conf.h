@@ -272,7 +272,8 @@ void conf_fence_args(const struct conf_device *d, const char *victim,
 		     struct buf *out);
 
 /* --- values and derived arithmetic ------------------------------------ */
-/* rgmanager boolean: "yes"/"no" or an integer (> 0 true); -1 if neither. */
+/* rgmanager boolean: yes/no, on/off, true/false (any case) or an integer
+ * (> 0 true); -1 if none of these. */
 int conf_bool(const char *s, int *out);
 /* rgmanager time: "90", "30s", "1h30m" (s m h d w, concatenable; a bare
  * number is seconds); 0 ok, -1 malformed or over INT_MAX seconds. */

@@ -17,10 +17,14 @@
 /* --- value syntax --------------------------------------------------------- */
 int conf_bool(const char *s, int *out)
 {
+	static const char *const words[] = {
+		"no", "yes", "off", "on", "false", "true",
+	};
 	long v;
 
-	if (!strcasecmp(s, "yes") || !strcasecmp(s, "no"))
-		return *out = (s[0] | 0x20) == 'y', 0;
+	for (size_t i = 0; i < ARRAY_LEN(words); i++)
+		if (!strcasecmp(s, words[i]))
+			return *out = (int)(i & 1), 0;
 	if (parse_int(s, LONG_MIN, LONG_MAX, &v) < 0)
 		return -1;
 	return *out = v > 0, 0;

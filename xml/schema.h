@@ -45,4 +45,12 @@ const char *schema_primary(const struct schema_type *t);
  * __independent_subtree, ...). */
 int schema_is_common(const char *name);
 
+/* Where agents of types the table does not know are looked for: an
+ * rgmanager agent SCHEMA_AGENT_DIR/TYPE.sh, or an OCF agent
+ * $OCF_ROOT/resource.d/PROVIDER/TYPE (OCF_ROOT default /usr/lib/ocf). */
+#define SCHEMA_AGENT_DIR "/usr/share/cluster"
+#define SCHEMA_OCF_ROOT "/usr/lib/ocf"
+/* 1 when this node has an agent for type. */
+int schema_agent_exists(const char *type);
+
 #endif

@@ -223,10 +223,10 @@ static void check_domains(struct vctx *v)
 			     "nodes", d->name ? d->name : "");
 		for (int j = 0; j < d->nnodes; j++)
 			if (d->nodes[j].name && !d->nodes[j].node)
-				ERR(v, d->nodes[j].x, "name", "failover "
-				    "domain \"%s\": \"%s\" is not a cluster "
-				    "node", d->name ? d->name : "",
-				    d->nodes[j].name);
+				WARN(v, d->nodes[j].x, "name", "failover "
+				     "domain \"%s\": \"%s\" is not a cluster "
+				     "node; no service runs there",
+				     d->name ? d->name : "", d->nodes[j].name);
 	}
 }
 
@@ -238,9 +238,14 @@ static void check_services(struct vctx *v)
 	for (int i = 0; i < c->nservices; i++) {
 		const struct conf_service *s = &c->services[i];
 
+		if (s->res->ref && !s->res->target)
+			ERR(v, s->x, "ref", "<%s ref=\"%s\">: no <%s name=\"%s\"> "
+			    "in <resources>", s->x->name, s->res->ref,
+			    s->x->name, s->res->ref);
 		if (s->domain && !s->dom)
-			ERR(v, s->x, "domain", "failover domain \"%s\" does "
-			    "not exist", s->domain);
+			WARN(v, s->x, "domain", "failover domain \"%s\" does "
+			     "not exist; %s \"%s\" runs as if it had none",
+			     s->domain, s->x->name, s->name ? s->name : "");
 		if (s->depend && !s->dep)
 			ERR(v, s->x, "depend", "depend=\"%s\": no such "
 			    "service", s->depend);
@@ -328,7 +333,8 @@ static void check_resources(struct vctx *v)
 	for (int i = 0; i < c->nres; i++) {
 		const struct conf_res *r = &c->res_pool[i];
 
-		if (r->type && !(r->type->flags & ST_ROOT))
+		if (r->type && (!(r->type->flags & ST_ROOT) ||
+				!strcmp(r->x->parent->name, "resources")))
 			check_res(v, r);
 	}
 }
