@@ -1,0 +1,578 @@
+/* rm/fence_dom.c - the fence domain's decisions (sans-I/O), after
+ * fenced (spec 4.7, 6.4, 6.5).
+ *
+ * The table.  One entry per node that was ever a member or a victim.
+ * Incarnations order a node's daemon starts, so "victim" and "cleared"
+ * are incarnations and merging two tables is taking the larger of each
+ * (a union, the same whatever the order): a node is pending while
+ * victim > cleared.  The last fencing (time, agent) goes with the newer
+ * time.
+ *
+ * The messages, all ordered:
+ *   STATE    after every configuration change each member sends its table
+ *            and its own incarnation; a configuration is settled once the
+ *            STATE of every member was delivered.  That is how the
+ *            partitions of a merge learn each other's victims, and how a
+ *            victim that started again (a later incarnation, holding
+ *            nothing) clears itself: as fenced did, it is not fenced.
+ *   LEAVING  a clean stop, before the node leaves the ring: no victim.
+ *   ATTEMPT  the decider starts fencing a victim (at most one attempt of
+ *            a victim is in flight: the one by a member);
+ *   RESULT   ...and how it ended.  Success is the event that lets
+ *            recovery of the victim's services go on.
+ *   ACK      fence_ack_manual: the operator says the victim is down.
+ *   STARTUP  the first quorate configuration: nodes of cluster.conf not
+ *            members within post_join_delay become victims (not with
+ *            clean_start).
+ *
+ * Who is a victim: at a configuration change every member marks the
+ * nodes of its previous configuration that are gone, unless they said
+ * LEAVING in the incarnation that is gone.  Members that came from
+ * elsewhere learn it from STATE.  Nothing is decided before the
+ * configuration is settled, and nothing is fenced without quorum.
+ *
+ * The decider: the lowest id among the members of a quorate, settled
+ * configuration.  It waits post_fail_delay, sends ATTEMPT, runs the
+ * victim's methods when its own ATTEMPT comes back (so every member
+ * knows an attempt is in flight), and sends RESULT.  A failed attempt is
+ * tried again after 5 s, then 10, 20, ... up to 60 s, forever.  When the
+ * decider dies mid-fence, its attempt is no longer in flight (its author
+ * is no member): the next decider runs it again. */
+#include "fence_dom.h"
+
+#include "../net/sys.h"
+#include "../net/wire.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+enum { OP_STATE = 1, OP_LEAVING, OP_ATTEMPT, OP_RESULT, OP_ACK, OP_STARTUP };
+
+/* --- the table ------------------------------------------------------------ */
+static struct fd_node *find(struct fence_dom *f, uint32_t id)
+{
+	for (int i = 0; i < f->nn; i++)
+		if (f->n[i].id == id)
+			return &f->n[i];
+	return NULL;
+}
+
+/* The entry of id, made when missing; NULL when the table is full. */
+static struct fd_node *entry(struct fence_dom *f, uint32_t id)
+{
+	struct fd_node *n = find(f, id);
+
+	if (n || !id || f->nn == FD_MAX)
+		return n;
+	n = &f->n[f->nn++];
+	*n = (struct fd_node){ .id = id };
+	return n;
+}
+
+static int pending(const struct fd_node *n)
+{
+	return n && n->victim > n->cleared;
+}
+
+static int is_member(const struct fence_dom *f, uint32_t id)
+{
+	for (int i = 0; i < f->nmembers; i++)
+		if (f->members[i] == id)
+			return 1;
+	return 0;
+}
+
+static void say(struct fence_dom *f, int level, const char *fmt, ...)
+	PRINTF(3, 4);
+
+static void say(struct fence_dom *f, int level, const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (f->out.log)
+		f->out.log(f->out.ctx, level, text);
+}
+
+static const char *name(struct fence_dom *f, uint32_t id)
+{
+	const char *s = f->out.name ? f->out.name(f->out.ctx, id) : NULL;
+
+	return s ? s : "?";
+}
+
+static void stamp(int64_t wall, char *out, size_t size)
+{
+	time_t t = (time_t)wall;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(out, size, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(out, size, "%lld", (long long)wall);
+}
+
+/* --- building messages ---------------------------------------------------- */
+static void put_name(struct wire_w *w, const char *s)
+{
+	size_t n = strnlen(s, FD_NAME - 1);
+
+	wire_put_u8(w, (uint8_t)n);
+	wire_put_bytes(w, s, n);
+}
+
+static void get_name(struct wire_r *r, char out[FD_NAME])
+{
+	size_t n = wire_get_u8(r);
+	const uint8_t *p = wire_get_bytes(r, n);
+
+	if (!p || n >= FD_NAME)
+		n = 0;
+	memcpy(out, p ? p : (const uint8_t *)"", n);
+	out[n] = 0;
+}
+
+static void emit(struct fence_dom *f, struct wire_w *w)
+{
+	if (!w->over && f->out.send)
+		f->out.send(f->out.ctx, w->p, w->len);
+}
+
+static void send_state(struct fence_dom *f, int slate)
+{
+	uint8_t m[FD_MAX_MSG];
+	struct wire_w w;
+
+	wire_w_init(&w, m, sizeof m);
+	wire_put_u8(&w, OP_STATE);
+	wire_put_u32(&w, f->my_inc);
+	wire_put_u8(&w, (uint8_t)f->formed);
+	wire_put_u8(&w, (uint8_t)slate);
+	wire_put_u8(&w, (uint8_t)f->nn);
+	for (int i = 0; i < f->nn; i++) {
+		const struct fd_node *n = &f->n[i];
+
+		wire_put_u32(&w, n->id);
+		wire_put_u32(&w, n->inc);
+		wire_put_u32(&w, n->victim);
+		wire_put_u32(&w, n->cleared);
+		wire_put_u32(&w, n->leaving);
+		wire_put_u64(&w, (uint64_t)n->fenced_at);
+		put_name(&w, n->by);
+	}
+	emit(f, &w);
+}
+
+static void send_pair(struct fence_dom *f, int op, uint32_t id, uint32_t v)
+{
+	uint8_t m[16];
+	struct wire_w w;
+
+	wire_w_init(&w, m, sizeof m);
+	wire_put_u8(&w, (uint8_t)op);
+	wire_put_u32(&w, id);
+	wire_put_u32(&w, v);
+	emit(f, &w);
+}
+
+/* --- applying them -------------------------------------------------------- */
+static uint32_t max32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+/* The decider's in-flight run ends when its victim no longer needs it. */
+static void settle_victim(struct fence_dom *f, struct fd_node *n)
+{
+	if (n->attempt_by == f->me && f->out.cancel)
+		f->out.cancel(f->out.ctx, n->id);
+	n->attempt_by = 0;
+	n->tries = 0;
+	n->due_ms = 0;
+}
+
+static void record_fenced(struct fence_dom *f, struct fd_node *n,
+			  const char *by, int64_t at)
+{
+	char when[32];
+
+	n->cleared = max32(n->cleared, n->victim);
+	n->fenced_at = at;
+	snprintf(n->by, sizeof n->by, "%s", by);
+	settle_victim(f, n);
+	stamp(at, when, sizeof when);
+	say(f, LOG_LVL_NOTICE, "node %s fenced by %s at %s", name(f, n->id),
+	    by, when);
+	if (f->out.fenced)
+		f->out.fenced(f->out.ctx, n->id);
+}
+
+/* A victim that started again and holds nothing: not fenced. */
+static void fresh_start(struct fence_dom *f, struct fd_node *n)
+{
+	if (!pending(n) || n->inc <= n->victim)
+		return;
+	say(f, LOG_LVL_NOTICE, "node %s started again before it was fenced: "
+	    "not fencing it", name(f, n->id));
+	n->cleared = n->victim;
+	settle_victim(f, n);
+	if (f->out.fenced)
+		f->out.fenced(f->out.ctx, n->id);
+}
+
+static void merge(struct fence_dom *f, const struct fd_node *in)
+{
+	struct fd_node *n = entry(f, in->id);
+
+	if (!n)
+		return;
+	n->inc = max32(n->inc, in->inc);
+	n->victim = max32(n->victim, in->victim);
+	n->cleared = max32(n->cleared, in->cleared);
+	n->leaving = max32(n->leaving, in->leaving);
+	if (in->fenced_at > n->fenced_at) {
+		n->fenced_at = in->fenced_at;
+		memcpy(n->by, in->by, sizeof n->by);
+	}
+	if (!pending(n))
+		settle_victim(f, n);
+}
+
+static void heard(struct fence_dom *f, uint32_t from)
+{
+	for (int i = 0; i < f->nheard; i++)
+		if (f->heard[i] == from)
+			return;
+	if (!is_member(f, from) || f->nheard == FD_MAX)
+		return;
+	f->heard[f->nheard++] = from;
+	if (f->nheard == f->nmembers)
+		f->settled = 1;
+}
+
+static void on_state(struct fence_dom *f, uint32_t from, struct wire_r *r,
+		     int64_t now)
+{
+	uint32_t inc = wire_get_u32(r);
+	int formed = wire_get_u8(r), slate = wire_get_u8(r);
+	int count = wire_get_u8(r);
+	struct fd_node in, *self;
+
+	for (int i = 0; i < count && !r->short_read; i++) {
+		in = (struct fd_node){ .id = wire_get_u32(r) };
+		in.inc = wire_get_u32(r);
+		in.victim = wire_get_u32(r);
+		in.cleared = wire_get_u32(r);
+		in.leaving = wire_get_u32(r);
+		in.fenced_at = (int64_t)wire_get_u64(r);
+		get_name(r, in.by);
+		if (!r->short_read)
+			merge(f, &in);
+	}
+	if (r->short_read)
+		return;
+	f->formed |= formed;
+	if ((self = entry(f, from)) && inc > self->inc) {
+		self->inc = inc;
+		if (slate)
+			fresh_start(f, self);
+	}
+	heard(f, from);
+}
+
+static void on_leaving(struct fence_dom *f, uint32_t from, struct wire_r *r)
+{
+	uint32_t inc = wire_get_u32(r);
+	struct fd_node *n = entry(f, from);
+
+	if (n && !r->short_read) {
+		n->leaving = max32(n->leaving, inc);
+		n->inc = max32(n->inc, inc);
+	}
+}
+
+static void on_attempt(struct fence_dom *f, uint32_t from, struct wire_r *r)
+{
+	struct fd_node *n = find(f, wire_get_u32(r));
+	uint32_t victim = wire_get_u32(r);
+
+	if (r->short_read || !pending(n) || victim != n->victim ||
+	    (n->attempt_by && is_member(f, n->attempt_by)))
+		return;
+	n->attempt_by = from;
+	if (from != f->me)
+		return;
+	say(f, LOG_LVL_NOTICE, "fencing node \"%s\"", name(f, n->id));
+	if (f->out.run)
+		f->out.run(f->out.ctx, n->id);
+}
+
+static int64_t backoff(int tries)
+{
+	int64_t ms = FD_RETRY_MS;
+
+	while (--tries > 0 && ms < FD_RETRY_MAX_MS)
+		ms *= 2;
+	return ms < FD_RETRY_MAX_MS ? ms : FD_RETRY_MAX_MS;
+}
+
+static void on_result(struct fence_dom *f, uint32_t from, struct wire_r *r,
+		      int64_t now)
+{
+	struct fd_node *n = find(f, wire_get_u32(r));
+	uint32_t victim = wire_get_u32(r);
+	int ok = wire_get_u8(r);
+	int64_t at = (int64_t)wire_get_u64(r);
+	char by[FD_NAME];
+
+	get_name(r, by);
+	if (r->short_read || !n || n->attempt_by != from)
+		return;
+	n->attempt_by = 0;
+	if (ok && pending(n) && victim == n->victim) {
+		record_fenced(f, n, by, at);
+		return;
+	}
+	if (!ok && from == f->me && pending(n)) {
+		n->due_ms = now + backoff(++n->tries);
+		say(f, LOG_LVL_ERR, "fence \"%s\" failed: trying again in "
+		    "%lld s", name(f, n->id), (long long)(n->due_ms - now) /
+		    1000);
+	}
+}
+
+static void on_ack(struct fence_dom *f, uint32_t from, struct wire_r *r)
+{
+	struct fd_node *n = find(f, wire_get_u32(r));
+	int64_t at = (int64_t)wire_get_u64(r);
+
+	if (r->short_read || !pending(n))
+		return;
+	say(f, LOG_LVL_NOTICE, "fence \"%s\" acknowledged by the operator "
+	    "(on node %s)", name(f, n->id), name(f, from));
+	record_fenced(f, n, "fence_manual", at);
+}
+
+static void on_startup(struct fence_dom *f, struct wire_r *r)
+{
+	int count = wire_get_u8(r);
+
+	for (int i = 0; i < count && !r->short_read; i++) {
+		struct fd_node *n = entry(f, wire_get_u32(r));
+
+		if (n && !r->short_read && !n->inc && !n->victim) {
+			n->victim = 1;
+			say(f, LOG_LVL_NOTICE, "node %s did not join within "
+			    "post_join_delay: it must be fenced",
+			    name(f, n->id));
+		}
+	}
+	if (!r->short_read)
+		f->formed = 1;
+}
+
+void fd_deliver(struct fence_dom *f, uint32_t from, const uint8_t *msg,
+		size_t len, int64_t now, int64_t wall)
+{
+	struct wire_r r;
+
+	wire_r_init(&r, msg, len);
+	switch (wire_get_u8(&r)) {
+	case OP_STATE: on_state(f, from, &r, now); break;
+	case OP_LEAVING: on_leaving(f, from, &r); break;
+	case OP_ATTEMPT: on_attempt(f, from, &r); break;
+	case OP_RESULT: on_result(f, from, &r, now); break;
+	case OP_ACK: on_ack(f, from, &r); break;
+	case OP_STARTUP: on_startup(f, &r); break;
+	}
+}
+
+/* --- configurations ------------------------------------------------------- */
+static void mark_victim(struct fence_dom *f, uint32_t id)
+{
+	struct fd_node *n = entry(f, id);
+
+	if (!n || (n->leaving && n->leaving >= n->inc))
+		return;		/* it said it leaves cleanly */
+	n->victim = max32(n->victim, n->inc ? n->inc : 1);
+	if (pending(n))
+		say(f, LOG_LVL_NOTICE, "node %s left without a clean leave: "
+		    "it must be fenced", name(f, id));
+}
+
+void fd_confchg(struct fence_dom *f, const uint32_t *members, int n,
+		int slate, int64_t now)
+{
+	for (int i = 0; i < f->nmembers; i++) {
+		int still = 0;
+
+		for (int j = 0; j < n; j++)
+			still |= members[j] == f->members[i];
+		if (!still && f->members[i] != f->me)
+			mark_victim(f, f->members[i]);
+	}
+	f->nmembers = n < FD_MAX ? n : FD_MAX;
+	memcpy(f->members, members, (size_t)f->nmembers * sizeof *members);
+	f->nheard = 0;
+	f->settled = 0;
+	for (int i = 0; i < f->nn; i++)
+		f->n[i].due_ms = 0;	/* the next decider plans anew */
+	entry(f, f->me);
+	send_state(f, slate);
+}
+
+void fd_quorate(struct fence_dom *f, int quorate, int64_t now)
+{
+	f->quorate = quorate;
+}
+
+/* --- the decider ---------------------------------------------------------- */
+uint32_t fd_decider(const struct fence_dom *f)
+{
+	uint32_t low = 0;
+
+	if (!f->quorate || !f->settled)
+		return 0;
+	for (int i = 0; i < f->nmembers; i++)
+		if (!low || f->members[i] < low)
+			low = f->members[i];
+	return low;
+}
+
+/* Start-up fencing: once post_join_delay has passed in the first
+ * quorate configuration, the nodes of cluster.conf never heard of. */
+static int64_t startup(struct fence_dom *f, int64_t now)
+{
+	uint8_t m[8 + FD_MAX * 4];
+	struct wire_w w;
+	int count = 0;
+
+	if (f->formed)
+		return INT64_MAX;
+	if (!f->startup_due)
+		f->startup_due = now + f->post_join_ms;
+	if (now < f->startup_due)
+		return f->startup_due;
+	f->startup_due = INT64_MAX;	/* asked once; STARTUP sets formed */
+	wire_w_init(&w, m, sizeof m);
+	wire_put_u8(&w, OP_STARTUP);
+	wire_put_u8(&w, 0);
+	for (int i = 0; i < f->nconf && !f->clean_start; i++) {
+		const struct fd_node *n = find(f, f->conf_ids[i]);
+
+		if (!is_member(f, f->conf_ids[i]) && (!n || !n->inc)) {
+			wire_put_u32(&w, f->conf_ids[i]);
+			count++;
+		}
+	}
+	m[1] = (uint8_t)count;
+	emit(f, &w);
+	return INT64_MAX;
+}
+
+/* One victim: plan its attempt, or start it when due. */
+static int64_t plan(struct fence_dom *f, struct fd_node *n, int64_t now)
+{
+	if (!pending(n) || (n->attempt_by && is_member(f, n->attempt_by)))
+		return INT64_MAX;
+	if (!n->due_ms)
+		n->due_ms = now + f->post_fail_ms;
+	if (now < n->due_ms)
+		return n->due_ms;
+	n->due_ms = now + backoff(n->tries + 1);	/* should it be lost */
+	send_pair(f, OP_ATTEMPT, n->id, n->victim);
+	return n->due_ms;
+}
+
+int64_t fd_tick(struct fence_dom *f, int64_t now)
+{
+	int64_t next;
+
+	if (fd_decider(f) != f->me)
+		return INT64_MAX;
+	next = startup(f, now);
+	for (int i = 0; i < f->nn; i++) {
+		int64_t t = plan(f, &f->n[i], now);
+
+		next = t < next ? t : next;
+	}
+	return next;
+}
+
+void fd_result(struct fence_dom *f, uint32_t victim, int ok, const char *by,
+	       int64_t wall)
+{
+	const struct fd_node *n = find(f, victim);
+	uint8_t m[48];
+	struct wire_w w;
+
+	if (!n)
+		return;
+	say(f, ok ? LOG_LVL_NOTICE : LOG_LVL_ERR, "fence \"%s\" %s",
+	    name(f, victim), ok ? "success" : "failed");
+	wire_w_init(&w, m, sizeof m);
+	wire_put_u8(&w, OP_RESULT);
+	wire_put_u32(&w, victim);
+	wire_put_u32(&w, n->victim);
+	wire_put_u8(&w, (uint8_t)!!ok);
+	wire_put_u64(&w, (uint64_t)wall);
+	put_name(&w, by ? by : "");
+	emit(f, &w);
+}
+
+void fd_ack(struct fence_dom *f, uint32_t victim, int64_t wall)
+{
+	uint8_t m[16];
+	struct wire_w w;
+
+	wire_w_init(&w, m, sizeof m);
+	wire_put_u8(&w, OP_ACK);
+	wire_put_u32(&w, victim);
+	wire_put_u64(&w, (uint64_t)wall);
+	emit(f, &w);
+}
+
+void fd_leaving(struct fence_dom *f)
+{
+	uint8_t m[8];
+	struct wire_w w;
+
+	wire_w_init(&w, m, sizeof m);
+	wire_put_u8(&w, OP_LEAVING);
+	wire_put_u32(&w, f->my_inc);
+	emit(f, &w);
+}
+
+/* --- set-up and questions --------------------------------------------------- */
+void fd_init(struct fence_dom *f, const struct fd_out *out, uint32_t me,
+	     uint32_t my_inc)
+{
+	*f = (struct fence_dom){ .out = *out, .me = me, .my_inc = my_inc };
+}
+
+void fd_config(struct fence_dom *f, const uint32_t *ids, int n,
+	       int post_fail_s, int post_join_s, int clean_start)
+{
+	f->nconf = n < FD_MAX ? n : FD_MAX;
+	memcpy(f->conf_ids, ids, (size_t)f->nconf * sizeof *ids);
+	f->post_fail_ms = post_fail_s * 1000;
+	f->post_join_ms = post_join_s * 1000;
+	f->clean_start = clean_start;
+}
+
+const struct fd_node *fd_node(const struct fence_dom *f, uint32_t id)
+{
+	for (int i = 0; i < f->nn; i++)
+		if (f->n[i].id == id)
+			return &f->n[i];
+	return NULL;
+}
+
+int fd_pending(const struct fence_dom *f, uint32_t id)
+{
+	return pending(fd_node(f, id));
+}
