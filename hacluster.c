@@ -30,8 +30,7 @@
 	READY(cman_tool, "membership and quorum") \
 	LATER(fence_node, "fence a node with its configured methods", \
 	      "usage: fence_node [-O] NODE") \
-	LATER(fence_ack_manual, "acknowledge a manual fence", \
-	      "usage: fence_ack_manual [-O] -n NODE") \
+	READY(fence_ack_manual, "acknowledge a manual fence") \
 	LATER(fence_manual, "fence agent that waits for an administrator", \
 	      "usage: fence_manual [-q] -n NODE") \
 	READY(keygen, "write a new cluster key")

@@ -181,6 +181,17 @@ int loop_child_watch(pid_t pid, loop_child_fn *fn, void *ctx)
 	return -1;
 }
 
+static void forgotten(void *ctx, pid_t pid, int status)
+{
+}
+
+void loop_child_forget(pid_t pid)
+{
+	for (int i = 0; i < LOOP_MAX_CHILDREN; i++)
+		if (L.kids[i].pid == pid)
+			L.kids[i].fn = forgotten;
+}
+
 void loop_on_child(loop_child_fn *fn, void *ctx)
 {
 	L.child_fn = fn;

@@ -63,6 +63,8 @@ int loop_on_signal(int sig, loop_signal_fn *fn, void *ctx);
  * callback (loop_on_child), if any. */
 int loop_child_watch(pid_t pid, loop_child_fn *fn, void *ctx);
 void loop_on_child(loop_child_fn *fn, void *ctx);
+/* pid's exit is no longer reported (it is still reaped). */
+void loop_child_forget(pid_t pid);
 /* fork() for a child that will not use the loop: every signal is
  * blocked around the fork, and in the child each signal the loop catches
  * gets back the disposition it had before (the loop's handler would

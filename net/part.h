@@ -45,6 +45,10 @@ enum part_news {
 	NEWS_QDISK,	/* qdiskd: qdisk_master changed */
 	NEWS_EVICT,	/* qdiskd: node arg stopped writing the quorum
 			 * disk: take it out of the ring */
+	NEWS_QUORATE,	/* cman: view->quorate changed */
+	NEWS_FENCED,	/* fenced: node arg counts as fenced (an agent,
+			 * the operator, or it started again holding
+			 * nothing): its services may be recovered */
 };
 
 struct view {
@@ -53,6 +57,7 @@ struct view {
 	int guest;		/* started without a file: fetching it */
 	uint32_t expected;	/* expected votes over the file's (-e), 0 */
 	uint32_t nodeid;	/* this node */
+	uint32_t incarnation;	/* this start's order (grows every start) */
 	char addr[64];		/* our address as text, or "" */
 	/* the root, at start-up and at view->use_conf */
 	struct conf *conf;		/* the configuration in force */

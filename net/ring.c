@@ -35,7 +35,7 @@
 
 static struct {
 	struct ring_cfg cfg;
-	uint32_t me;
+	uint32_t me, incarnation;
 	struct totem *totem;
 	struct transport *tp;
 	struct seal seal;
@@ -462,7 +462,8 @@ static int load_key(char *err, size_t errlen)
 			"the cluster name only (run 'hacluster keygen' and "
 			"copy the key to every node)",
 			file ? file : SEAL_KEYFILE);
-	if (seal_new_epoch(epoch, next_order(&prev)) < 0) {
+	R.incarnation = next_order(&prev);
+	if (seal_new_epoch(epoch, R.incarnation) < 0) {
 		snprintf(err, errlen, "no random numbers: %s",
 			 strerror(errno));
 		return -1;
@@ -564,6 +565,11 @@ void ring_stop(int64_t flush_ms)
 }
 
 /* --- what the verbs read -------------------------------------------------- */
+uint32_t ring_incarnation(void)
+{
+	return R.incarnation;
+}
+
 const char *ring_state(void)
 {
 	if (R.leaving)

@@ -67,6 +67,7 @@ int ring_is_member(void);
  * stay out.  NULL otherwise. */
 const char *ring_refused(void);
 uint64_t ring_generation(void);		/* ring seq of the configuration */
+uint32_t ring_incarnation(void);	/* this start's order (ring_start) */
 int ring_nmembers(void);
 /* What we know of nodeid; NULL when it never was a member. */
 const struct ring_node *ring_node(uint32_t nodeid);

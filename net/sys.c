@@ -114,13 +114,14 @@ void log_set_level(int level)
 void log_msg(int level, const char *fmt, ...)
 {
 	static const char *const tag[] = {
+		[LOG_LVL_CRIT] = "critical",
 		[LOG_LVL_ERR] = "error", [LOG_LVL_WARN] = "warning",
 		[LOG_LVL_NOTICE] = "notice", [LOG_LVL_INFO] = "info",
 		[LOG_LVL_DEBUG] = "debug",
 	};
 	va_list ap;
 
-	if (level < LOG_LVL_ERR || level > LOG_LVL_DEBUG)
+	if (level < LOG_LVL_CRIT || level > LOG_LVL_DEBUG)
 		level = LOG_LVL_ERR;
 	if (level > lg.max)
 		return;

@@ -32,7 +32,7 @@ void die_option(int ret, int argc, char **argv) NORETURN;
 extern const struct option help_opt[];
 
 /* Daemon logging: syslog levels; stderr until log_to_syslog() is called. */
-enum { LOG_LVL_ERR = 3, LOG_LVL_WARN = 4, LOG_LVL_NOTICE = 5,
+enum { LOG_LVL_CRIT = 2, LOG_LVL_ERR = 3, LOG_LVL_WARN = 4, LOG_LVL_NOTICE = 5,
        LOG_LVL_INFO = 6, LOG_LVL_DEBUG = 7 };
 void log_msg(int level, const char *fmt, ...) PRINTF(2, 3);
 /* From now on log_msg() writes to syslog (facility daemon) as ident,

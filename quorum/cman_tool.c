@@ -19,6 +19,8 @@
  *   nodes --json   {"schema":1,"nodes":[{"id":N,"name":S,"status":"M",
  *                   "member":B,"incarnation":N,"joined":N|null,
  *                   "addresses":[S]}]}      joined: unix seconds
+ *                  with -f each node also has "fencing":{"pending":B,
+ *                  "last_fenced":N|null,"by":S|null}
  *
  * expected, votes, leave and kill are verbs of the daemon that answer
  * once every member applied them; wait polls status; join runs
@@ -46,7 +48,7 @@ const char cman_tool_help[] =
 "  -n NAME    nodes: only this node (repeatable); votes, kill: the node;\n"
 "             join: this node's name\n"
 "  -F FIELDS  nodes: only these fields, comma-separated: id,name,type,addr\n"
-"  -f         nodes: fencing details (not available yet: says so)\n"
+"  -f         nodes: when each node was last fenced, and by what\n"
 "  -e VOTES   expected, join: expected votes\n"
 "  -v VOTES   votes: the node's votes\n"
 "  -q         wait, join: wait for quorum (not only membership)\n"
@@ -62,7 +64,7 @@ const char cman_tool_help[] =
 "cman_tool did; a timed-out wait exits 2.\n";
 
 static struct {
-	int addrs, json, quorum, wait, timeout, remove, force;
+	int addrs, fence, json, quorum, wait, timeout, remove, force;
 	int starting;		/* join started the daemon */
 	long expected, votes, reload;
 	const char *fields, *conf;
@@ -305,12 +307,13 @@ static int wanted(const struct row *r)
 }
 
 /* "YYYY-MM-DD HH:MM:SS" local time, or 19 blanks when not a member. */
-static void joined_text(const struct row *r, char out[32])
+/* Local time as cman_tool printed it; 19 blanks for none. */
+static void time_text(long long when, char out[32])
 {
-	time_t t = (time_t)r->joined;
+	time_t t = (time_t)when;
 	struct tm tm;
 
-	if (r->sts != 'M' || !r->joined || !localtime_r(&t, &tm))
+	if (!when || !localtime_r(&t, &tm))
 		snprintf(out, 32, "%19s", "");
 	else
 		snprintf(out, 32, "%04u-%02u-%02u %02u:%02u:%02u",
@@ -320,6 +323,65 @@ static void joined_text(const struct row *r, char out[32])
 			 (unsigned)tm.tm_hour % 100u,
 			 (unsigned)tm.tm_min % 100u,
 			 (unsigned)tm.tm_sec % 100u);
+}
+
+static void joined_text(const struct row *r, char out[32])
+{
+	time_text(r->sts == 'M' ? r->joined : 0, out);
+}
+
+/* -f: the fence domain's "fence: ID PENDING AT BY" lines. */
+static struct ctl_reply fencing;
+
+struct fenced {
+	int pending;
+	long long at;		/* 0: never fenced */
+	char by[64];
+};
+
+/* What the domain knows of node id; 0 when nothing. */
+static int fencing_of(unsigned id, struct fenced *f)
+{
+	const char *l = fencing.lines.p;
+	char key[24];
+
+	snprintf(key, sizeof key, "fence: %u ", id);
+	for (; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "")
+		if (!strncmp(l, key, strlen(key)) &&
+		    sscanf(l + strlen(key), "%d %lld %63s", &f->pending,
+			   &f->at, f->by) == 3)
+			return 1;
+	return 0;
+}
+
+static void print_fencing(unsigned id)
+{
+	struct fenced f;
+	char when[32];
+
+	if (!fencing_of(id, &f))
+		return;
+	time_text(f.at, when);
+	if (f.at)
+		printf("       Last fenced:   %s by %s\n", when, f.by);
+	if (f.pending)
+		printf("       Node has not been fenced since it went down\n");
+}
+
+static void json_fencing(unsigned id)
+{
+	struct fenced f = { 0, 0, "" };
+
+	fencing_of(id, &f);
+	printf(",\"fencing\":{\"pending\":%s,\"last_fenced\":",
+	       f.pending ? "true" : "false");
+	if (f.at) {
+		printf("%lld,\"by\":", f.at);
+		json_str(f.by);
+	} else {
+		printf("null,\"by\":null");
+	}
+	printf("}");
 }
 
 static void addr_list(const struct row *r, const char *sep,
@@ -344,6 +406,8 @@ static void print_row(const struct row *r)
 	joined_text(r, when);
 	printf("%4u   %c  %5llu   %s  %s\n", r->id, r->sts, r->inc, when,
 	       r->name);
+	if (O.fence)
+		print_fencing(r->id);
 	if (O.addrs) {
 		printf("       Addresses: ");
 		addr_list(r, " ", " ");
@@ -406,6 +470,8 @@ static void row_json(const struct row *r, int first)
 		printf("null");
 	printf(",\"addresses\":");
 	json_array(r->addrs, 1);
+	if (O.fence)
+		json_fencing(r->id);
 	printf("}");
 }
 
@@ -441,6 +507,8 @@ static int op_nodes(void)
 
 	check_fields();
 	fetch("nodes", &rep);
+	if (O.fence)
+		fetch("fencing", &fencing);
 	each_row(&rep);
 	ctl_reply_free(&rep);
 	return 0;
@@ -699,11 +767,7 @@ static void parse(int argc, char **argv)
 			O.names[O.nnames++] = optarg;
 			break;
 		case 'F': O.fields = optarg; break;
-		case 'f':
-			warn_msg("-f: fencing details are not available (this "
-				 "version does not fence yet); listing without "
-				 "them");
-			break;
+		case 'f': O.fence = 1; break;
 		case 'e': O.expected = int_arg(opt, optarg); break;
 		case 'v': O.votes = int_arg(opt, optarg); break;
 		case 'q': O.quorum = 1; break;

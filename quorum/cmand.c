@@ -147,6 +147,17 @@ static void conflict(const struct cman_event *ev)
 	}
 }
 
+/* The fact others act on (fenced: no fencing without quorum). */
+static void set_quorate(void)
+{
+	int q = cman_quorate(&Q.cm);
+
+	if (q == Q.v->quorate)
+		return;
+	Q.v->quorate = q;
+	Q.v->post(NEWS_QUORATE, (uint32_t)q);
+}
+
 static void deliver(uint32_t from, const uint8_t *body, size_t len)
 {
 	struct cman_event ev;
@@ -163,7 +174,7 @@ static void deliver(uint32_t from, const uint8_t *body, size_t len)
 			Q.cm.st.quorum, cman_quorate(&Q.cm) ? "" :
 			", activity blocked");
 	log_change(ev.change);
-	Q.v->quorate = cman_quorate(&Q.cm);
+	set_quorate();
 	if (ev.settled) {
 		Q.v->config_source = cman_config_source(&Q.cm,
 			&Q.v->config_version, &Q.v->config_differs);
@@ -189,7 +200,7 @@ static void confchg(void)
 
 	cman_confchg(&Q.cm, Q.v->ring, Q.v->members, Q.v->nmembers, m,
 		     &change);
-	Q.v->quorate = cman_quorate(&Q.cm);
+	set_quorate();
 	if (change == VOTES_LOST)
 		log_msg(LOG_LVL_NOTICE, "%s (the members this node knows of "
 			"hold too few votes)", votes_change_text(change));

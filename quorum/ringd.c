@@ -100,7 +100,10 @@ static int start(struct view *v, char *err, size_t errlen)
 	V = v;
 	transport_cfg(c, &rc.tp);
 	totem_cfg(c, &rc.totem);
-	return ring_start(&rc, err, errlen);
+	if (ring_start(&rc, err, errlen) < 0)
+		return -1;
+	v->incarnation = ring_incarnation();
+	return 0;
 }
 
 static void stop(void)

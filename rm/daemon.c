@@ -23,8 +23,8 @@
  * order; stop runs backwards.  qdiskd comes before the ring so that it
  * stops after the ring was left: its clean-stop write may wait, and a
  * member that waits would be taken for a failed one.  Parts that act
- * through the ring (services) come after it, so they stop before this
- * node leaves.  bench is test-only: last, its kind may move.  Adding a
+ * through the ring (fenced, services) come after it, so they stop
+ * before this node leaves: fenced says LEAVING in order first.  bench is test-only: last, its kind may move.  Adding a
  * subsystem is one file and one row (PARTS below). */
 #include "node.h"
 #include "verbs.h"
@@ -56,7 +56,7 @@
 #define PID_FILE	RUN_DIR "/hacluster.pid"
 
 /* The table of parts, in start order; each X(name) is name_part. */
-#define PARTS(X) X(qdiskd) X(ringd) X(cmand) X(ccsd) X(bench)
+#define PARTS(X) X(qdiskd) X(ringd) X(cmand) X(ccsd) X(fenced) X(bench)
 
 #define DECLARE(p)	extern const struct part p##_part;
 #define ROW(p)		&p##_part,

@@ -293,6 +293,8 @@ static void on_leaving(struct fence_dom *f, uint32_t from, struct wire_r *r)
 		n->leaving = max32(n->leaving, inc);
 		n->inc = max32(n->inc, inc);
 	}
+	if (from == f->me)
+		f->left = 1;
 }
 
 static void on_attempt(struct fence_dom *f, uint32_t from, struct wire_r *r)
@@ -570,6 +572,11 @@ const struct fd_node *fd_node(const struct fence_dom *f, uint32_t id)
 		if (f->n[i].id == id)
 			return &f->n[i];
 	return NULL;
+}
+
+int fd_left(const struct fence_dom *f)
+{
+	return f->left;
 }
 
 int fd_pending(const struct fence_dom *f, uint32_t id)

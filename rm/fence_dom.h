@@ -54,7 +54,7 @@ struct fence_dom {
 	int post_fail_ms, post_join_ms, clean_start;
 	uint32_t conf_ids[FD_MAX];	/* the nodes of cluster.conf */
 	int nconf;
-	int quorate, formed;
+	int quorate, formed, left;
 	int nmembers, nheard, settled;
 	uint32_t members[FD_MAX], heard[FD_MAX];
 	int64_t startup_due;		/* the decider's start-up fencing */
@@ -89,6 +89,8 @@ void fd_leaving(struct fence_dom *f);
 
 /* The entry of id, or NULL. */
 const struct fd_node *fd_node(const struct fence_dom *f, uint32_t id);
+/* 1 once this node's own LEAVING came back in order. */
+int fd_left(const struct fence_dom *f);
 /* 1 while id must still be fenced. */
 int fd_pending(const struct fence_dom *f, uint32_t id);
 /* The decider of this configuration (0 when not quorate or settling). */

@@ -172,11 +172,13 @@ const struct conf_res *conf_global(const struct conf *c,
 	return NULL;
 }
 
-/* A value with a newline would smuggle in another key=value line. */
+/* A value with a newline would smuggle in another key=value line;
+ * agent_timeout is ours (agents/fence.c), not the agent's. */
 static void put_args(const struct xml_node *x, struct buf *out)
 {
 	for (int i = 0; x && i < x->nattrs; i++)
 		if (strcmp(x->attrs[i].name, "name") &&
+		    strcmp(x->attrs[i].name, "agent_timeout") &&
 		    !strchr(x->attrs[i].value, '\n'))
 			buf_printf(out, "%s=%s\n", x->attrs[i].name,
 				   x->attrs[i].value);

@@ -1,0 +1,45 @@
+/* agents/run.h - run an agent as a child of the event loop.
+ *
+ * The program runs with no arguments (or the ones given), its stdin
+ * holds the text given, its stdout and stderr go to the log one line at
+ * a time ("agent "TAG" reports: LINE"), and it is killed with its whole
+ * process group when the time-out passes.  Nothing here blocks: the
+ * result comes back through done. */
+#ifndef RUN_H
+#define RUN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+enum {
+	RUN_TIMEOUT = -2,	/* killed at the time-out */
+	RUN_KILLED = -3,	/* died of a signal */
+};
+
+/* rc: the exit status (0..255; 127: could not be run), or RUN_*. */
+typedef void run_done_fn(void *ctx, int rc);
+
+struct run {
+	pid_t pid;		/* 0: not running */
+	int out, timer, timed_out;
+	char tag[48];
+	char line[256];
+	size_t nline;
+	run_done_fn *done;
+	void *ctx;
+};
+
+/* Start path (argv[0] = path, then args, NULL-ended; args may be NULL)
+ * with input on stdin; -1 when it cannot even be forked (logged). */
+int run_start(struct run *r, const char *path, char *const *args,
+	      const char *input, int timeout_ms, const char *tag,
+	      run_done_fn *done, void *ctx);
+/* Kill it (and its group) and forget it: done is not called. */
+void run_cancel(struct run *r);
+
+/* The program an agent name means: a path as it is, else the first
+ * executable NAME in /usr/sbin then in $PATH.  0, or -1 when there is
+ * none (out holds the name). */
+int run_find(const char *name, char *out, size_t size);
+
+#endif
