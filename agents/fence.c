@@ -112,7 +112,7 @@ static int run_device(struct fence_job *j, const struct conf_device *d)
 	snprintf(j->by, sizeof j->by, "%s", base(d->dev->agent));
 	if (!strcmp(j->by, FENCE_MANUAL))
 		return 1;
-	if (run_find(d->dev->agent, path, sizeof path) < 0) {
+	if (sys_find_exec(d->dev->agent, path, sizeof path) < 0) {
 		log_msg(LOG_LVL_ERR, "fence \"%s\": agent %s not found or not "
 			"executable", victim_name(j), d->dev->agent);
 		return -1;

@@ -37,9 +37,4 @@ int run_start(struct run *r, const char *path, char *const *args,
 /* Kill it (and its group) and forget it: done is not called. */
 void run_cancel(struct run *r);
 
-/* The program an agent name means: a path as it is, else the first
- * executable NAME in /usr/sbin then in $PATH.  0, or -1 when there is
- * none (out holds the name). */
-int run_find(const char *name, char *out, size_t size);
-
 #endif

@@ -335,3 +335,27 @@ void buf_free(struct buf *b)
 	free(b->p);
 	*b = (struct buf){0};
 }
+
+static int executable(const char *path)
+{
+	return access(path, X_OK) == 0;
+}
+
+int sys_find_exec(const char *name, char *out, size_t size)
+{
+	const char *path = getenv("PATH");
+	char dirs[1024];
+
+	snprintf(out, size, "%s", name);
+	if (strchr(name, '/'))
+		return executable(name) ? 0 : -1;
+	snprintf(dirs, sizeof dirs, "/usr/sbin:%s", path ? path : "/bin");
+	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d;
+	     d = strtok_r(NULL, ":", &save)) {
+		snprintf(out, size, "%s/%s", d, name);
+		if (executable(out))
+			return 0;
+	}
+	snprintf(out, size, "%s", name);
+	return -1;
+}

@@ -28,6 +28,10 @@ void die_code(int code, const char *fmt, ...) PRINTF(2, 3) NORETURN;
 /* getopt_long (opterr 0, optstring starting with ':') returned ret, ':'
  * or '?': name the option as the user wrote it, and why; exit 2. */
 void die_option(int ret, int argc, char **argv) NORETURN;
+/* The program a name means (fence agents): a path as it is, else the
+ * first executable NAME in /usr/sbin, then in $PATH.  0, or -1 when
+ * there is none (out then holds the name). */
+int sys_find_exec(const char *name, char *out, size_t size);
 /* Long options of an applet with no long option but --help. */
 extern const struct option help_opt[];
 

@@ -7,6 +7,43 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* The agents the fixtures name, on PATH: the validator warns about an
+ * agent this node lacks (that warning has its own test). */
+__attribute__((constructor)) static void stub_agents(void)
+{
+	static char dir[] = "/tmp/unit-validate.XXXXXX";
+	const char *path = getenv("PATH");
+	char *p;
+
+	if (!mkdtemp(dir))
+		return;
+	for (const char *const *a = (const char *const[]){ "fence_x",
+	     "fence_y", NULL }; *a; a++) {
+		p = xasprintf("%s/%s", dir, *a);
+		replace_file(p, "#!/bin/sh\nexit 1\n", 17, 0755, NULL);
+		free(p);
+	}
+	p = xasprintf("%s:%s", dir, path ? path : "/bin");
+	setenv("PATH", p, 1);
+	free(p);
+}
+
+/* The stubs go when the run ends. */
+__attribute__((destructor)) static void stub_agents_gone(void)
+{
+	const char *path = getenv("PATH");
+	char *dir = path ? xstrndup(path, strcspn(path, ":")) : NULL;
+	char *cmd;
+
+	if (!dir || strncmp(dir, "/tmp/unit-validate.", 19))
+		return free(dir);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "unit_validate: could not remove %s\n", dir);
+	free(cmd);
+	free(dir);
+}
+
 /* Validate text as file "c.conf"; returns the messages (to free). */
 static char *check(const char *text, int *errors, int *warnings)
 {

@@ -164,6 +164,24 @@ static void check_args(struct vctx *v, const struct xml_node *x)
 			    "cannot hold a newline", x->attrs[i].name);
 }
 
+/* The agent must be on this node to run (fence_manual is built in);
+ * a file written elsewhere may name one this node lacks: a warning. */
+static void check_agent(struct vctx *v, const struct conf_fencedev *d)
+{
+	const char *t = xml_get(d->x, "agent_timeout");
+	char path[512];
+	long s;
+
+	if (strcmp(d->agent, "fence_manual") &&
+	    sys_find_exec(d->agent, path, sizeof path) < 0)
+		WARN(v, d->x, "agent", "fence agent \"%s\" is not an "
+		     "executable in /usr/sbin or $PATH on this node",
+		     d->agent);
+	if (t && parse_int(t, 1, 86400, &s) < 0)
+		ERR(v, d->x, "agent_timeout", "agent_timeout=\"%s\": not a "
+		    "number of seconds in 1..86400", t);
+}
+
 static void check_fencing(struct vctx *v)
 {
 	const struct conf *c = v->c;
@@ -174,8 +192,16 @@ static void check_fencing(struct vctx *v)
 			ERR(v, c->fencedevs[i].x, NULL, "fence device \"%s\" "
 			    "has no agent", c->fencedevs[i].name ?
 			    c->fencedevs[i].name : "");
+		else
+			check_agent(v, &c->fencedevs[i]);
 		check_args(v, c->fencedevs[i].x);
 	}
+	for (int i = 0; i < c->nmethods; i++)
+		if (!c->method_pool[i].ndevs)
+			ERR(v, c->method_pool[i].x, NULL, "fence method \"%s\" "
+			    "has no <device>: it cannot fence",
+			    c->method_pool[i].name ? c->method_pool[i].name :
+			    "");
 	for (int i = 0; i < c->ndevices; i++) {
 		const struct conf_device *d = &c->device_pool[i];
 
