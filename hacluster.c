@@ -28,11 +28,9 @@
 	LATER(clusvcadm, "service administration", \
 	      "usage: clusvcadm -e|-d|-s|-R|-r|-M|-Z|-U SERVICE [-m MEMBER]") \
 	READY(cman_tool, "membership and quorum") \
-	LATER(fence_node, "fence a node with its configured methods", \
-	      "usage: fence_node [-O] NODE") \
+	READY(fence_node, "fence a node with its configured methods") \
 	READY(fence_ack_manual, "acknowledge a manual fence") \
-	LATER(fence_manual, "fence agent that waits for an administrator", \
-	      "usage: fence_manual [-q] -n NODE") \
+	READY(fence_manual, "fence agent that waits for an administrator") \
 	READY(keygen, "write a new cluster key")
 
 typedef int applet_main(int argc, char **argv);

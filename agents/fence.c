@@ -77,6 +77,9 @@ static void device_done(void *ctx, int rc)
 	struct fence_job *j = ctx;
 
 	if (rc == 0) {
+		log_msg(LOG_LVL_NOTICE, "fence \"%s\" dev %d.%d agent %s "
+			"result: success", victim_name(j), j->method,
+			j->device, j->by);
 		j->device++;
 		step(j);
 		return;

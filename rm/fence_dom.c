@@ -351,12 +351,18 @@ static void on_ack(struct fence_dom *f, uint32_t from, struct wire_r *r)
 {
 	struct fd_node *n = find(f, wire_get_u32(r));
 	int64_t at = (int64_t)wire_get_u64(r);
+	char by[FD_NAME];
 
+	get_name(r, by);
 	if (r->short_read || !pending(n))
 		return;
-	say(f, LOG_LVL_NOTICE, "fence \"%s\" acknowledged by the operator "
-	    "(on node %s)", name(f, n->id), name(f, from));
-	record_fenced(f, n, "fence_manual", at);
+	if (!strcmp(by, "fence_manual"))
+		say(f, LOG_LVL_NOTICE, "fence \"%s\" acknowledged by the "
+		    "operator (on node %s)", name(f, n->id), name(f, from));
+	else
+		say(f, LOG_LVL_NOTICE, "fence \"%s\" done by fence_node on "
+		    "node %s", name(f, n->id), name(f, from));
+	record_fenced(f, n, by[0] ? by : "fence_manual", at);
 }
 
 static void on_startup(struct fence_dom *f, struct wire_r *r)
@@ -526,15 +532,17 @@ void fd_result(struct fence_dom *f, uint32_t victim, int ok, const char *by,
 	emit(f, &w);
 }
 
-void fd_ack(struct fence_dom *f, uint32_t victim, int64_t wall)
+void fd_ack(struct fence_dom *f, uint32_t victim, const char *by,
+	    int64_t wall)
 {
-	uint8_t m[16];
+	uint8_t m[16 + FD_NAME];
 	struct wire_w w;
 
 	wire_w_init(&w, m, sizeof m);
 	wire_put_u8(&w, OP_ACK);
 	wire_put_u32(&w, victim);
 	wire_put_u64(&w, (uint64_t)wall);
+	put_name(&w, by);
 	emit(f, &w);
 }
 

@@ -82,8 +82,10 @@ int64_t fd_tick(struct fence_dom *f, int64_t now);
 /* The shell ran victim's methods: ok, by (the agent that did it). */
 void fd_result(struct fence_dom *f, uint32_t victim, int ok, const char *by,
 	       int64_t wall);
-/* fence_ack_manual: the operator says victim is down. */
-void fd_ack(struct fence_dom *f, uint32_t victim, int64_t wall);
+/* Victim is down, by: "fence_manual" when the operator says so
+ * (fence_ack_manual), else the agent fence_node ran successfully. */
+void fd_ack(struct fence_dom *f, uint32_t victim, const char *by,
+	    int64_t wall);
 /* A clean stop: the members learn it before this node leaves. */
 void fd_leaving(struct fence_dom *f);
 

@@ -240,13 +240,16 @@ static uint32_t node_id(const char *name)
 	return parse_int(name, 1, CONF_MAX_NODEID, &id) < 0 ? 0 : (uint32_t)id;
 }
 
-/* fence_ack_manual NODE: answered once the ACK was applied. */
+/* fence_ack_manual NODE, fence_done NODE AGENT (fence_node did it):
+ * answered once applied in order. */
 static int v_fence_ack(void *ctx, struct ctl_req *r)
 {
+	int done = !strcmp(r->argv[0], "fence_done");
 	uint32_t id;
 
-	if (r->argc != 2)
-		return ctl_fail(r, EXIT_USAGE, "usage: fence_ack NODE");
+	if (r->argc != 2 + done)
+		return ctl_fail(r, EXIT_USAGE, "usage: %s NODE%s", r->argv[0],
+				done ? " AGENT" : "");
 	if (!(id = node_id(r->argv[1])))
 		return ctl_fail(r, EXIT_REFUSED, "node %s is not in the "
 				"configuration", r->argv[1]);
@@ -258,7 +261,8 @@ static int v_fence_ack(void *ctx, struct ctl_req *r)
 				"on its way; try again");
 	F.ack_victim = id;
 	ctl_defer(r, PART_ANSWER_MS, &F.ack_ticket);
-	fd_ack(&F.dom, id, (int64_t)time(NULL));
+	fd_ack(&F.dom, id, done ? r->argv[2] : "fence_manual",
+	       (int64_t)time(NULL));
 	return CTL_DEFERRED;
 }
 
@@ -283,6 +287,7 @@ static void counters(void (*line)(void *ctx, const char *name, uint64_t v),
 static const struct ctl_verb verbs[] = {
 	{ "fencing", v_fencing, 0 },
 	{ "fence_ack", v_fence_ack, 1 },
+	{ "fence_done", v_fence_ack, 1 },
 };
 
 const struct part fenced_part = {

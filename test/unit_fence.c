@@ -254,7 +254,7 @@ TEST(fence_ack_counts_as_fenced)
 	nodes[3].up = 0;
 	config(1);
 	tick(10);
-	fd_ack(&nodes[2].f, 3, 77);
+	fd_ack(&nodes[2].f, 3, "fence_manual", 77);
 	flush();
 	CHECK(pending_nowhere(3));
 	CHECK_STR(fd_node(&nodes[1].f, 3)->by, "fence_manual");
