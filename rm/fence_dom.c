@@ -488,7 +488,7 @@ static int64_t plan(struct fence_dom *f, struct fd_node *n, int64_t now)
 	if (!pending(n) || (n->attempt_by && is_member(f, n->attempt_by)))
 		return INT64_MAX;
 	if (!n->due_ms)
-		n->due_ms = now + f->post_fail_ms;
+		n->due_ms = now + f->post_fail_ms + (n->tries ? 0 : f->delay_ms);
 	if (now < n->due_ms)
 		return n->due_ms;
 	n->due_ms = now + backoff(n->tries + 1);	/* should it be lost */
@@ -565,8 +565,10 @@ void fd_init(struct fence_dom *f, const struct fd_out *out, uint32_t me,
 }
 
 void fd_config(struct fence_dom *f, const uint32_t *ids, int n,
-	       int post_fail_s, int post_join_s, int clean_start)
+	       int post_fail_s, int post_join_s, int clean_start,
+	       int delay_s)
 {
+	f->delay_ms = delay_s * 1000;
 	f->nconf = n < FD_MAX ? n : FD_MAX;
 	memcpy(f->conf_ids, ids, (size_t)f->nconf * sizeof *ids);
 	f->post_fail_ms = post_fail_s * 1000;

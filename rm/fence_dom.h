@@ -52,6 +52,7 @@ struct fence_dom {
 	struct fd_out out;
 	uint32_t me, my_inc;
 	int post_fail_ms, post_join_ms, clean_start;
+	int delay_ms;			/* before this decider's first try */
 	uint32_t conf_ids[FD_MAX];	/* the nodes of cluster.conf */
 	int nconf;
 	int quorate, formed, left;
@@ -65,9 +66,12 @@ struct fence_dom {
 void fd_init(struct fence_dom *f, const struct fd_out *out, uint32_t me,
 	     uint32_t my_inc);
 /* cluster.conf: the node ids, post_fail_delay and post_join_delay (s),
- * clean_start. */
+ * clean_start, and how long this node waits more than post_fail_delay
+ * before it fences (two_node: both halves of a split are quorate, so
+ * one must lose the race; fenced.c chooses). */
 void fd_config(struct fence_dom *f, const uint32_t *ids, int n,
-	       int post_fail_s, int post_join_s, int clean_start);
+	       int post_fail_s, int post_join_s, int clean_start,
+	       int delay_s);
 /* A regular configuration: who left without a clean leave is a victim;
  * this node tells the members its table (slate: it holds nothing). */
 void fd_confchg(struct fence_dom *f, const uint32_t *members, int n,

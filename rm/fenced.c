@@ -148,6 +148,21 @@ static int quorate(void)
 	return F.v->quorate && !F.v->behind && !F.v->refused;
 }
 
+/* two_node: each half of a split is quorate and would fence the other;
+ * the node with the higher id waits <fence_daemon delay> (5 s) longer,
+ * so the lower one wins.  (With services, the node that runs them will
+ * be the one that waits less.) */
+static int two_node_delay(const uint32_t *ids, int n)
+{
+	uint32_t low = F.v->nodeid;
+
+	if (!F.v->conf->cman.two_node)
+		return 0;
+	for (int i = 0; i < n; i++)
+		low = ids[i] < low ? ids[i] : low;
+	return F.v->nodeid == low ? 0 : F.v->conf->fenced.delay;
+}
+
 static void configure(void)
 {
 	const struct conf *c = F.v->conf;
@@ -158,7 +173,8 @@ static void configure(void)
 		if (c->nodes[i].nodeid > 0)
 			ids[n++] = (uint32_t)c->nodes[i].nodeid;
 	fd_config(&F.dom, ids, n, c->fenced.post_fail_delay,
-		  c->fenced.post_join_delay, c->fenced.clean_start);
+		  c->fenced.post_join_delay, c->fenced.clean_start,
+		  two_node_delay(ids, n));
 }
 
 static int start(struct view *v, char *err, size_t errlen)

@@ -67,7 +67,7 @@ static void boot(uint32_t id, uint32_t inc)
 	n->up = 1;
 	out.ctx = n;
 	fd_init(&n->f, &out, id, inc);
-	fd_config(&n->f, all, 3, 0, 6, 1);
+	fd_config(&n->f, all, 3, 0, 6, 1, 0);
 }
 
 /* Deliver the bus to the nodes that are up (all are members). */
@@ -278,7 +278,7 @@ TEST(fence_startup_fences_who_never_came)
 		static const uint32_t all[] = { 1, 2, 3 };
 
 		boot(id, 100 + id);
-		fd_config(&nodes[id].f, all, 3, 0, 6, 0);
+		fd_config(&nodes[id].f, all, 3, 0, 6, 0, 0);
 	}
 	config(1);
 	tick(5000);
@@ -298,4 +298,29 @@ TEST(fence_merge_learns_the_other_side)
 	nodes[2].up = 1;
 	config(1);
 	CHECK(pending_everywhere(2));		/* node 2 learned it too */
+}
+
+/* two_node: each half of a split is quorate; the higher id waits. */
+TEST(fence_two_node_the_higher_id_waits)
+{
+	static const uint32_t pair[] = { 1, 2 };
+
+	nbus = 0;
+	clock_ms = 1000;
+	memset(nodes, 0, sizeof nodes);
+	for (uint32_t id = 1; id <= 2; id++) {
+		boot(id, 100 + id);
+		fd_config(&nodes[id].f, pair, 2, 0, 6, 1, id == 2 ? 5 : 0);
+	}
+	config(1);
+	nodes[1].up = 0;		/* node 2's half */
+	config(1);
+	tick(4900);
+	CHECK_INT(nodes[2].runs[1], 0);
+	tick(200);
+	CHECK_INT(nodes[2].runs[1], 1);
+	nodes[1].up = 1;		/* node 1's half, on its own */
+	nodes[2].up = 0;
+	config(1);
+	CHECK_INT(nodes[1].runs[2], 1);		/* at once */
 }

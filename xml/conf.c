@@ -674,7 +674,7 @@ static const struct field totem_fields[] = {
 
 static const struct field fenced_fields[] = {
 	FI(conf_fenced, post_join_delay, R_DELAY),
-	FI(conf_fenced, post_fail_delay, R_NN),
+	FI(conf_fenced, post_fail_delay, R_NN), FI(conf_fenced, delay, R_NN),
 	FB(conf_fenced, clean_start), FI(conf_fenced, override_time, R_NN),
 	FB(conf_fenced, skip_undefined), FS(conf_fenced, override_path),
 	FEND

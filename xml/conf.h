@@ -121,6 +121,8 @@ struct conf_node {
 
 struct conf_fenced {
 	int post_join_delay, post_fail_delay, clean_start;
+	int delay;		/* two_node: the higher node id waits this
+				 * long (s) before it fences (default 5) */
 	int override_time, skip_undefined;
 	const char *override_path;
 	const struct xml_node *x;

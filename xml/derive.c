@@ -205,7 +205,7 @@ void conf_defaults(struct conf *c)
 	/* Timers not given stay 0: the ring's totem_cfg_defaults() is the
 	 * one place that knows them (token 1000 ms, not cman's 10 s). */
 	c->totem = (struct conf_totem){ .secauth = 1, .rrp_mode = -1 };
-	c->fenced = (struct conf_fenced){ .post_join_delay = 6,
+	c->fenced = (struct conf_fenced){ .post_join_delay = 6, .delay = 5,
 		.override_path = "/var/run/cluster/fenced_override" };
 	c->qdisk = (struct conf_qdisk){ .interval = 1, .tko = 10,
 		.tko_up = -1, .upgrade_wait = 2, .master_wait = -1,
