@@ -46,6 +46,8 @@ enum part_news {
 	NEWS_EVICT,	/* qdiskd: node arg stopped writing the quorum
 			 * disk: take it out of the ring */
 	NEWS_QUORATE,	/* cman: view->quorate changed */
+	NEWS_FENCE_JOINED,	/* fenced: this node is in a quorate fence
+			 * domain for the first time (start-up waits) */
 	NEWS_FENCED,	/* fenced: node arg counts as fenced (an agent,
 			 * the operator, or it started again holding
 			 * nothing): its services may be recovered */

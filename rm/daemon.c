@@ -288,33 +288,58 @@ static int startup_timeout_ms(void)
 	return ms < 10000 ? 10000 : ms > 120000 ? 120000 : (int)ms;
 }
 
-/* The parent: wait for "J" (joined) from the child, EOF (it died) or the
- * timeout; then exit. */
-static int wait_child(int fd)
+/* One byte from the child within ms: the byte, 0 at EOF (it died), -1
+ * at the time-out. */
+static int child_says(int fd, int ms)
 {
-	int ms = startup_timeout_ms();
 	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 	char c = 0;
 	ssize_t n;
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	step("Joining the cluster");
 	do
 		n = read(fd, &c, 1);
 	while (n < 0 && errno == EINTR);
-	if (n == 1 && c == 'J') {
+	return n == 1 ? c : n == 0 ? 0 : -1;
+}
+
+/* One step of the parent: 0 when the child said what, else why not. */
+static int child_step(int fd, const char *what, char says, int ms,
+		      const char *still)
+{
+	int c;
+
+	step(what);
+	if ((c = child_says(fd, ms)) == says) {
 		STEP_OK();
 		return 0;
 	}
-	if (n == 0) {
+	if (c == 0) {
 		STEP_FAILED();
 		warn_msg("the daemon stopped during start-up (see syslog)");
 		return EXIT_REFUSED;
 	}
 	step_end("[WAITING]");
-	printf("   not joined after %d s; still trying in the background "
-	       "(cman_tool status)\n", ms / 1000);
-	return 0;
+	printf("   %s after %d s; still trying in the background\n", still,
+	       ms / 1000);
+	return -1;
+}
+
+/* The parent: "J" once the child joined the ring, "F" once it is in a
+ * quorate fence domain (the first node waits here for its peers, as in
+ * RHCS); EOF: it died.  Then exit. */
+static int wait_child(int fd)
+{
+	int ms = startup_timeout_ms(), rc;
+
+	rc = child_step(fd, "Joining the cluster", 'J', ms,
+			"not joined (cman_tool status)");
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	ms += V.conf->fenced.post_join_delay * 1000;
+	rc = child_step(fd, "Starting fencing", 'F', ms,
+			"not in a quorate fence domain (cman_tool nodes -f)");
+	return rc < 0 ? 0 : rc;
 }
 
 static void detach_stdio(void)
@@ -353,6 +378,21 @@ static void background(void)
 }
 
 /* --- the root's services to the parts (net/part.h) ------------------------- */
+/* Tell the waiting parent how far start-up came (wait_child); the last
+ * word closes the line. */
+static void report(char what, int last)
+{
+	if (D.report < 0)
+		return;
+	if (write(D.report, &what, 1) < 0) {
+		/* the parent gave up waiting: nothing to tell */
+	}
+	if (last) {
+		close(D.report);
+		D.report = -1;
+	}
+}
+
 static int part_send(const struct part *self, const void *body, size_t len)
 {
 	for (int i = 0; i < NPARTS; i++)
@@ -366,21 +406,17 @@ static void part_post(int news, uint32_t arg)
 	for (int i = 0; i < NPARTS; i++)
 		if (parts[i]->news)
 			parts[i]->news(news, arg);
+	if (news == NEWS_FENCE_JOINED)
+		report('F', 1);
 }
 
-/* The first configuration this node is in: tell the waiting parent. */
+/* The first configuration this node is in. */
 static void joined(void)
 {
 	D.joined = 1;
 	log_msg(LOG_LVL_NOTICE, "node %d (%s) is a cluster member",
 		V.me->nodeid, V.me->name);
-	if (D.report >= 0) {
-		if (write(D.report, "J", 1) < 0) {
-			/* the parent gave up waiting: nothing to tell */
-		}
-		close(D.report);
-		D.report = -1;
-	}
+	report('J', 0);
 }
 
 static void part_confchg(void)

@@ -451,6 +451,14 @@ uint32_t fd_decider(const struct fence_dom *f)
 	return low;
 }
 
+static int all_here(const struct fence_dom *f)
+{
+	for (int i = 0; i < f->nconf; i++)
+		if (!is_member(f, f->conf_ids[i]))
+			return 0;
+	return 1;
+}
+
 /* Start-up fencing: once post_join_delay has passed in the first
  * quorate configuration, the nodes of cluster.conf never heard of. */
 static int64_t startup(struct fence_dom *f, int64_t now)
@@ -462,7 +470,7 @@ static int64_t startup(struct fence_dom *f, int64_t now)
 	if (f->formed)
 		return INT64_MAX;
 	if (!f->startup_due)
-		f->startup_due = now + f->post_join_ms;
+		f->startup_due = now + (all_here(f) ? 0 : f->post_join_ms);
 	if (now < f->startup_due)
 		return f->startup_due;
 	f->startup_due = INT64_MAX;	/* asked once; STARTUP sets formed */
@@ -582,6 +590,11 @@ const struct fd_node *fd_node(const struct fence_dom *f, uint32_t id)
 		if (f->n[i].id == id)
 			return &f->n[i];
 	return NULL;
+}
+
+int fd_joined(const struct fence_dom *f)
+{
+	return f->quorate && f->settled && f->formed;
 }
 
 int fd_left(const struct fence_dom *f)

@@ -95,6 +95,9 @@ void fd_leaving(struct fence_dom *f);
 
 /* The entry of id, or NULL. */
 const struct fd_node *fd_node(const struct fence_dom *f, uint32_t id);
+/* 1 while this node is in a quorate, settled fence domain that formed
+ * (start-up fencing decided). */
+int fd_joined(const struct fence_dom *f);
 /* 1 once this node's own LEAVING came back in order. */
 int fd_left(const struct fence_dom *f);
 /* 1 while id must still be fenced. */

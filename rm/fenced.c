@@ -36,6 +36,7 @@ static struct {
 	uint32_t job_victim[JOBS];	/* 0: the slot is free */
 	int timer;
 	unsigned ack_ticket;
+	int joined;		/* in a quorate fence domain once */
 	uint32_t ack_victim;
 	uint64_t attempts, fenced, failed;
 } F;
@@ -136,6 +137,13 @@ static void rearm(void)
 {
 	int64_t next = fd_tick(&F.dom, now_ms());
 
+	if (!F.joined && fd_joined(&F.dom)) {
+		F.joined = 1;
+		log_msg(LOG_LVL_NOTICE, "fencing: this node is in the fence "
+			"domain (decider: node %" PRIu32 ")",
+			fd_decider(&F.dom));
+		F.v->post(NEWS_FENCE_JOINED, 0);
+	}
 	loop_timer_cancel(F.timer);
 	F.timer = next == INT64_MAX ? 0 : loop_timer_add(next, on_timer, NULL);
 }

@@ -135,7 +135,8 @@ rc=$?
 check "background: exit 0 once joined" '[ $rc = 0 ]' "rc=$rc $out"
 check "background: the steps" \
 	'[ "$(echo "$out" | head -1)" = "Starting cluster: " ] &&
-	 echo "$out" | grep -qx "   Joining the cluster... \[  OK  \]"' "$out"
+	 echo "$out" | grep -qx "   Joining the cluster... \[  OK  \]" &&
+	 echo "$out" | grep -qx "   Starting fencing... \[  OK  \]"' "$out"
 bg=$(cat /run/hacluster/hacluster.pid 2>/dev/null)
 check "background: member" 'ct status | grep -qx "Cluster Member: Yes"'
 if [ -n "$bg" ] && kill -0 "$bg" 2>/dev/null; then
