@@ -427,6 +427,8 @@ void fd_confchg(struct fence_dom *f, const uint32_t *members, int n,
 	memcpy(f->members, members, (size_t)f->nmembers * sizeof *members);
 	f->nheard = 0;
 	f->settled = 0;
+	if (!f->formed)
+		f->startup_due = 0;	/* all there now? no need to wait */
 	for (int i = 0; i < f->nn; i++)
 		f->n[i].due_ms = 0;	/* the next decider plans anew */
 	entry(f, f->me);
