@@ -303,16 +303,18 @@ static int child_says(int fd, int ms)
 	return n == 1 ? c : n == 0 ? 0 : -1;
 }
 
-/* One step of the parent: 0 when the child said what, else why not. */
+/* One step of the parent: 0 when the child said what, 'G' when it
+ * joined as a guest (it restarts with the file it fetched: no more
+ * words), else why not. */
 static int child_step(int fd, const char *what, char says, int ms,
 		      const char *still)
 {
 	int c;
 
 	step(what);
-	if ((c = child_says(fd, ms)) == says) {
+	if ((c = child_says(fd, ms)) == says || c == 'G') {
 		STEP_OK();
-		return 0;
+		return c == 'G' ? 'G' : 0;
 	}
 	if (c == 0) {
 		STEP_FAILED();
@@ -334,8 +336,11 @@ static int wait_child(int fd)
 
 	rc = child_step(fd, "Joining the cluster", 'J', ms,
 			"not joined (cman_tool status)");
+	if (rc == 'G')
+		printf("   cluster.conf fetched from the members: the daemon "
+		       "restarts with it\n");
 	if (rc)
-		return rc < 0 ? 0 : rc;
+		return rc < 0 || rc == 'G' ? 0 : rc;
 	ms += V.conf->fenced.post_join_delay * 1000;
 	rc = child_step(fd, "Starting fencing", 'F', ms,
 			"not in a quorate fence domain (cman_tool nodes -f)");
@@ -416,7 +421,7 @@ static void joined(void)
 	D.joined = 1;
 	log_msg(LOG_LVL_NOTICE, "node %d (%s) is a cluster member",
 		V.me->nodeid, V.me->name);
-	report('J', 0);
+	report(V.guest ? 'G' : 'J', V.guest);
 }
 
 static void part_confchg(void)
