@@ -10,34 +10,52 @@
  *
  * The messages, all ordered:
  *   STATE    after every configuration change each member sends its table
- *            and its own incarnation; a configuration is settled once the
- *            STATE of every member was delivered.  That is how the
- *            partitions of a merge learn each other's victims, and how a
- *            victim that started again (a later incarnation, holding
- *            nothing) clears itself: as fenced did, it is not fenced.
+ *            (with the ring it was sent for) and its own incarnation; a
+ *            configuration is settled once the STATE of every member,
+ *            sent for it, was delivered.  That is how the partitions of
+ *            a merge learn each other's victims, and how a victim that
+ *            started again (a later incarnation that says it holds
+ *            nothing: "slate") clears itself: as fenced did, it is not
+ *            fenced.  Clearing by slate is a rule over the merged table,
+ *            so every member reaches the same answer in any order.
+ *   VICTIMS  the members that saw nodes leave without a clean leave, once
+ *            their configuration is settled and quorate.
  *   LEAVING  a clean stop, before the node leaves the ring: no victim.
- *   ATTEMPT  the decider starts fencing a victim (at most one attempt of
- *            a victim is in flight: the one by a member);
- *   RESULT   ...and how it ended.  Success is the event that lets
- *            recovery of the victim's services go on.
- *   ACK      fence_ack_manual: the operator says the victim is down.
+ *   ATTEMPT  the decider starts fencing a victim; taken only from the
+ *            decider of the configuration it is delivered in, and only
+ *            when no attempt on that victim is in flight;
+ *   RESULT   ...and how it ended.  A success is a fact wherever it lands
+ *            (every member raises "cleared" alike); it is the event that
+ *            lets recovery of the victim's services go on.
+ *   ACK      fence_ack_manual (or fence_node): the victim is down; the
+ *            sender's victim incarnation travels with it.
  *   STARTUP  the first quorate configuration: nodes of cluster.conf not
  *            members within post_join_delay become victims (not with
  *            clean_start).
  *
- * Who is a victim: at a configuration change every member marks the
+ * Who is a victim: at a configuration change every member suspects the
  * nodes of its previous configuration that are gone, unless they said
- * LEAVING in the incarnation that is gone.  Members that came from
- * elsewhere learn it from STATE.  Nothing is decided before the
- * configuration is settled, and nothing is fenced without quorum.
+ * LEAVING in the incarnation that is gone.  Only a settled, quorate
+ * configuration judges: its members send their suspects (VICTIMS).  The
+ * cut-off, inquorate part judges nobody, and a suspect that is a member
+ * again before any quorate configuration judged it is forgotten.  A
+ * victim that merges back without restarting stays one (the decider
+ * fences it).  Nothing is fenced without quorum.
  *
  * The decider: the lowest id among the members of a quorate, settled
- * configuration.  It waits post_fail_delay, sends ATTEMPT, runs the
- * victim's methods when its own ATTEMPT comes back (so every member
- * knows an attempt is in flight), and sends RESULT.  A failed attempt is
- * tried again after 5 s, then 10, 20, ... up to 60 s, forever.  When the
- * decider dies mid-fence, its attempt is no longer in flight (its author
- * is no member): the next decider runs it again. */
+ * configuration that are not victims themselves (if all are, the lowest;
+ * a decider never fences itself).  It waits post_fail_delay (plus the
+ * two_node delay), sends ATTEMPT, runs the victim's methods when its own
+ * ATTEMPT comes back (so every member knows an attempt is in flight),
+ * and sends RESULT.  A failed attempt is tried again after 5 s, then 10,
+ * 20, ... up to 60 s, forever.  A configuration change ends every
+ * attempt in flight (the decider kills its agents): the decider of the
+ * new configuration starts again, so when the decider dies mid-fence
+ * the next one runs it, and two deciders never fence one victim at once
+ * within a configuration.
+ *
+ * The simulator (test/sim_fence.c) runs this core on every node beside
+ * the ring and quorum, and checks these rules after every step. */
 #include "fence_dom.h"
 
 #include "../net/sys.h"
@@ -48,7 +66,10 @@
 #include <string.h>
 #include <time.h>
 
-enum { OP_STATE = 1, OP_LEAVING, OP_ATTEMPT, OP_RESULT, OP_ACK, OP_STARTUP };
+enum {
+	OP_STATE = 1, OP_LEAVING, OP_ATTEMPT, OP_RESULT, OP_ACK, OP_STARTUP,
+	OP_VICTIMS,
+};
 
 /* --- the table ------------------------------------------------------------ */
 static struct fd_node *find(struct fence_dom *f, uint32_t id)
@@ -149,6 +170,7 @@ static void send_state(struct fence_dom *f, int slate)
 
 	wire_w_init(&w, m, sizeof m);
 	wire_put_u8(&w, OP_STATE);
+	wire_put_u64(&w, f->ring);
 	wire_put_u32(&w, f->my_inc);
 	wire_put_u8(&w, (uint8_t)f->formed);
 	wire_put_u8(&w, (uint8_t)slate);
@@ -161,6 +183,7 @@ static void send_state(struct fence_dom *f, int slate)
 		wire_put_u32(&w, n->victim);
 		wire_put_u32(&w, n->cleared);
 		wire_put_u32(&w, n->leaving);
+		wire_put_u32(&w, n->slate);
 		wire_put_u64(&w, (uint64_t)n->fenced_at);
 		put_name(&w, n->by);
 	}
@@ -196,11 +219,11 @@ static void settle_victim(struct fence_dom *f, struct fd_node *n)
 }
 
 static void record_fenced(struct fence_dom *f, struct fd_node *n,
-			  const char *by, int64_t at)
+			  uint32_t v, const char *by, int64_t at)
 {
 	char when[32];
 
-	n->cleared = max32(n->cleared, n->victim);
+	n->cleared = max32(n->cleared, v);
 	n->fenced_at = at;
 	snprintf(n->by, sizeof n->by, "%s", by);
 	settle_victim(f, n);
@@ -211,10 +234,11 @@ static void record_fenced(struct fence_dom *f, struct fd_node *n,
 		f->out.fenced(f->out.ctx, n->id);
 }
 
-/* A victim that started again and holds nothing: not fenced. */
+/* A victim that started again and said it holds nothing: not fenced.
+ * A rule over the merged table, so every member reaches it alike. */
 static void fresh_start(struct fence_dom *f, struct fd_node *n)
 {
-	if (!pending(n) || n->inc <= n->victim)
+	if (!pending(n) || n->slate <= n->victim)
 		return;
 	say(f, LOG_LVL_NOTICE, "node %s started again before it was fenced: "
 	    "not fencing it", name(f, n->id));
@@ -234,6 +258,7 @@ static void merge(struct fence_dom *f, const struct fd_node *in)
 	n->victim = max32(n->victim, in->victim);
 	n->cleared = max32(n->cleared, in->cleared);
 	n->leaving = max32(n->leaving, in->leaving);
+	n->slate = max32(n->slate, in->slate);
 	if (in->fenced_at > n->fenced_at) {
 		n->fenced_at = in->fenced_at;
 		memcpy(n->by, in->by, sizeof n->by);
@@ -257,6 +282,7 @@ static void heard(struct fence_dom *f, uint32_t from)
 static void on_state(struct fence_dom *f, uint32_t from, struct wire_r *r,
 		     int64_t now)
 {
+	uint64_t ring = wire_get_u64(r);
 	uint32_t inc = wire_get_u32(r);
 	int formed = wire_get_u8(r), slate = wire_get_u8(r);
 	int count = wire_get_u8(r);
@@ -268,6 +294,7 @@ static void on_state(struct fence_dom *f, uint32_t from, struct wire_r *r,
 		in.victim = wire_get_u32(r);
 		in.cleared = wire_get_u32(r);
 		in.leaving = wire_get_u32(r);
+		in.slate = wire_get_u32(r);
 		in.fenced_at = (int64_t)wire_get_u64(r);
 		get_name(r, in.by);
 		if (!r->short_read)
@@ -276,12 +303,15 @@ static void on_state(struct fence_dom *f, uint32_t from, struct wire_r *r,
 	if (r->short_read)
 		return;
 	f->formed |= formed;
-	if ((self = entry(f, from)) && inc > self->inc) {
-		self->inc = inc;
+	if ((self = entry(f, from))) {
+		self->inc = max32(self->inc, inc);
 		if (slate)
-			fresh_start(f, self);
+			self->slate = max32(self->slate, inc);
 	}
-	heard(f, from);
+	for (int i = 0; i < f->nn; i++)
+		fresh_start(f, &f->n[i]);
+	if (ring == f->ring)		/* an earlier one's does not settle */
+		heard(f, from);
 }
 
 static void on_leaving(struct fence_dom *f, uint32_t from, struct wire_r *r)
@@ -303,8 +333,8 @@ static void on_attempt(struct fence_dom *f, uint32_t from, struct wire_r *r)
 	uint32_t victim = wire_get_u32(r);
 
 	if (r->short_read || !pending(n) || victim != n->victim ||
-	    (n->attempt_by && is_member(f, n->attempt_by)))
-		return;
+	    n->attempt_by || from != fd_decider(f))
+		return;		/* sent before a change it did not see */
 	n->attempt_by = from;
 	if (from != f->me)
 		return;
@@ -325,18 +355,20 @@ static int64_t backoff(int tries)
 static void on_result(struct fence_dom *f, uint32_t from, struct wire_r *r,
 		      int64_t now)
 {
-	struct fd_node *n = find(f, wire_get_u32(r));
+	struct fd_node *n = entry(f, wire_get_u32(r));
 	uint32_t victim = wire_get_u32(r);
 	int ok = wire_get_u8(r);
 	int64_t at = (int64_t)wire_get_u64(r);
 	char by[FD_NAME];
 
 	get_name(r, by);
-	if (r->short_read || !n || n->attempt_by != from)
+	if (r->short_read || !n)
 		return;
-	n->attempt_by = 0;
-	if (ok && pending(n) && victim == n->victim) {
-		record_fenced(f, n, by, at);
+	if (n->attempt_by == from)
+		n->attempt_by = 0;
+	if (ok && victim > n->cleared) {	/* a fact wherever it lands */
+		n->victim = max32(n->victim, victim);
+		record_fenced(f, n, victim, by, at);
 		return;
 	}
 	if (!ok && from == f->me && pending(n)) {
@@ -347,22 +379,49 @@ static void on_result(struct fence_dom *f, uint32_t from, struct wire_r *r,
 	}
 }
 
+/* The sender's victim incarnation travels with it: every member clears
+ * the same, whatever it knew of the victim before. */
 static void on_ack(struct fence_dom *f, uint32_t from, struct wire_r *r)
 {
-	struct fd_node *n = find(f, wire_get_u32(r));
+	struct fd_node *n = entry(f, wire_get_u32(r));
 	int64_t at = (int64_t)wire_get_u64(r);
+	uint32_t victim;
 	char by[FD_NAME];
 
 	get_name(r, by);
-	if (r->short_read || !pending(n))
+	victim = wire_get_u32(r);
+	if (r->short_read || !n || victim <= n->cleared)
 		return;
+	n->victim = max32(n->victim, victim);
 	if (!strcmp(by, "fence_manual"))
 		say(f, LOG_LVL_NOTICE, "fence \"%s\" acknowledged by the "
 		    "operator (on node %s)", name(f, n->id), name(f, from));
 	else
 		say(f, LOG_LVL_NOTICE, "fence \"%s\" done by fence_node on "
 		    "node %s", name(f, n->id), name(f, from));
-	record_fenced(f, n, by[0] ? by : "fence_manual", at);
+	record_fenced(f, n, victim, by[0] ? by : "fence_manual", at);
+}
+
+/* Suspects judged by a settled, quorate configuration (its ring). */
+static void on_victims(struct fence_dom *f, uint32_t from, struct wire_r *r)
+{
+	uint64_t ring = wire_get_u64(r);
+	int count = wire_get_u8(r);
+
+	for (int i = 0; i < count && !r->short_read; i++) {
+		struct fd_node *n = entry(f, wire_get_u32(r));
+		uint32_t inc = wire_get_u32(r);
+
+		if (!n || r->short_read || ring != f->ring ||
+		    (n->leaving && n->leaving >= inc) || inc <= n->victim)
+			continue;
+		n->victim = inc;
+		if (pending(n))
+			say(f, LOG_LVL_NOTICE, "node %s left without a clean "
+			    "leave: it must be fenced", name(f, n->id));
+	}
+	if (from == f->me && ring == f->ring && !r->short_read)
+		f->nsuspects = 0;	/* judged */
 }
 
 static void on_startup(struct fence_dom *f, struct wire_r *r)
@@ -396,41 +455,73 @@ void fd_deliver(struct fence_dom *f, uint32_t from, const uint8_t *msg,
 	case OP_RESULT: on_result(f, from, &r, now); break;
 	case OP_ACK: on_ack(f, from, &r); break;
 	case OP_STARTUP: on_startup(f, &r); break;
+	case OP_VICTIMS: on_victims(f, from, &r); break;
 	}
 }
 
 /* --- configurations ------------------------------------------------------- */
-static void mark_victim(struct fence_dom *f, uint32_t id)
+/* --- configurations ------------------------------------------------------- */
+static void suspect(struct fence_dom *f, uint32_t id)
 {
-	struct fd_node *n = entry(f, id);
+	const struct fd_node *n = find(f, id);
+	uint32_t inc = n && n->inc ? n->inc : 1;
 
-	if (!n || (n->leaving && n->leaving >= n->inc))
+	if (n && n->leaving && n->leaving >= n->inc)
 		return;		/* it said it leaves cleanly */
-	n->victim = max32(n->victim, n->inc ? n->inc : 1);
-	if (pending(n))
-		say(f, LOG_LVL_NOTICE, "node %s left without a clean leave: "
-		    "it must be fenced", name(f, id));
+	for (int i = 0; i < f->nsuspects; i++)
+		if (f->suspect[i].id == id) {
+			f->suspect[i].inc = max32(f->suspect[i].inc, inc);
+			return;
+		}
+	if (f->nsuspects < FD_MAX) {
+		f->suspect[f->nsuspects].id = id;
+		f->suspect[f->nsuspects++].inc = inc;
+	}
 }
 
-void fd_confchg(struct fence_dom *f, const uint32_t *members, int n,
-		int slate, int64_t now)
+/* A suspect that is a member again was never judged by a quorate
+ * configuration: nothing to fence. */
+static void forget_members(struct fence_dom *f)
 {
+	int k = 0;
+
+	for (int i = 0; i < f->nsuspects; i++)
+		if (!is_member(f, f->suspect[i].id))
+			f->suspect[k++] = f->suspect[i];
+	f->nsuspects = k;
+}
+
+/* Only a quorate configuration judges who left: an inquorate one may be
+ * the part that is cut off, so suspects wait for quorum.  Attempts end
+ * with the configuration
+ * they were decided in: the decider of the new one starts anew (at most
+ * one attempt of a victim is in flight, and only by a decider). */
+void fd_confchg(struct fence_dom *f, uint64_t ring, const uint32_t *members,
+		int n, int slate, int64_t now)
+{
+	for (int i = 0; i < f->nn; i++) {
+		if (f->n[i].attempt_by == f->me && f->out.cancel)
+			f->out.cancel(f->out.ctx, f->n[i].id);
+		f->n[i].attempt_by = 0;
+		f->n[i].due_ms = 0;	/* the next decider plans anew */
+	}
 	for (int i = 0; i < f->nmembers; i++) {
 		int still = 0;
 
 		for (int j = 0; j < n; j++)
 			still |= members[j] == f->members[i];
 		if (!still && f->members[i] != f->me)
-			mark_victim(f, f->members[i]);
+			suspect(f, f->members[i]);
 	}
 	f->nmembers = n < FD_MAX ? n : FD_MAX;
 	memcpy(f->members, members, (size_t)f->nmembers * sizeof *members);
+	forget_members(f);
+	f->ring = ring;
+	f->judged = 0;
 	f->nheard = 0;
 	f->settled = 0;
 	if (!f->formed)
 		f->startup_due = 0;	/* all there now? no need to wait */
-	for (int i = 0; i < f->nn; i++)
-		f->n[i].due_ms = 0;	/* the next decider plans anew */
 	entry(f, f->me);
 	send_state(f, slate);
 }
@@ -448,6 +539,10 @@ uint32_t fd_decider(const struct fence_dom *f)
 	if (!f->quorate || !f->settled)
 		return 0;
 	for (int i = 0; i < f->nmembers; i++)
+		if ((!low || f->members[i] < low) &&
+		    !pending(fd_node(f, f->members[i])))
+			low = f->members[i];
+	for (int i = 0; i < f->nmembers && !low; i++)	/* all are victims */
 		if (!low || f->members[i] < low)
 			low = f->members[i];
 	return low;
@@ -495,8 +590,8 @@ static int64_t startup(struct fence_dom *f, int64_t now)
 /* One victim: plan its attempt, or start it when due. */
 static int64_t plan(struct fence_dom *f, struct fd_node *n, int64_t now)
 {
-	if (!pending(n) || (n->attempt_by && is_member(f, n->attempt_by)))
-		return INT64_MAX;
+	if (!pending(n) || n->attempt_by || n->id == f->me)
+		return INT64_MAX;	/* a decider never fences itself */
 	if (!n->due_ms)
 		n->due_ms = now + f->post_fail_ms + (n->tries ? 0 : f->delay_ms);
 	if (now < n->due_ms)
@@ -506,10 +601,32 @@ static int64_t plan(struct fence_dom *f, struct fd_node *n, int64_t now)
 	return n->due_ms;
 }
 
+/* This node's suspects, once its configuration is settled and quorate
+ * (each member sends its own; the union counts). */
+static void judge(struct fence_dom *f)
+{
+	uint8_t m[16 + FD_MAX * 8];
+	struct wire_w w;
+
+	if (!f->nsuspects || !f->quorate || !f->settled || f->judged)
+		return;
+	f->judged = 1;		/* once per configuration */
+	wire_w_init(&w, m, sizeof m);
+	wire_put_u8(&w, OP_VICTIMS);
+	wire_put_u64(&w, f->ring);
+	wire_put_u8(&w, (uint8_t)f->nsuspects);
+	for (int i = 0; i < f->nsuspects; i++) {
+		wire_put_u32(&w, f->suspect[i].id);
+		wire_put_u32(&w, f->suspect[i].inc);
+	}
+	emit(f, &w);
+}
+
 int64_t fd_tick(struct fence_dom *f, int64_t now)
 {
 	int64_t next;
 
+	judge(f);
 	if (fd_decider(f) != f->me)
 		return INT64_MAX;
 	next = startup(f, now);
@@ -545,7 +662,8 @@ void fd_result(struct fence_dom *f, uint32_t victim, int ok, const char *by,
 void fd_ack(struct fence_dom *f, uint32_t victim, const char *by,
 	    int64_t wall)
 {
-	uint8_t m[16 + FD_NAME];
+	const struct fd_node *n = find(f, victim);
+	uint8_t m[24 + FD_NAME];
 	struct wire_w w;
 
 	wire_w_init(&w, m, sizeof m);
@@ -553,6 +671,7 @@ void fd_ack(struct fence_dom *f, uint32_t victim, const char *by,
 	wire_put_u32(&w, victim);
 	wire_put_u64(&w, (uint64_t)wall);
 	put_name(&w, by);
+	wire_put_u32(&w, n ? n->victim : 0);
 	emit(f, &w);
 }
 

@@ -27,6 +27,8 @@ struct fd_node {
 	uint32_t victim;	/* the incarnation that failed; 1: never came */
 	uint32_t cleared;	/* fenced or rejoined up to this incarnation */
 	uint32_t leaving;	/* the incarnation that said it leaves cleanly */
+	uint32_t slate;		/* the latest incarnation that said it holds
+				 * nothing (it started again) */
 	uint32_t attempt_by;	/* the member fencing it now, 0 none */
 	int64_t fenced_at;	/* wall seconds of its last fencing, 0 never */
 	char by[FD_NAME];	/* by what: an agent, or fence_manual */
@@ -55,12 +57,18 @@ struct fence_dom {
 	int delay_ms;			/* before this decider's first try */
 	uint32_t conf_ids[FD_MAX];	/* the nodes of cluster.conf */
 	int nconf;
-	int quorate, formed, left;
+	int quorate, formed, left, judged;
+	uint64_t ring;			/* of the configuration in force */
 	int nmembers, nheard, settled;
 	uint32_t members[FD_MAX], heard[FD_MAX];
 	int64_t startup_due;		/* the decider's start-up fencing */
 	struct fd_node n[FD_MAX];
 	int nn;
+	/* who left this node's configurations without a clean leave, not
+	 * yet judged: a quorate configuration makes them victims (VICTIMS);
+	 * one that comes back first was never judged */
+	struct { uint32_t id, inc; } suspect[FD_MAX];
+	int nsuspects;
 };
 
 void fd_init(struct fence_dom *f, const struct fd_out *out, uint32_t me,
@@ -74,8 +82,8 @@ void fd_config(struct fence_dom *f, const uint32_t *ids, int n,
 	       int delay_s);
 /* A regular configuration: who left without a clean leave is a victim;
  * this node tells the members its table (slate: it holds nothing). */
-void fd_confchg(struct fence_dom *f, const uint32_t *members, int n,
-		int slate, int64_t now);
+void fd_confchg(struct fence_dom *f, uint64_t ring, const uint32_t *members,
+		int n, int slate, int64_t now);
 void fd_quorate(struct fence_dom *f, int quorate, int64_t now);
 /* An ordered message of the fenced kind; wall: seconds for the log. */
 void fd_deliver(struct fence_dom *f, uint32_t from, const uint8_t *msg,
@@ -102,7 +110,8 @@ int fd_joined(const struct fence_dom *f);
 int fd_left(const struct fence_dom *f);
 /* 1 while id must still be fenced. */
 int fd_pending(const struct fence_dom *f, uint32_t id);
-/* The decider of this configuration (0 when not quorate or settling). */
+/* The decider of this configuration: its lowest member that is not a
+ * victim itself (0 when not quorate, settling, or every member is). */
 uint32_t fd_decider(const struct fence_dom *f);
 
 #endif

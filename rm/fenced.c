@@ -202,7 +202,7 @@ static void confchg(void)
 	if (!F.v->member)
 		return;
 	/* this node holds nothing yet: no service runs before rgmanager */
-	fd_confchg(&F.dom, F.v->members, F.v->nmembers, 1, now_ms());
+	fd_confchg(&F.dom, F.v->ring, F.v->members, F.v->nmembers, 1, now_ms());
 	fd_quorate(&F.dom, quorate(), now_ms());
 	rearm();
 }

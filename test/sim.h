@@ -1,6 +1,7 @@
 /* test/sim.h - what the simulator's files share: test/tool_sim.c (the
- * world: network, clock, faults, totem checks) and test/sim_quorum.c
- * (the quorum service on every node, and its checks). */
+ * world: network, clock, faults, totem checks), test/sim_quorum.c (the
+ * quorum service on every node, and its checks) and test/sim_fence.c
+ * (the fence domain on every node, a fence device, and their checks). */
 #ifndef SIM_H
 #define SIM_H
 
@@ -26,13 +27,16 @@ struct node {
 	int *log, nlog, caplog;
 };
 
-/* tool_sim.c: the seed's randomness, clock, trace and verdict. */
+/* tool_sim.c: the seed's randomness, clock, trace and verdict; a node
+ * stops (clean: leaves the ring), or a fence device powers it off. */
 int sim_rnd(int n);
 int sim_chance(double p);
 int64_t sim_now(void);
 void sim_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sim_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *sim_grow(void *p, int *cap, int need, size_t size);
+void sim_stop(struct node *n, int clean);
+void sim_power_off(struct node *n);
 
 /* sim_quorum.c: messages starting with SIMQ_TAG are the quorum's (the
  * simulator's own start with a zero byte). */
@@ -43,8 +47,26 @@ void simq_confchg(const struct node *n, const struct totem_confchg *c);
 void simq_deliver(const struct node *n, uint32_t from, const void *p,
 		  size_t len);
 void simq_step(const struct node *nodes, int n);   /* after every step */
+int simq_quorate(const struct node *n);		   /* as agreed */
 void simq_free(void);				   /* end of a seed */
 void simq_totals(void);				   /* printed at the end */
+
+/* sim_fence.c: the fence domain on every node and a fence device;
+ * messages starting with SIMF_TAG are the fence domain's. */
+#define SIMF_TAG	0xfe
+void simf_setup(struct node *nodes, int n, int on);
+void simf_start(struct node *n);		   /* started afresh */
+void simf_stop(struct node *n);			   /* crashed or left */
+void simf_confchg(struct node *n, const struct totem_confchg *c);
+void simf_deliver(struct node *n, uint32_t from, const void *p, size_t len);
+void simf_quorum(struct node *n);		   /* it may have changed */
+int simf_leave(struct node *n);	/* 1: LEAVING first, sim_stop follows */
+void simf_heal(void);				   /* leaves end now */
+int64_t simf_next(void);			   /* INT64_MAX: nothing */
+int simf_due(void);				   /* 1: ran one event */
+void simf_step(void);				   /* after every step */
+void simf_free(void);
+void simf_totals(void);
 
 /* sim_replay.c (REPLAY=1): the envelope on every packet, and an
  * adversary that replays old ones. */

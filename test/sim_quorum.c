@@ -193,6 +193,11 @@ void simq_step(const struct node *nodes, int n)
 	}
 }
 
+int simq_quorate(const struct node *n)
+{
+	return cman_quorate(&S.q[n->idx].cm);
+}
+
 /* Votes 0..3 (at least one node with some), options at random. */
 void simq_setup(const struct node *nodes, int n)
 {

@@ -33,10 +33,28 @@
  *     last_man_standing, which lowers expected votes on purpose;
  *   - with two_node (wait_for_all), a node that started afresh is not
  *     quorate before it has settled in a configuration with its peer.
+ * Every node also runs the fence domain (rm/fence_dom.c) on its ring and
+ * quorum, with a simulated fence device that powers victims off (they
+ * reboot after the heal) and a rare operator acknowledgement
+ * (test/sim_fence.c; FENCE=0 leaves it out); checked:
+ *   - at most one fencing job in flight per victim in the whole cluster
+ *     (a job dies with the node that runs it);
+ *   - a job is started only by the decider of its configuration while
+ *     its quorum core says quorate;
+ *   - a node records a victim fenced (out->fenced, or cleared raised by
+ *     a merge) only up to an incarnation the device powered off, the
+ *     operator acknowledged, or below one that started again and whose
+ *     messages (its STATE first) were delivered;
+ *   - after each fenced message delivered in the regular phase of a
+ *     ring, its members agree on being settled, and once settled, on
+ *     the pending victims and their incarnations.
  *
  * Environment: SEED=n replays one seed (VERBOSE=1 prints its trace),
  * SEEDS=n (default 300) seeds starting at FIRST (default 1), NODES=n
- * fixes the cluster size, CHAOS_MS the chaos phase, STEPS the step cap;
+ * fixes the cluster size, CHAOS_MS the chaos phase, STEPS the step cap,
+ * FENCE=0 leaves the fence domain out, FENCE_WARN=1 counts its broken
+ * checks instead of failing (2: prints them), FENCE_STRICT=1 also fails
+ * a job on a node that started again;
  * `make soak` style: SEEDS=5000.  Prints `sim: N passed, N failed`,
  * after a line of totals showing what the faults made the rings do. */
 #include "sim.h"
@@ -114,8 +132,8 @@ struct moverec {
 };
 
 static struct {
-	int n, failed, sending;
-	int64_t now, heal_at, bound, converged_at;
+	int n, failed, sending, late_fences;
+	int64_t now, heal_at, bound, converged_at, end;
 	double loss, dup;
 	int jitter;
 	uint64_t seed, order, steps, max_steps;
@@ -374,6 +392,11 @@ static void io_deliver(void *ctx, uint32_t from, const void *p, size_t len)
 
 	if (len && *(const uint8_t *)p == SIMQ_TAG) {
 		simq_deliver(n, from, p, len);
+		simf_quorum(n);
+		return;
+	}
+	if (len && *(const uint8_t *)p == SIMF_TAG) {
+		simf_deliver(n, from, p, len);
 		return;
 	}
 	idx = parse(p, len, from);
@@ -466,6 +489,7 @@ static void io_confchg(void *ctx, const struct totem_confchg *c)
 		if (c->members[i] <= c->members[i - 1])
 			sim_fail("node %u conf members not ascending", n->id);
 	simq_confchg(n, c);
+	simf_confchg(n, c);
 	if (c->kind == TOTEM_TRANSITIONAL) {
 		if (c->ring_seq != n->ep_seq || c->rep != n->ep_rep)
 			sim_fail("node %u transitional conf names ring %" PRIu64
@@ -529,6 +553,7 @@ static void node_start(struct node *n)
 	n->ep_seq = 0;
 	n->ep_rep = 0;
 	n->ep_n = 0;
+	simf_start(n);
 	n->next_send = w.now + sim_rnd(300);
 	sim_trace("node %u starts (ring seq %" PRIu64 ")", n->id, n->saved_seq);
 }
@@ -540,7 +565,32 @@ static void node_stop(struct node *n, int clean)
 	totem_free(n->t);
 	n->t = NULL;
 	n->alive = 0;
+	simf_stop(n);
 	sim_trace("node %u %s", n->id, clean ? "leaves" : "crashes");
+}
+
+void sim_stop(struct node *n, int clean)
+{
+	node_stop(n, clean);
+}
+
+/* A fence device powers n off.  After the heal it reboots at once, and
+ * the ring is given its bound again from now: a fault, not the ring's.
+ * Fencing must come to rest after the heal: a few power-offs per node
+ * at most. */
+void sim_power_off(struct node *n)
+{
+	sim_trace("node %u powered off", n->id);
+	node_stop(n, 0);
+	if (w.heal_at < 0)
+		return;
+	if (++w.late_fences > 2 * w.n + 4)
+		sim_fail("fencing did not come to rest after the heal: %d "
+			 "power-offs", w.late_fences);
+	node_start(n);
+	w.heal_at = w.now;
+	if (w.end < w.now + w.bound + 5000)
+		w.end = w.now + w.bound + 5000;
 }
 
 /* ---- faults ---------------------------------------------------------- */
@@ -570,10 +620,12 @@ static void random_fault(void)
 	} else if (r < 75 && simr_on() && r < 55) {
 		replay_some(1 + sim_rnd(16));
 	} else if (r < 75) {
-		if (n->alive)
-			node_stop(n, sim_rnd(3) == 0);
-		else
+		int clean = n->alive && sim_rnd(3) == 0;
+
+		if (!n->alive)
 			node_start(n);
+		else if (!clean || !simf_leave(n))
+			node_stop(n, clean);	/* else once LEAVING is back */
 	} else if (r < 85) {
 		n->mute = !n->mute;
 		sim_trace("node %u %s multicast", n->id,
@@ -587,6 +639,7 @@ static void random_fault(void)
 static void heal(void)
 {
 	w.loss = w.dup = 0;
+	simf_heal();
 	for (int i = 0; i < w.n; i++) {
 		w.node[i].group = 0;
 		w.node[i].mute = 0;
@@ -688,6 +741,8 @@ static int64_t next_event(int64_t fault_at, int64_t end)
 		if (w.sending && n->next_send < m)
 			m = n->next_send;
 	}
+	if (simf_next() < m)
+		m = simf_next();
 	return m < w.now ? w.now : m;
 }
 
@@ -781,6 +836,7 @@ static void run_due(void)
 			return;
 		}
 	}
+	simf_due();
 }
 
 static void after_step(void)
@@ -803,6 +859,7 @@ static void after_step(void)
 		sim_fail("not one stable operational ring %" PRId64 " ms after "
 		     "the heal", w.bound);
 	simq_step(w.node, w.n);
+	simf_step();
 	if (++w.steps > w.max_steps)
 		sim_fail("step limit %" PRIu64 " reached", w.max_steps);
 }
@@ -838,11 +895,12 @@ static void setup(uint64_t seed, int fixed_n)
 		w.node[i].saved_seq = (uint64_t)sim_rnd(3) * 4;
 	}
 	simq_setup(w.node, w.n);
+	simf_setup(w.node, w.n, (int)envnum("FENCE", 1));
 }
 
 static void run_seed(uint64_t seed, int fixed_n, int64_t chaos)
 {
-	int64_t next_fault, heal_at, end, next_replay = INT64_MAX;
+	int64_t next_fault, heal_at, next_replay = INT64_MAX;
 
 	rng = seed * 0x2545f4914f6cdd1dull + 1;
 	memset(&w, 0, sizeof w);
@@ -856,11 +914,11 @@ static void run_seed(uint64_t seed, int fixed_n, int64_t chaos)
 		node_start(&w.node[i]);
 	heal_at = chaos / 2 + sim_rnd((int)chaos);
 	next_fault = sim_rnd(1500);
-	end = heal_at + w.bound + 5000;
-	while (!w.failed && w.now < end) {
+	w.end = heal_at + w.bound + 5000;
+	while (!w.failed && w.now < w.end) {
 		int64_t t = next_event(w.heal_at < 0 ? (next_fault < heal_at ?
-				       next_fault : heal_at) : next_replay < end ?
-				       next_replay : end, end);
+				       next_fault : heal_at) : next_replay <
+				       w.end ? next_replay : w.end, w.end);
 		w.now = t;
 		if (w.heal_at < 0 && w.now >= heal_at) {
 			heal();
@@ -902,6 +960,7 @@ static void cleanup(void)
 	free(w.rings);
 	free(w.moves);
 	simq_free();
+	simf_free();
 	simr_free();
 }
 
@@ -946,6 +1005,7 @@ int main(void)
 	       PRIu64 " FAILED TO RECEIVE\n", tot.delivered, tot.big,
 	       tot.confs, tot.merges, tot.leaves, tot.fail_recv);
 	simq_totals();
+	simf_totals();
 	simr_totals();
 	printf("sim: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
