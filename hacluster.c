@@ -28,6 +28,7 @@
 	LATER(clusvcadm, "service administration", \
 	      "usage: clusvcadm -e|-d|-s|-R|-r|-M|-Z|-U SERVICE [-m MEMBER]") \
 	READY(cman_tool, "membership and quorum") \
+	READY(rg_test, "show resource trees and their start/stop order") \
 	READY(fence_node, "fence a node with its configured methods") \
 	READY(fence_ack_manual, "acknowledge a manual fence") \
 	READY(fence_manual, "fence agent that waits for an administrator") \

@@ -1,0 +1,159 @@
+/* rm/restree.c - a service's resource tree: values with inheritance, and
+ * the start and stop order (spec 3.2, 3.3).
+ *
+ * The tree is the one the loader built (xml/conf.c: a service's conf_res
+ * with its children; a ref= child points at its global resource, whose
+ * attributes it uses).  Order, after rgmanager's restree.c:
+ *   start  a resource, then its children: first those whose type has a
+ *          start level under this parent (service: lvm 1, fs 2,
+ *          clusterfs 3, netfs 4, nfsexport 5, nfsclient 6, ip 7, smb 8,
+ *          script 9; fs and clusterfs: fs and clusterfs 1, nfsexport 3;
+ *          nfsserver: nfsclient 1, ip 2), by level, in file order
+ *          within one; then the others in file order;
+ *   stop   children before their parent: first those without a level,
+ *          in reverse file order, then the typed ones by stop level
+ *          (service: script 1, ip 2, smb 3, ..., lvm 9), in reverse file
+ *          order within one. */
+#include "restree.h"
+
+#include "../xml/conf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Levels of children under parents other than a service (for a service
+ * or vm child, the schema's own start and stop levels). */
+static const struct {
+	const char *parent, *child;
+	int start, stop;
+} nested[] = {
+	{ "fs", "fs", 1, 3 }, { "fs", "clusterfs", 1, 3 },
+	{ "fs", "nfsexport", 3, 1 },
+	{ "clusterfs", "fs", 1, 3 }, { "clusterfs", "clusterfs", 1, 3 },
+	{ "clusterfs", "nfsexport", 3, 1 },
+	{ "nfsserver", "nfsclient", 1, 2 }, { "nfsserver", "ip", 2, 1 },
+};
+
+/* r's level under its parent; 0: none (it goes with the untyped). */
+static int level(const struct conf_res *r, int stop)
+{
+	const struct conf_res *p = r->parent;
+
+	if (!r->type || !p || !p->type)
+		return 0;
+	if (p->type->flags & ST_ROOT)
+		return stop ? r->type->stop_level : r->type->start_level;
+	for (size_t i = 0; i < sizeof nested / sizeof nested[0]; i++)
+		if (!strcmp(nested[i].parent, p->type->name) &&
+		    !strcmp(nested[i].child, r->type->name))
+			return stop ? nested[i].stop : nested[i].start;
+	return 0;
+}
+
+/* --- values ----------------------------------------------------------------- */
+static const struct conf_res *root_of(const struct conf_res *r)
+{
+	while (r->parent)
+		r = r->parent;
+	return r;
+}
+
+static const char *inherited(const struct conf_res *r, const char *from)
+{
+	const char *pct = strchr(from, '%');
+	const char *v = NULL;
+
+	if (pct)
+		return conf_res_get(root_of(r), pct + 1);
+	for (const struct conf_res *p = r->parent; p && !v; p = p->parent)
+		v = conf_res_get(p, from);
+	return v;
+}
+
+const char *rt_value(const struct conf_res *r, const char *attr)
+{
+	const struct schema_attr *a = r->type ? schema_attr(r->type, attr) :
+					       NULL;
+	const char *v = conf_res_get(r, attr);
+
+	if (!v && a && a->inherit)
+		v = inherited(r, a->inherit);
+	if (!v && a)
+		v = a->def;
+	return v;
+}
+
+void rt_label(const struct conf_res *r, char *out, unsigned size)
+{
+	const char *name = conf_res_name(r);
+
+	snprintf(out, size, "%s:%s", r->x->name, name ? name : "");
+}
+
+/* --- order -------------------------------------------------------------------- */
+struct walk {
+	const struct conf_res **out;
+	int n, max, stop;
+};
+
+static void put(struct walk *w, const struct conf_res *r)
+{
+	if (w->n < w->max)
+		w->out[w->n++] = r;
+}
+
+static void visit(struct walk *w, const struct conf_res *r);
+
+/* The i-th child of r with level lv, or NULL. */
+static const struct conf_res *nth(const struct conf_res *r, int lv, int i,
+				  int stop)
+{
+	for (const struct conf_res *c = r->child; c; c = c->next)
+		if (level(c, stop) == lv && i-- == 0)
+			return c;
+	return NULL;
+}
+
+/* The children of r with level lv (0: untyped), forwards or backwards. */
+static void children_at(struct walk *w, const struct conf_res *r, int lv,
+			int backwards)
+{
+	int n = 0;
+
+	while (nth(r, lv, n, w->stop))
+		n++;
+	for (int i = 0; i < n; i++)
+		visit(w, nth(r, lv, backwards ? n - 1 - i : i, w->stop));
+}
+
+static void children(struct walk *w, const struct conf_res *r)
+{
+	if (!w->stop) {
+		for (int lv = 1; lv <= 9; lv++)
+			children_at(w, r, lv, 0);
+		children_at(w, r, 0, 0);
+		return;
+	}
+	children_at(w, r, 0, 1);
+	for (int lv = 1; lv <= 9; lv++)
+		children_at(w, r, lv, 1);
+}
+
+static void visit(struct walk *w, const struct conf_res *r)
+{
+	if (!w->stop)
+		put(w, r);
+	children(w, r);
+	if (w->stop)
+		put(w, r);
+}
+
+int rt_order(const struct conf_service *s, int stop,
+	     const struct conf_res **out, int max)
+{
+	struct walk w = { out, 0, max, stop };
+
+	if (s->res)
+		visit(&w, s->res);
+	return w.n;
+}

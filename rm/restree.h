@@ -1,0 +1,27 @@
+/* rm/restree.h - a service's resource tree: attribute values with
+ * inheritance, and the start and stop order (spec 3.2, 3.3). */
+#ifndef RESTREE_H
+#define RESTREE_H
+
+struct conf_res;
+struct conf_service;
+
+#define RT_MAX	1024		/* resources of one service, root included */
+
+/* An attribute of a resource as its agent sees it: its own (or its ref
+ * target's), else inherited (schema "attr": the nearest ancestor's;
+ * "service%attr": the service's), else the schema's default; NULL. */
+const char *rt_value(const struct conf_res *r, const char *attr);
+
+/* "TYPE:PRIMARY" of r into out. */
+void rt_label(const struct conf_res *r, char *out, unsigned size);
+
+/* The resources of s in start order (the service first: a parent before
+ * its children; children by their type's level under that parent, then
+ * those without a level in file order), or in stop order (its mirror:
+ * children before their parent, the service last).  Returns the count
+ * written to out (at most max). */
+int rt_order(const struct conf_service *s, int stop,
+	     const struct conf_res **out, int max);
+
+#endif
