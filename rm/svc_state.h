@@ -50,6 +50,8 @@ struct svc_rec {
 	int64_t transition;		/* wall seconds of the last change */
 	int frozen;
 	enum svc_state stop_to;		/* where a stop under way ends */
+	int plan;			/* recovering: its svc_action, decided
+					 * once, as it became recovering */
 	/* local restarts inside restart_expire_time (wall seconds) */
 	int64_t restart_at[SVC_MAX_RESTARTS];
 	int nrestart;

@@ -1,0 +1,469 @@
+/* rm/svc_table.c - the replicated service table (sans-I/O), after
+ * rgmanager's rg_state.c and groups.c, without its cluster-wide locks:
+ * the ordered stream is the lock.
+ *
+ * Messages, all ordered:
+ *   SYNC   after every configuration change each member sends its
+ *          records (with the ring); a record with a higher version (more
+ *          transitions) wins, so the partitions of a merge agree; the
+ *          configuration is settled once every member's SYNC for it came
+ *          back.  Nothing is decided before.
+ *   EVENT  one transition of one service (rm/svc_state.c), applied where
+ *          it is delivered, the same on every member.  A node acts on
+ *          its own events as they come back: the starter runs the start
+ *          when its SE_START is applied, the owner the stop when SE_STOP
+ *          is; it reports the end with another EVENT.
+ *
+ * Safety: a record owned by a node that is gone stays its until that
+ * node is released (st_released: fenced, or started again holding
+ * nothing), so nobody starts a service its last owner may still run.
+ * A node that leaves cleanly stops its services first.  Nothing starts
+ * without quorum, and quorum lost stops what this node runs, at once.
+ *
+ * Evaluation (st_evaluate) is a pure function of the table, the
+ * configuration and the members, so every member picks the same node;
+ * only that node sends the event.  A stopped service goes to the best
+ * node (rm/svc_place.c); a recovering one follows the plan its recovery
+ * policy chose as it became recovering (restart on its last owner,
+ * relocate elsewhere, disable); one that runs moves to a better node
+ * that joined (failback), unless nofailback. */
+#include "svc_table.h"
+#include "svc_place.h"
+
+#include "../net/sys.h"
+#include "../net/wire.h"
+#include "../xml/conf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { OP_SYNC = 1, OP_EVENT };
+
+static void say(struct svc_table *t, int level, const char *fmt, ...)
+	PRINTF(3, 4);
+
+static void say(struct svc_table *t, int level, const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (t->out.log)
+		t->out.log(t->out.ctx, level, text);
+}
+
+static int is_member(const struct svc_table *t, uint32_t id)
+{
+	for (int i = 0; i < t->nmembers; i++)
+		if (t->members[i] == id)
+			return 1;
+	return 0;
+}
+
+static int running(enum svc_state st)
+{
+	return st == SVC_STARTING || st == SVC_STARTED ||
+	       st == SVC_STOPPING || st == SVC_RECOVERABLE ||
+	       st == SVC_MIGRATING;
+}
+
+int st_find(const struct svc_table *t, const char *name)
+{
+	for (int i = 0; i < t->ns; i++)
+		if (!strcmp(t->s[i].name, name))
+			return i;
+	return -1;
+}
+
+static const struct conf_service *cs(const struct svc_table *t, int i)
+{
+	return t->s[i].conf >= 0 ? &t->conf->services[t->s[i].conf] : NULL;
+}
+
+/* --- messages ------------------------------------------------------------ */
+static void emit(struct svc_table *t, struct wire_w *w)
+{
+	if (!w->over && t->out.send)
+		t->out.send(t->out.ctx, w->p, w->len);
+}
+
+static void put_name(struct wire_w *w, const char *s)
+{
+	size_t n = strnlen(s, ST_NAME - 1);
+
+	wire_put_u8(w, (uint8_t)n);
+	wire_put_bytes(w, s, n);
+}
+
+static void get_name(struct wire_r *r, char out[ST_NAME])
+{
+	size_t n = wire_get_u8(r);
+	const uint8_t *p = wire_get_bytes(r, n);
+
+	if (!p || n >= ST_NAME)
+		n = 0;
+	memcpy(out, p ? p : (const uint8_t *)"", n);
+	out[n] = 0;
+}
+
+static void put_rec(struct wire_w *w, const struct svc_rec *r)
+{
+	wire_put_u16(w, (uint16_t)r->state);
+	wire_put_u32(w, r->owner);
+	wire_put_u32(w, r->last_owner);
+	wire_put_u16(w, (uint16_t)r->restarts);
+	wire_put_u64(w, (uint64_t)r->transition);
+	wire_put_u8(w, (uint8_t)r->frozen);
+	wire_put_u16(w, (uint16_t)r->stop_to);
+	wire_put_u8(w, (uint8_t)r->plan);
+	wire_put_u32(w, r->version);
+}
+
+static void get_rec(struct wire_r *rd, struct svc_rec *r)
+{
+	svc_init(r);
+	r->state = (enum svc_state)wire_get_u16(rd);
+	r->owner = wire_get_u32(rd);
+	r->last_owner = wire_get_u32(rd);
+	r->restarts = wire_get_u16(rd);
+	r->transition = (int64_t)wire_get_u64(rd);
+	r->frozen = wire_get_u8(rd);
+	r->stop_to = (enum svc_state)wire_get_u16(rd);
+	r->plan = wire_get_u8(rd);
+	r->version = wire_get_u32(rd);
+}
+
+static void send_sync(struct svc_table *t)
+{
+	uint8_t m[ST_MAX_MSG];
+	struct wire_w w;
+
+	wire_w_init(&w, m, sizeof m);
+	wire_put_u8(&w, OP_SYNC);
+	wire_put_u64(&w, t->ring);
+	wire_put_u16(&w, (uint16_t)t->ns);
+	for (int i = 0; i < t->ns; i++) {
+		put_name(&w, t->s[i].name);
+		put_rec(&w, &t->s[i].rec);
+	}
+	emit(t, &w);
+}
+
+static void send_event(struct svc_table *t, int i, enum svc_event ev,
+		       int recovery)
+{
+	uint8_t m[16 + ST_NAME];
+	struct wire_w w;
+
+	wire_w_init(&w, m, sizeof m);
+	wire_put_u8(&w, OP_EVENT);
+	put_name(&w, t->s[i].name);
+	wire_put_u8(&w, (uint8_t)ev);
+	wire_put_u8(&w, (uint8_t)recovery);
+	t->s[i].asked = 1;
+	emit(t, &w);
+}
+
+/* --- applying them --------------------------------------------------------- */
+/* Of two records of one service, the one with more transitions; a tie
+ * (two quorate halves of a two_node split) goes to the larger state and
+ * owner, the same on every member. */
+static int newer(const struct svc_rec *a, const struct svc_rec *b)
+{
+	if (a->version != b->version)
+		return a->version > b->version;
+	if (a->state != b->state)
+		return a->state > b->state;
+	return a->owner > b->owner;
+}
+
+static void heard(struct svc_table *t, uint32_t from)
+{
+	for (int i = 0; i < t->nheard; i++)
+		if (t->heard[i] == from)
+			return;
+	if (!is_member(t, from) || t->nheard == ST_MAX_NODES)
+		return;
+	t->heard[t->nheard++] = from;
+	t->settled = t->nheard == t->nmembers;
+}
+
+static void on_sync(struct svc_table *t, uint32_t from, struct wire_r *r)
+{
+	uint64_t ring = wire_get_u64(r);
+	int count = wire_get_u16(r);
+
+	for (int k = 0; k < count && !r->short_read; k++) {
+		char name[ST_NAME];
+		struct svc_rec in;
+		int i;
+
+		get_name(r, name);
+		get_rec(r, &in);
+		if (!r->short_read && (i = st_find(t, name)) >= 0 &&
+		    newer(&in, &t->s[i].rec))
+			t->s[i].rec = in;
+	}
+	if (!r->short_read && ring == t->ring)
+		heard(t, from);
+}
+
+/* What this node does about an event now applied: the starter starts
+ * (on its own SE_START), the owner stops (whoever asked for it). */
+static void act_on(struct svc_table *t, int i, uint32_t from)
+{
+	struct st_svc *s = &t->s[i];
+	enum svc_state st = s->rec.state;
+
+	if (s->rec.owner != t->me)
+		return;
+	if (st == SVC_STARTING && from == t->me && !s->busy) {
+		s->busy = 1;
+		s->stopping = 0;
+		t->out.start(t->out.ctx, i);
+	} else if ((st == SVC_STOPPING || st == SVC_RECOVERABLE) &&
+		   !(s->busy && s->stopping)) {
+		s->busy = 1;
+		s->stopping = 1;
+		t->out.stop(t->out.ctx, i);
+	}
+}
+
+static void on_event(struct svc_table *t, uint32_t from, struct wire_r *r,
+		     int64_t wall)
+{
+	char name[ST_NAME];
+	enum svc_event ev;
+	int recovery, i, rc;
+
+	get_name(r, name);
+	ev = (enum svc_event)wire_get_u8(r);
+	recovery = wire_get_u8(r);
+	if (r->short_read || (i = st_find(t, name)) < 0)
+		return;
+	if (from == t->me)
+		t->s[i].asked = 0;
+	rc = svc_apply(&t->s[i].rec, ev, from, recovery, wall);
+	if (rc != SR_OK) {
+		if (from == t->me)
+			say(t, LOG_LVL_NOTICE, "%s: %s", name,
+			    svc_refusal_text(rc));
+		return;
+	}
+	if (t->s[i].rec.state == SVC_RECOVERING && cs(t, i))
+		t->s[i].rec.plan = svc_recovery(&t->s[i].rec, cs(t, i),
+						t->s[i].rec.transition);
+	act_on(t, i, from);
+}
+
+void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
+		size_t len, int64_t wall)
+{
+	struct wire_r r;
+
+	wire_r_init(&r, msg, len);
+	switch (wire_get_u8(&r)) {
+	case OP_SYNC: on_sync(t, from, &r); break;
+	case OP_EVENT: on_event(t, from, &r, wall); break;
+	}
+}
+
+void st_done(struct svc_table *t, int i, int ok)
+{
+	struct st_svc *s = &t->s[i];
+	int stop = s->stopping;
+
+	s->busy = 0;
+	s->mine = !stop && ok;
+	if (!is_member(t, t->me) || !t->quorate)
+		return;		/* an emergency stop: the record stays */
+	if (stop)
+		send_event(t, i, ok ? SE_STOPPED : SE_STOP_FAILED, 0);
+	else
+		send_event(t, i, ok ? SE_STARTED : SE_START_FAILED, 0);
+}
+
+/* --- membership ---------------------------------------------------------------- */
+void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
+		int n)
+{
+	t->nmembers = n < ST_MAX_NODES ? n : ST_MAX_NODES;
+	memcpy(t->members, members, (size_t)t->nmembers * sizeof *members);
+	t->ring = ring;
+	t->nheard = 0;
+	t->settled = 0;
+	for (int i = 0; i < t->ns; i++)
+		t->s[i].asked = 0;	/* lost with the ring, if not back */
+	send_sync(t);
+}
+
+void st_quorate(struct svc_table *t, int quorate)
+{
+	if (t->quorate && !quorate)
+		for (int i = 0; i < t->ns; i++)
+			if (t->s[i].mine || (t->s[i].busy &&
+					     !t->s[i].stopping)) {
+				say(t, LOG_LVL_ERR, "quorum lost: stopping "
+				    "%s here", t->s[i].name);
+				t->s[i].busy = t->s[i].stopping = 1;
+				t->out.stop(t->out.ctx, i);
+			}
+	t->quorate = quorate;
+}
+
+void st_released(struct svc_table *t, uint32_t node, int64_t wall)
+{
+	for (int i = 0; i < t->ns; i++) {
+		struct svc_rec *r = &t->s[i].rec;
+
+		if (r->owner == node && (running(r->state) ||
+					 r->state == SVC_FAILED) &&
+		    svc_apply(r, SE_OWNER_GONE, node, 0, wall) == SR_OK)
+			say(t, LOG_LVL_NOTICE, "%s: its owner, node %u, is "
+			    "released: it may run elsewhere", t->s[i].name,
+			    node);
+	}
+}
+
+/* --- evaluation ---------------------------------------------------------------- */
+static int load_of(void *ctx, uint32_t node, int *exclusive)
+{
+	const struct svc_table *t = ctx;
+	int n = 0;
+
+	*exclusive = 0;
+	for (int i = 0; i < t->ns; i++)
+		if (t->s[i].rec.owner == node &&
+		    running(t->s[i].rec.state) && cs(t, i)) {
+			n++;
+			*exclusive |= cs(t, i)->exclusive;
+		}
+	return n;
+}
+
+static void view_of(const struct svc_table *t, int i, struct sp_view *v)
+{
+	*v = (struct sp_view){ t->members, t->nmembers,
+		running(t->s[i].rec.state), t->s[i].rec.owner, load_of,
+		(void *)t };
+}
+
+/* Where a service that runs nowhere should start; 0: nowhere. */
+static uint32_t target(const struct svc_table *t, int i,
+		       const struct sp_view *v, int *recovery)
+{
+	const struct svc_rec *r = &t->s[i].rec;
+	const struct conf_service *c = cs(t, i);
+	uint32_t best;
+
+	*recovery = 0;
+	if (r->state == SVC_STOPPED)
+		return sp_best(c, 0, v);
+	if (r->state != SVC_RECOVERING)
+		return 0;
+	if (r->plan == SA_RESTART && is_member(t, r->last_owner) &&
+	    sp_score(c, r->last_owner, v) != SP_ILLEGAL) {
+		*recovery = 1;
+		return r->last_owner;
+	}
+	best = sp_best(c, r->last_owner, v);
+	return best ? best : sp_best(c, 0, v);	/* else where it was */
+}
+
+static void evaluate_one(struct svc_table *t, int i)
+{
+	const struct svc_rec *r = &t->s[i].rec;
+	const struct conf_service *c = cs(t, i);
+	struct sp_view v;
+	int recovery;
+	uint32_t to;
+
+	if (!c || t->s[i].busy || t->s[i].asked || r->frozen)
+		return;
+	view_of(t, i, &v);
+	if (r->state == SVC_RECOVERING && r->plan == SA_DISABLE) {
+		if (t->me == t->members[0])
+			send_event(t, i, SE_DISABLE, 0);
+		return;
+	}
+	if ((to = target(t, i, &v, &recovery)) == t->me) {
+		send_event(t, i, SE_START, recovery);
+		return;
+	}
+	if (r->state == SVC_STARTED && r->owner == t->me &&
+	    (to = sp_best(c, 0, &v)) && to != t->me &&
+	    sp_score(c, to, &v) > sp_score(c, t->me, &v)) {
+		say(t, LOG_LVL_NOTICE, "Relocating %s to better node %u",
+		    t->s[i].name, to);
+		send_event(t, i, SE_STOP, 0);
+	}
+}
+
+void st_evaluate(struct svc_table *t)
+{
+	if (!t->settled || !t->quorate || !is_member(t, t->me))
+		return;
+	for (int i = 0; i < t->ns; i++)
+		evaluate_one(t, i);
+}
+
+/* --- set-up ---------------------------------------------------------------------- */
+void st_init(struct svc_table *t, const struct st_out *out, uint32_t me)
+{
+	memset(t, 0, sizeof *t);
+	t->out = *out;
+	t->me = me;
+}
+
+static int add(struct svc_table *t, const struct conf_service *c, int k)
+{
+	struct st_svc *s;
+
+	if (t->ns == ST_MAX)
+		return -1;
+	s = &t->s[t->ns];
+	memset(s, 0, sizeof *s);
+	snprintf(s->name, sizeof s->name, "%s:%s", c->is_vm ? "vm" :
+		 "service", c->name ? c->name : "");
+	svc_init(&s->rec);
+	if (!c->autostart)
+		s->rec.state = SVC_DISABLED;
+	s->conf = k;
+	return t->ns++;
+}
+
+void st_config(struct svc_table *t, const struct conf *c)
+{
+	int keep = 0, busy = 0;
+
+	t->conf = c;
+	for (int i = 0; i < t->ns; i++)
+		t->s[i].conf = -1;
+	for (int k = 0; k < c->nservices; k++) {
+		char name[ST_NAME];
+		int i;
+
+		snprintf(name, sizeof name, "%s:%s", c->services[k].is_vm ?
+			 "vm" : "service", c->services[k].name ?
+			 c->services[k].name : "");
+		if ((i = st_find(t, name)) >= 0)
+			t->s[i].conf = k;
+		else
+			add(t, &c->services[k], k);
+	}
+	for (int i = 0; i < t->ns; i++)
+		busy |= t->s[i].busy;
+	for (int i = 0; i < t->ns && !busy; i++)	/* gone, idle: forget */
+		if (t->s[i].conf >= 0 || t->s[i].mine)
+			t->s[keep++] = t->s[i];
+	if (!busy)		/* indices of jobs in flight must not move */
+		t->ns = keep;
+	for (int i = 0; i < t->ns; i++)		/* gone, held here: stop */
+		if (t->s[i].conf < 0 && t->s[i].mine && !t->s[i].busy) {
+			t->s[i].busy = t->s[i].stopping = 1;
+			t->out.stop(t->out.ctx, i);
+		}
+}

@@ -1,0 +1,77 @@
+/* rm/svc_table.h - the replicated service table (sans-I/O): every
+ * service's record, changed only by ordered messages built and applied
+ * here, and the evaluation that decides what this node does.  The I/O
+ * shell (the rgmanager part) carries the messages and runs the agents. */
+#ifndef SVC_TABLE_H
+#define SVC_TABLE_H
+
+#include "svc_state.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ST_MAX		128	/* services (CONF_MAX_SERVICES) */
+#define ST_NAME		64	/* bytes of a name, with NUL ("service:X") */
+#define ST_MAX_NODES	64
+#define ST_MAX_MSG	(32 + ST_MAX * (ST_NAME + 48))
+
+struct conf;
+
+struct st_out {
+	void *ctx;
+	/* queue an ordered message of the resource manager's kind */
+	void (*send)(void *ctx, const uint8_t *msg, size_t len);
+	/* run the agents of service i here: start or stop it */
+	void (*start)(void *ctx, int i);
+	void (*stop)(void *ctx, int i);
+	void (*log)(void *ctx, int level, const char *text);
+};
+
+struct st_svc {
+	char name[ST_NAME];
+	struct svc_rec rec;
+	int conf;		/* its index in the configuration, -1 gone */
+	int busy;		/* this node runs its start or stop now */
+	int stopping;		/* ...and it is a stop */
+	int mine;		/* this node's agents hold it (started here) */
+	int asked;		/* this node sent an event, not back yet */
+};
+
+struct svc_table {
+	struct st_out out;
+	const struct conf *conf;
+	uint32_t me;
+	uint64_t ring;
+	int quorate, settled, nmembers, nheard;
+	uint32_t members[ST_MAX_NODES], heard[ST_MAX_NODES];
+	/* nodes whose services may be taken over: fenced, or gone clean */
+	uint32_t released[ST_MAX_NODES];
+	int nreleased;
+	struct st_svc s[ST_MAX];
+	int ns;
+};
+
+void st_init(struct svc_table *t, const struct st_out *out, uint32_t me);
+/* A configuration in force: new services get a record (disabled when
+ * autostart is off), removed ones are stopped here and forgotten. */
+void st_config(struct svc_table *t, const struct conf *c);
+void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
+		int n);
+/* Quorum lost: every service this node runs is stopped here at once;
+ * the shared records are not touched. */
+void st_quorate(struct svc_table *t, int quorate);
+/* node's services may be recovered: it was fenced (or started again
+ * holding nothing).  Called at the same point of the stream everywhere. */
+void st_released(struct svc_table *t, uint32_t node, int64_t wall);
+void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
+		size_t len, int64_t wall);
+/* The shell finished the agents of service i: ok or not. */
+void st_done(struct svc_table *t, int i, int ok);
+/* What this node should do now (after every input): sends the events
+ * that start, stop or move services. */
+void st_evaluate(struct svc_table *t);
+
+/* The index of service name, or -1. */
+int st_find(const struct svc_table *t, const char *name);
+
+#endif

@@ -1,0 +1,205 @@
+/* test/unit_svctable.c - the replicated service table (rm/svc_table.c):
+ * several nodes on one ordered bus; agents that finish when told. */
+#include "unit.h"
+#include "../rm/svc_table.h"
+#include "../xml/conf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define N 3
+
+static const char text[] =
+"<cluster name=\"s\" config_version=\"1\"><clusternodes>"
+"<clusternode name=\"n1\" nodeid=\"1\"/><clusternode name=\"n2\" nodeid=\"2\"/>"
+"<clusternode name=\"n3\" nodeid=\"3\"/></clusternodes><rm><failoverdomains>"
+"<failoverdomain name=\"d\" ordered=\"1\">"
+"<failoverdomainnode name=\"n1\" priority=\"1\"/>"
+"<failoverdomainnode name=\"n2\" priority=\"2\"/>"
+"<failoverdomainnode name=\"n3\" priority=\"3\"/></failoverdomain>"
+"</failoverdomains><service name=\"web\" domain=\"d\"/>"
+"<service name=\"db\"/><service name=\"off\" autostart=\"0\"/>"
+"</rm></cluster>";
+
+static struct conf *conf;
+
+static struct node {
+	struct svc_table t;
+	uint32_t id;
+	int up;
+	int starts[8], stops[8];
+	int job[8];		/* 1 start, 2 stop in flight */
+} nodes[N + 1];
+
+static struct { uint32_t from; uint8_t b[ST_MAX_MSG]; size_t len; } bus[64];
+static int nbus;
+static uint64_t ring;
+
+static void on_send(void *ctx, const uint8_t *m, size_t len)
+{
+	if (nbus < 64) {
+		bus[nbus].from = ((struct node *)ctx)->id;
+		memcpy(bus[nbus].b, m, len);
+		bus[nbus++].len = len;
+	}
+}
+
+static void on_start(void *ctx, int i)
+{
+	struct node *n = ctx;
+
+	n->starts[i]++;
+	n->job[i] = 1;
+}
+
+static void on_stop(void *ctx, int i)
+{
+	struct node *n = ctx;
+
+	n->stops[i]++;
+	n->job[i] = 2;
+}
+
+static void flush(void)
+{
+	for (int k = 0; k < nbus; k++)
+		for (int id = 1; id <= N; id++)
+			if (nodes[id].up)
+				st_deliver(&nodes[id].t, bus[k].from, bus[k].b,
+					   bus[k].len, 100 + k);
+	nbus = 0;
+}
+
+/* Evaluate everywhere, deliver, finish every job (ok), until quiet. */
+static void settle(void)
+{
+	for (int round = 0; round < 20; round++) {
+		int jobs = 0;
+
+		for (int id = 1; id <= N; id++)
+			if (nodes[id].up)
+				st_evaluate(&nodes[id].t);
+		flush();
+		for (int id = 1; id <= N; id++)
+			for (int i = 0; i < 8; i++)
+				if (nodes[id].up && nodes[id].job[i]) {
+					nodes[id].job[i] = 0;
+					st_done(&nodes[id].t, i, 1);
+					jobs++;
+				}
+		flush();
+		if (!jobs && !nbus)
+			return;
+	}
+}
+
+static void config(int quorate)
+{
+	uint32_t m[N];
+	int n = 0;
+
+	ring++;
+	for (uint32_t id = 1; id <= N; id++)
+		if (nodes[id].up)
+			m[n++] = id;
+	for (int id = 1; id <= N; id++)
+		if (nodes[id].up) {
+			st_confchg(&nodes[id].t, ring, m, n);
+			st_quorate(&nodes[id].t, quorate);
+		}
+	flush();
+	settle();
+}
+
+static void boot(uint32_t id)
+{
+	struct st_out out = { .send = on_send, .start = on_start,
+			      .stop = on_stop };
+	struct node *n = &nodes[id];
+
+	memset(n, 0, sizeof *n);
+	n->id = id;
+	n->up = 1;
+	out.ctx = n;
+	st_init(&n->t, &out, id);
+	st_config(&n->t, conf);
+}
+
+static const struct svc_rec *rec(uint32_t id, const char *name)
+{
+	int i = st_find(&nodes[id].t, name);
+
+	return i >= 0 ? &nodes[id].t.s[i].rec : NULL;
+}
+
+static void three(void)
+{
+	struct xml_node *doc;
+
+	if (!conf) {
+		doc = xml_parse(text, sizeof text - 1, NULL);
+		conf = conf_load(doc, NULL);
+		conf->owned = doc;
+	}
+	nbus = 0;
+	for (uint32_t id = 1; id <= N; id++)
+		boot(id);
+	config(1);
+}
+
+TEST(svctable_start_where_best_once)
+{
+	three();
+	for (uint32_t id = 1; id <= N; id++) {
+		CHECK_INT(rec(id, "service:web")->state, SVC_STARTED);
+		CHECK_INT(rec(id, "service:web")->owner, 1);
+		CHECK_INT(rec(id, "service:db")->state, SVC_STARTED);
+		CHECK_INT(rec(id, "service:off")->state, SVC_DISABLED);
+	}
+	CHECK_INT(nodes[1].starts[0] + nodes[2].starts[0] + nodes[3].starts[0],
+		  1);
+}
+
+TEST(svctable_no_takeover_before_release)
+{
+	three();
+	nodes[1].up = 0;			/* n1 dies with web and db */
+	config(1);
+	CHECK_INT(rec(2, "service:web")->state, SVC_STARTED);
+	CHECK_INT(rec(2, "service:web")->owner, 1);	/* still n1's */
+	CHECK_INT(nodes[2].starts[0] + nodes[3].starts[0], 0);
+	st_released(&nodes[2].t, 1, 500);	/* fenced, at one point */
+	st_released(&nodes[3].t, 1, 500);
+	settle();
+	CHECK_INT(rec(3, "service:web")->state, SVC_STARTED);
+	CHECK_INT(rec(3, "service:web")->owner, 2);	/* next in order */
+	CHECK_INT(rec(3, "service:web")->last_owner, 1);
+	CHECK_INT(nodes[2].starts[0], 1);
+	CHECK_INT(nodes[3].starts[0], 0);
+}
+
+TEST(svctable_failback_to_the_better_node)
+{
+	three();
+	nodes[1].up = 0;
+	config(1);
+	st_released(&nodes[2].t, 1, 500);
+	st_released(&nodes[3].t, 1, 500);
+	settle();
+	boot(1);				/* n1 back, fresh */
+	config(1);
+	CHECK_INT(rec(1, "service:web")->owner, 1);
+	CHECK_INT(rec(2, "service:web")->state, SVC_STARTED);
+	CHECK_INT(nodes[2].stops[st_find(&nodes[2].t, "service:web")], 1);
+	CHECK_INT(rec(2, "service:db")->owner, 2);	/* no domain: stays */
+}
+
+TEST(svctable_quorum_loss_stops_here_only)
+{
+	three();
+	nodes[2].up = nodes[3].up = 0;
+	config(0);
+	CHECK_INT(nodes[1].stops[0], 1);	/* web stopped here at once */
+	CHECK_INT(rec(1, "service:web")->state, SVC_STARTED);	/* record */
+	CHECK_INT(nodes[1].starts[0], 1);	/* and nothing started */
+}
