@@ -121,8 +121,8 @@ static int run_device(struct fence_job *j, const struct conf_device *d)
 		return -1;
 	}
 	fence_input(*j->conf, j->victim, j->method, j->device, &in);
-	rc = run_start(&j->run, path, NULL, in.p, timeout_ms(d->dev), j->by,
-		       device_done, j);
+	rc = run_start(&j->run, path, NULL, NULL, in.p, timeout_ms(d->dev),
+		       j->by, device_done, j);
 	buf_free(&in);
 	return rc;
 }

@@ -98,7 +98,8 @@ static void on_exit_(void *ctx, pid_t pid, int status)
 		r->done(r->ctx, rc);
 }
 
-static void child(const char *path, char *const *args, int in, int out)
+static void child(const char *path, char *const *args, char *const *env,
+		  int in, int out)
 {
 	char *argv[16] = { (char *)path };
 	int n = 1;
@@ -109,7 +110,10 @@ static void child(const char *path, char *const *args, int in, int out)
 	argv[n] = NULL;
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
-	execv(path, argv);
+	if (env)
+		execve(path, argv, env);
+	else
+		execv(path, argv);
 	fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
 	_exit(127);
 }
@@ -121,8 +125,8 @@ static void close2(int p[2])
 }
 
 int run_start(struct run *r, const char *path, char *const *args,
-	      const char *input, int timeout_ms, const char *tag,
-	      run_done_fn *done, void *ctx)
+	      char *const *env, const char *input, int timeout_ms,
+	      const char *tag, run_done_fn *done, void *ctx)
 {
 	int in[2], out[2];
 
@@ -144,7 +148,7 @@ int run_start(struct run *r, const char *path, char *const *args,
 		return r->pid = 0, -1;
 	}
 	if (r->pid == 0)
-		child(path, args, in[0], out[1]);
+		child(path, args, env, in[0], out[1]);
 	setpgid(r->pid, r->pid);	/* either side may win the race */
 	close(in[0]);
 	close(out[1]);

@@ -30,10 +30,11 @@ struct run {
 };
 
 /* Start path (argv[0] = path, then args, NULL-ended; args may be NULL)
- * with input on stdin; -1 when it cannot even be forked (logged). */
+ * with input on stdin and env as its whole environment (NULL: this
+ * process's); -1 when it cannot even be forked (logged). */
 int run_start(struct run *r, const char *path, char *const *args,
-	      const char *input, int timeout_ms, const char *tag,
-	      run_done_fn *done, void *ctx);
+	      char *const *env, const char *input, int timeout_ms,
+	      const char *tag, run_done_fn *done, void *ctx);
 /* Kill it (and its group) and forget it: done is not called. */
 void run_cancel(struct run *r);
 

@@ -56,7 +56,8 @@
 #define PID_FILE	RUN_DIR "/hacluster.pid"
 
 /* The table of parts, in start order; each X(name) is name_part. */
-#define PARTS(X) X(qdiskd) X(ringd) X(cmand) X(ccsd) X(fenced) X(bench)
+#define PARTS(X) X(qdiskd) X(ringd) X(cmand) X(ccsd) X(fenced) X(rgmanager) \
+	X(bench)
 
 #define DECLARE(p)	extern const struct part p##_part;
 #define ROW(p)		&p##_part,

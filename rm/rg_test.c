@@ -8,7 +8,7 @@
  *
  * Running the agents (test FILE start|stop|status) and delta come with
  * the resource agents. */
-#include "restree.h"
+#include "../xml/restree.h"
 
 #include "../net/sys.h"
 #include "../xml/conf.h"

@@ -1,4 +1,4 @@
-/* rm/restree.h - a service's resource tree: attribute values with
+/* xml/restree.h - a service's resource tree: attribute values with
  * inheritance, and the start and stop order (spec 3.2, 3.3). */
 #ifndef RESTREE_H
 #define RESTREE_H

@@ -1,4 +1,4 @@
-/* rm/restree.c - a service's resource tree: values with inheritance, and
+/* xml/restree.c - a service's resource tree: values with inheritance, and
  * the start and stop order (spec 3.2, 3.3).
  *
  * The tree is the one the loader built (xml/conf.c: a service's conf_res
@@ -16,7 +16,7 @@
  *          order within one. */
 #include "restree.h"
 
-#include "../xml/conf.h"
+#include "conf.h"
 
 #include <stdio.h>
 #include <string.h>

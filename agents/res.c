@@ -1,0 +1,223 @@
+/* agents/res.c - start or stop one service here: each resource's agent,
+ * in the tree's order, one at a time, as a child of the loop.
+ *
+ * Which program: a script resource runs its file (an LSB init script:
+ * `FILE start|stop|status`); any other type runs /usr/share/cluster/
+ * TYPE.sh (rgmanager's agents) or $OCF_ROOT/resource.d/PROVIDER/TYPE
+ * (an OCF agent: its status action is "monitor").  The service's own
+ * root has nothing to run.  Each runs with a clean environment as spec
+ * 6.2 gives it: OCF_RESKEY_NAME for every attribute with a value (its
+ * own, its ref's, inherited, or the default), OCF_ROOT,
+ * OCF_RA_VERSION_MAJOR/MINOR, OCF_RESOURCE_INSTANCE=TYPE:NAME,
+ * OCF_RESOURCE_TYPE, OCF_CHECK_LEVEL=0, and PATH.  Exit 0 is success;
+ * a time-out (60 s) kills it and counts as a failure.  The built-in ip,
+ * fs, netfs and nfs agents come later: until then those types need an
+ * agent installed. */
+#include "res.h"
+
+#include "../net/loop.h"
+#include "../net/sys.h"
+#include "../xml/restree.h"
+#include "../xml/conf.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void step(struct res_job *j);
+
+static int found(const char *path)
+{
+	return access(path, X_OK) == 0;
+}
+
+static const char *ocf_root(void)
+{
+	const char *r = getenv("OCF_ROOT");
+
+	return r && *r ? r : SCHEMA_OCF_ROOT;
+}
+
+/* $OCF_ROOT/resource.d/ * /TYPE into out; 0 found. */
+static int ocf_agent(const char *type, char *out, unsigned size)
+{
+	char dir[512];
+	struct dirent *e;
+	DIR *d;
+	int rc = -1;
+
+	snprintf(dir, sizeof dir, "%s/resource.d", ocf_root());
+	if (!(d = opendir(dir)))
+		return -1;
+	while (rc && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			snprintf(out, size, "%s/%s/%s", dir, e->d_name, type);
+			rc = found(out) ? 0 : -1;
+		}
+	closedir(d);
+	return rc;
+}
+
+int res_agent(const struct conf_res *r, char *out, unsigned size, int *ocf)
+{
+	const char *type = r->x->name;
+
+	*ocf = 0;
+	if (!strcmp(type, "script")) {
+		snprintf(out, size, "%s", rt_value(r, "file") ?
+			 rt_value(r, "file") : "");
+		return found(out) ? 0 : -1;
+	}
+	snprintf(out, size, "%s/%s.sh", SCHEMA_AGENT_DIR, type);
+	if (found(out))
+		return 0;
+	*ocf = 1;
+	return type[0] && !strchr(type, '/') ? ocf_agent(type, out, size) : -1;
+}
+
+/* --- the environment ------------------------------------------------------- */
+struct env {
+	char *v[256];
+	int n;
+};
+
+static void env_add(struct env *e, const char *fmt, const char *a,
+		    const char *b)
+{
+	if (e->n < 255)
+		e->v[e->n++] = xasprintf(fmt, a, b);
+	e->v[e->n] = NULL;
+}
+
+static void env_free(struct env *e)
+{
+	for (int i = 0; i < e->n; i++)
+		free(e->v[i]);
+	e->n = 0;
+}
+
+static void env_of(const struct conf_res *r, struct env *e)
+{
+	char label[160];
+	const char *path = getenv("PATH");
+
+	e->n = 0;
+	if (r->type)
+		for (const struct schema_attr *a = r->type->attrs; a->name; a++)
+			if (rt_value(r, a->name))
+				env_add(e, "OCF_RESKEY_%s=%s", a->name,
+					rt_value(r, a->name));
+	for (int i = 0; i < r->x->nattrs; i++)	/* what the schema lacks */
+		if (!r->type || (!schema_attr(r->type, r->x->attrs[i].name) &&
+				 !schema_is_common(r->x->attrs[i].name)))
+			env_add(e, "OCF_RESKEY_%s=%s", r->x->attrs[i].name,
+				r->x->attrs[i].value);
+	rt_label(r, label, sizeof label);
+	env_add(e, "OCF_RESOURCE_INSTANCE=%s%s", label, "");
+	env_add(e, "OCF_RESOURCE_TYPE=%s%s", r->x->name, "");
+	env_add(e, "OCF_ROOT=%s%s", ocf_root(), "");
+	env_add(e, "OCF_RA_VERSION_MAJOR=1%s%s", "", "");
+	env_add(e, "OCF_RA_VERSION_MINOR=0%s%s", "", "");
+	env_add(e, "OCF_CHECK_LEVEL=0%s%s", "", "");
+	env_add(e, "PATH=%s%s", path ? path : "/usr/sbin:/usr/bin:/sbin:/bin",
+		"");
+}
+
+/* --- the sequence ------------------------------------------------------------ */
+static void later(void *ctx)
+{
+	struct res_job *j = ctx;
+
+	j->timer = 0;
+	if (j->done)
+		j->done(j->ctx, !j->failed);
+}
+
+static void finish(struct res_job *j)
+{
+	j->timer = loop_timer_add(now_ms(), later, j);
+}
+
+static void action_done(void *ctx, int rc)
+{
+	struct res_job *j = ctx;
+	char label[160];
+
+	rt_label(j->order[j->next], label, sizeof label);
+	if (rc != 0) {
+		log_msg(LOG_LVL_ERR, "%s on %s returned %d%s", j->stop ?
+			"stop" : "start", label, rc, rc == RUN_TIMEOUT ?
+			" (timed out)" : "");
+		j->failed = 1;
+		if (!j->stop) {
+			finish(j);
+			return;
+		}
+	}
+	j->next++;
+	step(j);
+}
+
+/* Run resource j->next's action; 1 when there is nothing to run. */
+static int run_one(struct res_job *j)
+{
+	const struct conf_res *r = j->order[j->next];
+	char path[512], label[160];
+	char *argv[2] = { NULL, NULL };
+	struct env e;
+	int ocf, rc;
+
+	if (!r->parent)
+		return 1;		/* the service itself */
+	rt_label(r, label, sizeof label);
+	if (res_agent(r, path, sizeof path, &ocf) < 0) {
+		log_msg(LOG_LVL_ERR, "%s: no agent for it on this node", label);
+		return -1;
+	}
+	argv[0] = (char *)(j->stop ? "stop" : "start");
+	env_of(r, &e);
+	rc = run_start(&j->run, path, argv, e.v, NULL, RES_TIMEOUT_S * 1000,
+		       label, action_done, j);
+	env_free(&e);
+	return rc;
+}
+
+static void step(struct res_job *j)
+{
+	while (j->next < j->n) {
+		int rc = run_one(j);
+
+		if (rc == 0)
+			return;		/* action_done goes on */
+		if (rc < 0) {
+			j->failed = 1;
+			if (!j->stop)
+				break;
+		}
+		j->next++;
+	}
+	finish(j);
+}
+
+void res_start(struct res_job *j, const struct conf_service *s, int stop,
+	       res_done_fn *done, void *ctx)
+{
+	memset(j, 0, sizeof *j);
+	j->stop = stop;
+	j->done = done;
+	j->ctx = ctx;
+	j->n = rt_order(s, stop, j->order, RES_MAX);
+	log_msg(LOG_LVL_NOTICE, "%s %s", stop ? "Stopping" : "Starting",
+		s->name ? s->name : "?");
+	step(j);
+}
+
+void res_cancel(struct res_job *j)
+{
+	run_cancel(&j->run);
+	loop_timer_cancel(j->timer);
+	j->timer = 0;
+	j->done = NULL;
+}
