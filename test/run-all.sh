@@ -24,6 +24,7 @@ STAGES=(
 	"netns-qdisk|bash test/netns/qdisk.test.sh $BIN"
 	"netns-identity|bash test/netns/identity.test.sh $BIN"
 	"netns-fence|bash test/netns/fence.test.sh $BIN"
+	"netns-services|bash test/netns/services.test.sh $BIN"
 	"demo|bash test/demo.sh $BIN"
 	"fuzz|make -s BUILD=$BUILD BIN=$BIN fuzz-short"
 )

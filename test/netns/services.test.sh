@@ -1,0 +1,79 @@
+#!/bin/bash
+# test/netns/services.test.sh - the first steps of services between real
+# daemons (lib.sh): a service of one script resource starts on the first
+# node of its ordered domain and nowhere else; when that node dies it
+# runs nowhere until the node is fenced (fence_manual: until
+# fence_ack_manual), then on the next node, once; a clean stop of its
+# owner stops it there; a node left alone without quorum starts nothing.
+# The script records every start and stop in one file all nodes share.
+#
+#   bash test/netns/services.test.sh [HACLUSTER]      (root)
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+nn_binary "$0" "${1:-}"
+LABEL=netns-services
+NCHECKS=9
+LIMIT=${NN_LIMIT:-20}
+
+nn_require "$LABEL" "$NCHECKS"
+
+RM='<rm><failoverdomains><failoverdomain name="d" ordered="1"><failoverdomainnode name="node1" priority="1"/><failoverdomainnode name="node2" priority="2"/><failoverdomainnode name="node3" priority="3"/></failoverdomain></failoverdomains><service name="web" domain="d"><script name="w" file="WEB"/></service></rm>'
+
+# web.sh: the service's script: one line per start or stop, by node.
+script()
+{
+	cat >"$NN_DIR/web.sh" <<EOF
+#!/bin/sh
+case \$1 in
+start|stop) echo "\$1 \$(hostname)" >>"$NN_DIR/web.log" ;;
+esac
+exit 0
+EOF
+	chmod +x "$NN_DIR/web.sh"
+	: >"$NN_DIR/web.log"
+}
+conf()
+{
+	local f
+	NN_FENCE=1 NN_EXTRA='<fence_daemon post_join_delay="3"/>' \
+		nn_conf multicast 3 || return 1
+	for f in "$NN_DIR/cluster.conf" "$NN_DIR"/node*/etc-cluster/cluster.conf; do
+		sed -i "s|<rm/>|${RM/WEB/$NN_DIR/web.sh}|" "$f"
+	done
+	nn_check "cluster.conf with the service validates" \
+		"$HACLUSTER" ccs_config_validate -q -c "$NN_DIR/cluster.conf"
+}
+log_is() { [ "$(tr '\n' ' ' <"$NN_DIR/web.log")" = "$1" ]; }
+show() { echo "  web.log: $(tr '\n' ' ' <"$NN_DIR/web.log")"; }
+
+body()
+{
+	script
+	conf || { nn_tally "$LABEL"; return; }
+	nn_start 1; nn_start 2; nn_start 3
+	nn_expect "3 nodes: web starts on node1 (first in its domain), only there" \
+		log_is "start node1 " || show
+	nn_signal 1 KILL
+	LIMIT=10 nn_expect "node1 killed: node2 logs that node1 needs a reset (fence_manual)" \
+		eval "grep -q 'needs to be reset' '$NN_DIR/node2/log'"
+	sleep 3
+	nn_check "not fenced yet: web runs nowhere else (3 s)" log_is "start node1 " ||
+		show
+	nn_check "fence_ack_manual -O node1 on node3: done" \
+		eval '[ "$(nn_exec 3 fence_ack_manual -O node1 2>&1)" = done ]'
+	nn_expect "fenced: web starts on node2 (next in its domain), once" \
+		log_is "start node1 start node2 " || show
+	nn_stop 2
+	nn_expect "clean stop of node2: web stopped there" \
+		log_is "start node1 start node2 stop node2 " || show
+	sleep 3
+	nn_check "node3 alone (1 of 3 votes) starts nothing (3 s)" \
+		log_is "start node1 start node2 stop node2 " || show
+	nn_check "node3 logged no start" \
+		eval "! grep -q 'Starting web' '$NN_DIR/node3/log'"
+	nn_tally "$LABEL"
+}
+
+nn_setup 3 || { nn_fail "namespace setup"; nn_tally "$LABEL"; exit 1; }
+nn_run body
