@@ -84,3 +84,22 @@ int wire_r_done(const struct wire_r *r)
 {
 	return r->short_read || r->pos != r->len ? -1 : 0;
 }
+
+void wire_put_str(struct wire_w *w, const char *s, size_t size)
+{
+	size_t n = strnlen(s, size - 1 < 255 ? size - 1 : 255);
+
+	wire_put_u8(w, (uint8_t)n);
+	wire_put_bytes(w, s, n);
+}
+
+void wire_get_str(struct wire_r *r, char *out, size_t size)
+{
+	size_t n = wire_get_u8(r);
+	const uint8_t *p = wire_get_bytes(r, n);
+
+	if (!p || n >= size)
+		n = 0;
+	memcpy(out, p ? p : (const uint8_t *)"", n);
+	out[n] = 0;
+}

@@ -40,6 +40,10 @@ uint64_t wire_get_u64(struct wire_r *r);
 /* n bytes in place (not copied), or NULL past the end. */
 const uint8_t *wire_get_bytes(struct wire_r *r, size_t n);
 size_t wire_left(const struct wire_r *r);
+/* A string of at most size - 1 bytes, after a one-byte length (longer
+ * ones are cut); read back NUL-ended, "" when it does not fit. */
+void wire_put_str(struct wire_w *w, const char *s, size_t size);
+void wire_get_str(struct wire_r *r, char *out, size_t size);
 /* 0 when every get stayed inside the buffer and all of it was read. */
 int wire_r_done(const struct wire_r *r);
 

@@ -138,24 +138,6 @@ static void stamp(int64_t wall, char *out, size_t size)
 }
 
 /* --- building messages ---------------------------------------------------- */
-static void put_name(struct wire_w *w, const char *s)
-{
-	size_t n = strnlen(s, FD_NAME - 1);
-
-	wire_put_u8(w, (uint8_t)n);
-	wire_put_bytes(w, s, n);
-}
-
-static void get_name(struct wire_r *r, char out[FD_NAME])
-{
-	size_t n = wire_get_u8(r);
-	const uint8_t *p = wire_get_bytes(r, n);
-
-	if (!p || n >= FD_NAME)
-		n = 0;
-	memcpy(out, p ? p : (const uint8_t *)"", n);
-	out[n] = 0;
-}
 
 static void emit(struct fence_dom *f, struct wire_w *w)
 {
@@ -185,7 +167,7 @@ static void send_state(struct fence_dom *f, int slate)
 		wire_put_u32(&w, n->leaving);
 		wire_put_u32(&w, n->slate);
 		wire_put_u64(&w, (uint64_t)n->fenced_at);
-		put_name(&w, n->by);
+		wire_put_str(&w, n->by, FD_NAME);
 	}
 	emit(f, &w);
 }
@@ -296,7 +278,7 @@ static void on_state(struct fence_dom *f, uint32_t from, struct wire_r *r,
 		in.leaving = wire_get_u32(r);
 		in.slate = wire_get_u32(r);
 		in.fenced_at = (int64_t)wire_get_u64(r);
-		get_name(r, in.by);
+		wire_get_str(r, in.by, FD_NAME);
 		if (!r->short_read)
 			merge(f, &in);
 	}
@@ -361,7 +343,7 @@ static void on_result(struct fence_dom *f, uint32_t from, struct wire_r *r,
 	int64_t at = (int64_t)wire_get_u64(r);
 	char by[FD_NAME];
 
-	get_name(r, by);
+	wire_get_str(r, by, FD_NAME);
 	if (r->short_read || !n)
 		return;
 	if (n->attempt_by == from)
@@ -388,7 +370,7 @@ static void on_ack(struct fence_dom *f, uint32_t from, struct wire_r *r)
 	uint32_t victim;
 	char by[FD_NAME];
 
-	get_name(r, by);
+	wire_get_str(r, by, FD_NAME);
 	victim = wire_get_u32(r);
 	if (r->short_read || !n || victim <= n->cleared)
 		return;
@@ -655,7 +637,7 @@ void fd_result(struct fence_dom *f, uint32_t victim, int ok, const char *by,
 	wire_put_u32(&w, n->victim);
 	wire_put_u8(&w, (uint8_t)!!ok);
 	wire_put_u64(&w, (uint64_t)wall);
-	put_name(&w, by ? by : "");
+	wire_put_str(&w, by ? by : "", FD_NAME);
 	emit(f, &w);
 }
 
@@ -670,7 +652,7 @@ void fd_ack(struct fence_dom *f, uint32_t victim, const char *by,
 	wire_put_u8(&w, OP_ACK);
 	wire_put_u32(&w, victim);
 	wire_put_u64(&w, (uint64_t)wall);
-	put_name(&w, by);
+	wire_put_str(&w, by, FD_NAME);
 	wire_put_u32(&w, n ? n->victim : 0);
 	emit(f, &w);
 }

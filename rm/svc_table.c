@@ -90,24 +90,6 @@ static void emit(struct svc_table *t, struct wire_w *w)
 		t->out.send(t->out.ctx, w->p, w->len);
 }
 
-static void put_name(struct wire_w *w, const char *s)
-{
-	size_t n = strnlen(s, ST_NAME - 1);
-
-	wire_put_u8(w, (uint8_t)n);
-	wire_put_bytes(w, s, n);
-}
-
-static void get_name(struct wire_r *r, char out[ST_NAME])
-{
-	size_t n = wire_get_u8(r);
-	const uint8_t *p = wire_get_bytes(r, n);
-
-	if (!p || n >= ST_NAME)
-		n = 0;
-	memcpy(out, p ? p : (const uint8_t *)"", n);
-	out[n] = 0;
-}
 
 static void put_rec(struct wire_w *w, const struct svc_rec *r)
 {
@@ -146,7 +128,7 @@ static void send_sync(struct svc_table *t)
 	wire_put_u64(&w, t->ring);
 	wire_put_u16(&w, (uint16_t)t->ns);
 	for (int i = 0; i < t->ns; i++) {
-		put_name(&w, t->s[i].name);
+		wire_put_str(&w, t->s[i].name, ST_NAME);
 		put_rec(&w, &t->s[i].rec);
 	}
 	emit(t, &w);
@@ -160,7 +142,7 @@ static void send_event(struct svc_table *t, int i, enum svc_event ev,
 
 	wire_w_init(&w, m, sizeof m);
 	wire_put_u8(&w, OP_EVENT);
-	put_name(&w, t->s[i].name);
+	wire_put_str(&w, t->s[i].name, ST_NAME);
 	wire_put_u8(&w, (uint8_t)ev);
 	wire_put_u8(&w, (uint8_t)recovery);
 	t->s[i].asked = 1;
@@ -201,7 +183,7 @@ static void on_sync(struct svc_table *t, uint32_t from, struct wire_r *r)
 		struct svc_rec in;
 		int i;
 
-		get_name(r, name);
+		wire_get_str(r, name, ST_NAME);
 		get_rec(r, &in);
 		if (!r->short_read && (i = st_find(t, name)) >= 0 &&
 		    newer(&in, &t->s[i].rec))
@@ -239,7 +221,7 @@ static void on_event(struct svc_table *t, uint32_t from, struct wire_r *r,
 	enum svc_event ev;
 	int recovery, i, rc;
 
-	get_name(r, name);
+	wire_get_str(r, name, ST_NAME);
 	ev = (enum svc_event)wire_get_u8(r);
 	recovery = wire_get_u8(r);
 	if (r->short_read || (i = st_find(t, name)) < 0)
