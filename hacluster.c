@@ -22,9 +22,7 @@
 	READY(daemon, "run this node: ring, quorum, fencing, services") \
 	READY(ccs_tool, "create, edit and list cluster.conf") \
 	READY(ccs_config_validate, "check cluster.conf, all problems at once") \
-	LATER(clustat, "cluster, member and service status", \
-	      "usage: clustat [-i N] [-I] [-l] [-x] [-Q] [-m MEMBER] " \
-	      "[-s SERVICE]") \
+	READY(clustat, "cluster, member and service status") \
 	LATER(clusvcadm, "service administration", \
 	      "usage: clusvcadm -e|-d|-s|-R|-r|-M|-Z|-U SERVICE [-m MEMBER]") \
 	READY(cman_tool, "membership and quorum") \

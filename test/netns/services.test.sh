@@ -13,7 +13,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-services
-NCHECKS=9
+NCHECKS=12
 LIMIT=${NN_LIMIT:-20}
 
 nn_require "$LABEL" "$NCHECKS"
@@ -54,6 +54,14 @@ body()
 	nn_start 1; nn_start 2; nn_start 3
 	nn_expect "3 nodes: web starts on node1 (first in its domain), only there" \
 		log_is "start node1 " || show
+	LIMIT=5 nn_expect "clustat on node2: quorate, node2 Local, web started on node1" \
+		eval "nn_exec 2 clustat > '$NN_DIR/clustat.out' &&
+		      grep -qx 'Member Status: Quorate' '$NN_DIR/clustat.out' &&
+		      grep -qE '^ node2 +2 Online, Local, rgmanager\$' '$NN_DIR/clustat.out' &&
+		      grep -qE '^ service:web +node1 +started +\$' '$NN_DIR/clustat.out'" ||
+		sed 's/^/  | /' "$NN_DIR/clustat.out"
+	nn_check "clustat -s web: exit 0 (it runs); -Q: exit 0" \
+		eval "nn_exec 3 clustat -s web >/dev/null && nn_exec 3 clustat -Q"
 	nn_signal 1 KILL
 	LIMIT=10 nn_expect "node1 killed: node2 logs that node1 needs a reset (fence_manual)" \
 		eval "grep -q 'needs to be reset' '$NN_DIR/node2/log'"
@@ -72,6 +80,8 @@ body()
 		log_is "start node1 start node2 stop node2 " || show
 	nn_check "node3 logged no start" \
 		eval "! grep -q 'Starting web' '$NN_DIR/node3/log'"
+	nn_check "clustat -Q on node3 alone: exit 1 (inquorate)" \
+		eval "! nn_exec 3 clustat -Q"
 	nn_tally "$LABEL"
 }
 

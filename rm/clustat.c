@@ -1,0 +1,354 @@
+/* rm/clustat.c - the applet: cluster, member and service status in
+ * clustat's layouts (spec 5.1), from the daemon's status, nodes and
+ * services verbs.
+ *
+ *   clustat [-l] [-m MEMBER] [-s SERVICE] [-Q] [-x] [-I] [-v]
+ *
+ * Every member runs the whole daemon, so an online member is
+ * "Online, rgmanager".  -i (refresh) is not here yet. */
+#include "svc_state.h"
+
+#include "../net/ctl.h"
+#include "../net/sys.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char clustat_help[] =
+"usage: clustat [-l] [-m MEMBER] [-s SERVICE] [-Q] [-x] [-I] [-v]\n"
+"  -l          long service information\n"
+"  -m MEMBER   that member only; exit 0 if it is online, else 1\n"
+"  -s SERVICE  that service only (service: added when no ':'); exit 0\n"
+"              if it runs, else its state code, 255 when unknown\n"
+"  -Q          nothing printed; exit 0 if quorate, else 1\n"
+"  -x          XML\n"
+"  -I          this node's id, as 0x%08x\n"
+"  -v          the version\n"
+"  -h          this help\n";
+
+#define MAXN	64
+#define MAXS	128
+
+struct member { unsigned id; char sts; char name[128]; };
+struct service {
+	char name[80], state[20];
+	unsigned owner, last;
+	int restarts, frozen;
+	long long when;
+};
+
+static struct {
+	char cluster[64], quorate[8];
+	unsigned me, generation, cluster_id;
+	struct member m[MAXN];
+	struct service s[MAXS];
+	int nm, ns, have_services;
+} C;
+
+static void fetch(const char *verb, struct ctl_reply *rep)
+{
+	int rc = ctl_call(CTL_PATH, verb, 0, rep);
+
+	if (rc == CTL_UNREACHABLE)
+		die("Could not connect to CMAN: Connection refused");
+	if (rc != 0 || rep->code)
+		die("%s: %s", verb, rc ? "no reply from the daemon" : rep->err);
+}
+
+/* Each line of the reply starting with key, its rest to fn. */
+static void lines(const struct ctl_reply *rep, const char *key,
+		  void (*fn)(const char *rest))
+{
+	size_t n = strlen(key);
+
+	for (const char *l = rep->lines.p; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		char line[512];
+
+		snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - l) :
+			 (int)strlen(l), l);
+		if (!strncmp(line, key, n))
+			fn(line + n);
+		l = nl ? nl + 1 : "";
+	}
+}
+
+static void st_name(const char *v) { snprintf(C.cluster, 64, "%s", v); }
+static void st_quorate(const char *v) { snprintf(C.quorate, 8, "%s", v); }
+static void st_id(const char *v) { C.me = (unsigned)atoi(v); }
+static void st_gen(const char *v) { C.generation = (unsigned)atoi(v); }
+static void st_cid(const char *v) { C.cluster_id = (unsigned)atoi(v); }
+
+static void one_node(const char *v)
+{
+	struct member *m = &C.m[C.nm];
+	unsigned long long inc;
+	long long joined;
+
+	if (C.nm < MAXN && sscanf(v, "%u %c %llu %lld %127s", &m->id, &m->sts,
+				  &inc, &joined, m->name) == 5)
+		C.nm++;
+}
+
+static void one_service(const char *v)
+{
+	struct service *s = &C.s[C.ns];
+
+	if (C.ns < MAXS && sscanf(v, "%79s %19s %u %u %d %d %lld", s->name,
+				  s->state, &s->owner, &s->last, &s->restarts,
+				  &s->frozen, &s->when) == 7)
+		C.ns++;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct service *)a)->name,
+		      ((const struct service *)b)->name);
+}
+
+static void load(void)
+{
+	struct ctl_reply rep;
+
+	fetch("status", &rep);
+	lines(&rep, "cluster_name: ", st_name);
+	lines(&rep, "quorate: ", st_quorate);
+	lines(&rep, "node_id: ", st_id);
+	lines(&rep, "generation: ", st_gen);
+	lines(&rep, "cluster_id: ", st_cid);
+	ctl_reply_free(&rep);
+	fetch("nodes", &rep);
+	lines(&rep, "node: ", one_node);
+	ctl_reply_free(&rep);
+	if (ctl_call(CTL_PATH, "services", 0, &rep) == 0 && !rep.code) {
+		C.have_services = 1;
+		lines(&rep, "service: ", one_service);
+		qsort(C.s, (size_t)C.ns, sizeof C.s[0], by_name);
+	}
+	ctl_reply_free(&rep);
+}
+
+static int quorate(void)
+{
+	return !strcmp(C.quorate, "yes");
+}
+
+static const char *node_name(unsigned id)
+{
+	if (!id)
+		return "none";
+	for (int i = 0; i < C.nm; i++)
+		if (C.m[i].id == id)
+			return C.m[i].name;
+	return "unknown";
+}
+
+static enum svc_state code(const char *name)
+{
+	for (int st = SVC_FIRST; st < SVC_FIRST + SVC_NSTATES; st++)
+		if (!strcmp(svc_state_name((enum svc_state)st), name))
+			return (enum svc_state)st;
+	return SVC_UNINITIALIZED;
+}
+
+static int runs(const struct service *s)
+{
+	enum svc_state st = code(s->state);
+
+	return st == SVC_STARTING || st == SVC_STARTED ||
+	       st == SVC_STOPPING;
+}
+
+static void ctime_text(long long t, char *out, size_t size)
+{
+	time_t tt = (time_t)t;
+	char *s = ctime(&tt);
+
+	snprintf(out, size, "%.*s", s ? (int)strcspn(s, "\n") : 0,
+		 s ? s : "");
+}
+
+/* --- plain --------------------------------------------------------------- */
+static void member_row(const struct member *m)
+{
+	char status[80];
+
+	snprintf(status, sizeof status, "%s%s%s",
+		 m->sts == 'M' ? "Online" : "Offline",
+		 m->id == C.me ? ", Local" : "",
+		 m->sts == 'M' ? ", rgmanager" : "");
+	printf(" %-40.40s %4u %s\n", m->name, m->id, status);
+}
+
+static void members(const char *only)
+{
+	printf(" %-40.40s %-4s %s\n", "Member Name", "ID", "Status");
+	printf(" %-40.40s %-4s %s\n", "------ ----", "----", "------");
+	for (int i = 0; i < C.nm; i++)
+		if (!only || !strcmp(only, C.m[i].name))
+			member_row(&C.m[i]);
+}
+
+static void service_row(const struct service *s)
+{
+	enum svc_state st = code(s->state);
+	char owner[80], state[32];
+
+	if (st == SVC_STOPPED || st == SVC_DISABLED ||
+	    st == SVC_RECOVERABLE || st == SVC_FAILED)
+		snprintf(owner, sizeof owner, "(%s)", node_name(s->last));
+	else
+		snprintf(owner, sizeof owner, "%s", node_name(s->owner));
+	snprintf(state, sizeof state, "%s%s", s->state, s->frozen ? "[Z]" :
+		 "");
+	printf(" %-30.30s %-30.30s %-14s\n", s->name, owner, state);
+}
+
+static void services(const char *only)
+{
+	printf(" %-30.30s %-30.30s %-14s\n", "Service Name", "Owner (Last)",
+	       "State");
+	printf(" %-30.30s %-30.30s %-14s\n", "------- ----", "----- ------",
+	       "-----");
+	for (int i = 0; i < C.ns; i++)
+		if (!only || !strcmp(only, C.s[i].name))
+			service_row(&C.s[i]);
+}
+
+static void long_services(void)
+{
+	char when[40];
+
+	printf(" Service Information\n ------- -----------\n\n");
+	for (int i = 0; i < C.ns; i++) {
+		const struct service *s = &C.s[i];
+
+		ctime_text(s->when, when, sizeof when);
+		printf(" Service Name      : %s\n", s->name);
+		printf("   Current State   : %s (%d)\n", s->state,
+		       (int)code(s->state));
+		printf("   Flags           : %s (%d)\n", s->frozen ? "frozen" :
+		       "none", s->frozen);
+		printf("   Owner           : %s\n", node_name(s->owner));
+		printf("   Last Owner      : %s\n", node_name(s->last));
+		printf("   Last Transition : %s\n\n", when);
+	}
+}
+
+static void plain(int lng)
+{
+	char now[40];
+
+	ctime_text((long long)time(NULL), now, sizeof now);
+	printf("Cluster Status for %s @ %s\n", C.cluster, now);
+	printf("Member Status: %s\n\n", quorate() ? "Quorate" : "Inquorate");
+	members(NULL);
+	printf("\n");
+	if (!quorate()) {
+		fprintf(stderr, "Service states unavailable: Operation "
+			"requires quorum\n");
+		return;
+	}
+	if (lng)
+		long_services();
+	else
+		services(NULL);
+}
+
+/* --- xml ------------------------------------------------------------------ */
+static void xml(void)
+{
+	char when[40];
+
+	printf("<?xml version=\"1.0\"?>\n<clustat version=\"4.1.1\">\n");
+	printf("  <cluster name=\"%s\" id=\"%u\" generation=\"%u\"/>\n",
+	       C.cluster, C.cluster_id, C.generation);
+	printf("  <quorum quorate=\"%d\" groupmember=\"%d\"/>\n", quorate(),
+	       quorate());
+	printf("  <nodes>\n");
+	for (int i = 0; i < C.nm; i++)
+		printf("    <node name=\"%s\" state=\"%d\" local=\"%d\" "
+		       "estranged=\"0\" rgmanager=\"%d\" rgmanager_master=\"0\" "
+		       "qdisk=\"0\" nodeid=\"0x%08x\"/>\n", C.m[i].name,
+		       C.m[i].sts == 'M', C.m[i].id == C.me,
+		       C.m[i].sts == 'M', C.m[i].id);
+	printf("  </nodes>\n  <groups>\n");
+	for (int i = 0; i < C.ns; i++) {
+		const struct service *s = &C.s[i];
+
+		ctime_text(s->when, when, sizeof when);
+		printf("    <group name=\"%s\" state=\"%d\" state_str=\"%s\" "
+		       "flags=\"%d\" flags_str=\"%s\" owner=\"%s\" "
+		       "last_owner=\"%s\" restarts=\"%d\" last_transition=\""
+		       "%lld\" last_transition_str=\"%s\"/>\n", s->name,
+		       (int)code(s->state), s->state, s->frozen,
+		       s->frozen ? "frozen" : "", node_name(s->owner),
+		       node_name(s->last), s->restarts, s->when, when);
+	}
+	printf("  </groups>\n</clustat>\n");
+}
+
+/* --- one member, one service ----------------------------------------------- */
+static int member(const char *name)
+{
+	for (int i = 0; i < C.nm; i++)
+		if (!strcmp(C.m[i].name, name)) {
+			members(name);
+			return C.m[i].sts == 'M' ? 0 : EXIT_REFUSED;
+		}
+	return EXIT_REFUSED;
+}
+
+static int service(const char *arg)
+{
+	char name[96];
+
+	snprintf(name, sizeof name, "%s%s", strchr(arg, ':') ? "" :
+		 "service:", arg);
+	for (int i = 0; i < C.ns; i++)
+		if (!strcmp(C.s[i].name, name)) {
+			services(name);
+			return runs(&C.s[i]) ? 0 : (int)code(C.s[i].state);
+		}
+	return 255;
+}
+
+int clustat_main(int argc, char **argv)
+{
+	const char *m = NULL, *s = NULL;
+	int lng = 0, q = 0, x = 0, id = 0, opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":lm:s:QxIvfi:h", help_opt,
+				  NULL)) != -1)
+		switch (opt) {
+		case 'l': lng = 1; break;
+		case 'm': m = optarg; break;
+		case 's': s = optarg; break;
+		case 'Q': q = 1; break;
+		case 'x': x = 1; break;
+		case 'I': id = 1; break;
+		case 'f': break;
+		case 'v': printf("clustat version 4.1.1\n"); return 0;
+		case 'i': die("-i (refresh) is not available yet");
+		case 'h': fputs(clustat_help, stdout); return 0;
+		default: die_option(opt, argc, argv);
+		}
+	if (optind < argc)
+		die_usage("unexpected argument '%s'", argv[optind]);
+	load();
+	if (q)
+		return quorate() ? 0 : 1;
+	if (id)
+		return printf("0x%08x\n", C.me), 0;
+	if (x)
+		return xml(), 0;
+	if (m)
+		return member(m);
+	if (s)
+		return service(s);
+	plain(lng);
+	return 0;
+}
