@@ -23,8 +23,7 @@
 	READY(ccs_tool, "create, edit and list cluster.conf") \
 	READY(ccs_config_validate, "check cluster.conf, all problems at once") \
 	READY(clustat, "cluster, member and service status") \
-	LATER(clusvcadm, "service administration", \
-	      "usage: clusvcadm -e|-d|-s|-R|-r|-M|-Z|-U SERVICE [-m MEMBER]") \
+	READY(clusvcadm, "service administration") \
 	READY(cman_tool, "membership and quorum") \
 	READY(rg_test, "show resource trees and their start/stop order") \
 	READY(fence_node, "fence a node with its configured methods") \

@@ -10,8 +10,12 @@
  * node leaves (this part comes after fenced in the table, so it stops
  * first).
  *
- * Not yet here: status checks, clusvcadm's requests, the start-up stop
- * of every service (clean slate) and relocation on request. */
+ * clusvcadm's enable (here), disable, stop, freeze and unfreeze are the
+ * verb "svc OP NAME", answered once the service got where the request
+ * leads ("rg: CODE" with rgmanager's result codes, spec 5.2).
+ *
+ * Not yet here: status checks, relocation and restart on request, locks,
+ * the start-up stop of every service (clean slate). */
 #include "svc_table.h"
 
 #include "../agents/res.h"
@@ -34,6 +38,9 @@ static struct {
 	struct svc_table t;
 	struct res_job *job[ST_MAX];
 	int sent;			/* events sent since the last check */
+	/* the one administrator's request in flight */
+	unsigned ticket;
+	int req_svc, req_ev;
 	uint64_t starts, stops, failures;
 } G;
 
@@ -87,11 +94,107 @@ static void out_log(void *ctx, int level, const char *text)
 	log_msg(level, "%s", text);
 }
 
+/* --- clusvcadm ------------------------------------------------------------------------ */
+/* rgmanager's result codes (spec 5.2) */
+enum { RG_OK = 0, RG_FAIL = -1, RG_EABORT = -2, RG_ENOTOWNER = -3,
+       RG_ENOSERVICE = -4, RG_EAGAIN = -6, RG_EINVAL = -8,
+       RG_EQUORUM = -9, RG_ERUN = -10, RG_EFROZEN = -11,
+       RG_ERUNNABLE = -15 };
+
+static void answer(int rg)
+{
+	char lines[160];
+	const struct svc_rec *r = &G.t.s[G.req_svc].rec;
+	const struct conf_node *n = conf_nodeid(G.v->conf, (int)r->owner);
+
+	snprintf(lines, sizeof lines, "rg: %d\nowner: %s", rg,
+		 n && n->name ? n->name : "none");
+	ctl_resume(G.ticket, lines, 0, NULL);
+	G.ticket = 0;
+}
+
+static int rg_of(int refusal)
+{
+	static const int map[] = {
+		[SR_OK] = RG_OK, [SR_FROZEN] = RG_EFROZEN,
+		[SR_FAILED] = RG_EABORT, [SR_RUNNING] = RG_ERUN,
+		[SR_INVALID] = RG_EINVAL, [SR_NOT_OWNER] = RG_ENOTOWNER,
+	};
+
+	return refusal >= 0 && refusal <= SR_NOT_OWNER ? map[refusal] : RG_FAIL;
+}
+
+/* Where the request has led, once it was applied: done or not yet. */
+static void check_request(void)
+{
+	const struct svc_rec *r;
+
+	if (!G.ticket || G.t.s[G.req_svc].asked)
+		return;
+	r = &G.t.s[G.req_svc].rec;
+	if (G.req_ev == SE_FREEZE || G.req_ev == SE_UNFREEZE)
+		answer(RG_OK);
+	else if (G.req_ev == SE_START && r->state == SVC_STARTED)
+		answer(RG_OK);
+	else if (G.req_ev == SE_START && r->state != SVC_STARTING)
+		answer(RG_FAIL);
+	else if (G.req_ev == SE_DISABLE && r->state == SVC_DISABLED)
+		answer(RG_OK);
+	else if (G.req_ev == SE_STOP && r->state == SVC_STOPPED)
+		answer(RG_OK);
+	else if (G.req_ev != SE_START && r->state == SVC_FAILED)
+		answer(RG_FAIL);
+}
+
+static void out_applied(void *ctx, int i, int ev, int rc)
+{
+	if (G.ticket && i == G.req_svc && ev == G.req_ev && rc != SR_OK)
+		answer(rg_of(rc));
+}
+
+static int request_fails(struct ctl_req *r, int rg)
+{
+	ctl_printf(r, "rg: %d", rg);
+	return 0;
+}
+
+/* svc OP NAME: enable (here), disable, stop, freeze, unfreeze. */
+static int v_svc(void *ctx, struct ctl_req *r)
+{
+	static const struct { const char *op; int ev; } ops[] = {
+		{ "enable", SE_START }, { "disable", SE_DISABLE },
+		{ "stop", SE_STOP }, { "freeze", SE_FREEZE },
+		{ "unfreeze", SE_UNFREEZE },
+	};
+	int ev = -1, i;
+
+	if (r->argc != 3)
+		return ctl_fail(r, EXIT_USAGE, "usage: svc OP NAME");
+	for (size_t k = 0; k < ARRAY_LEN(ops); k++)
+		if (!strcmp(ops[k].op, r->argv[1]))
+			ev = ops[k].ev;
+	if (ev < 0)
+		return ctl_fail(r, EXIT_USAGE, "svc: unknown operation %s",
+				r->argv[1]);
+	if ((i = st_find(&G.t, r->argv[2])) < 0 || G.t.s[i].conf < 0)
+		return request_fails(r, RG_ENOSERVICE);
+	if (!quorate() || !G.v->member)
+		return request_fails(r, RG_EQUORUM);
+	if (G.ticket || G.t.s[i].busy || G.t.s[i].asked)
+		return request_fails(r, RG_EAGAIN);
+	G.req_svc = i;
+	G.req_ev = ev;
+	ctl_defer(r, (RES_TIMEOUT_S + 10) * 1000, &G.ticket);
+	st_request(&G.t, i, (enum svc_event)ev);
+	return CTL_DEFERRED;
+}
+
 /* --- hooks ------------------------------------------------------------------------ */
 static int start(struct view *v, char *err, size_t errlen)
 {
 	struct st_out out = { .send = out_send, .start = out_start,
-			      .stop = out_stop, .log = out_log };
+			      .stop = out_stop, .log = out_log,
+			      .applied = out_applied };
 
 	G.v = v;
 	st_init(&G.t, &out, v->nodeid);
@@ -118,6 +221,7 @@ static void deliver(uint32_t from, const uint8_t *body, size_t len)
 {
 	st_deliver(&G.t, from, body, len, (int64_t)time(NULL));
 	st_evaluate(&G.t);
+	check_request();
 }
 
 static void news(int what, uint32_t arg)
@@ -196,6 +300,7 @@ static void counters(void (*line)(void *ctx, const char *name, uint64_t v),
 
 static const struct ctl_verb verbs[] = {
 	{ "services", v_services, 0 },
+	{ "svc", v_svc, 1 },
 };
 
 const struct part rgmanager_part = {

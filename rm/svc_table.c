@@ -26,7 +26,8 @@
  * node (rm/svc_place.c); a recovering one follows the plan its recovery
  * policy chose as it became recovering (restart on its last owner,
  * relocate elsewhere, disable); one that runs moves to a better node
- * that joined (failback), unless nofailback. */
+ * when a node joins (failback), unless nofailback: an administrator's
+ * enable elsewhere stays where it was put. */
 #include "svc_table.h"
 #include "svc_place.h"
 
@@ -229,6 +230,8 @@ static void on_event(struct svc_table *t, uint32_t from, struct wire_r *r,
 	if (from == t->me)
 		t->s[i].asked = 0;
 	rc = svc_apply(&t->s[i].rec, ev, from, recovery, wall);
+	if (from == t->me && t->out.applied)
+		t->out.applied(t->out.ctx, i, ev, rc);
 	if (rc != SR_OK) {
 		if (from == t->me)
 			say(t, LOG_LVL_NOTICE, "%s: %s", name,
@@ -268,10 +271,17 @@ void st_done(struct svc_table *t, int i, int ok)
 		send_event(t, i, ok ? SE_STARTED : SE_START_FAILED, 0);
 }
 
+void st_request(struct svc_table *t, int i, enum svc_event ev)
+{
+	send_event(t, i, ev, 0);
+}
+
 /* --- membership ---------------------------------------------------------------- */
 void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
 		int n)
 {
+	for (int i = 0; i < n; i++)
+		t->joined |= !is_member(t, members[i]);
 	t->nmembers = n < ST_MAX_NODES ? n : ST_MAX_NODES;
 	memcpy(t->members, members, (size_t)t->nmembers * sizeof *members);
 	t->ring = ring;
@@ -375,7 +385,7 @@ static void evaluate_one(struct svc_table *t, int i)
 		send_event(t, i, SE_START, recovery);
 		return;
 	}
-	if (r->state == SVC_STARTED && r->owner == t->me &&
+	if (t->joined && r->state == SVC_STARTED && r->owner == t->me &&
 	    (to = sp_best(c, 0, &v)) && to != t->me &&
 	    sp_score(c, to, &v) > sp_score(c, t->me, &v)) {
 		say(t, LOG_LVL_NOTICE, "Relocating %s to better node %u",
@@ -390,6 +400,7 @@ void st_evaluate(struct svc_table *t)
 		return;
 	for (int i = 0; i < t->ns; i++)
 		evaluate_one(t, i);
+	t->joined = 0;		/* failback: when a node joins, not after */
 }
 
 /* --- set-up ---------------------------------------------------------------------- */

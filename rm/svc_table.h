@@ -25,6 +25,8 @@ struct st_out {
 	void (*start)(void *ctx, int i);
 	void (*stop)(void *ctx, int i);
 	void (*log)(void *ctx, int level, const char *text);
+	/* an event this node sent was applied (rc SR_OK) or refused */
+	void (*applied)(void *ctx, int i, int ev, int rc);
 };
 
 struct st_svc {
@@ -43,6 +45,7 @@ struct svc_table {
 	uint32_t me;
 	uint64_t ring;
 	int quorate, settled, nmembers, nheard;
+	int joined;		/* a node joined: failback is due once */
 	uint32_t members[ST_MAX_NODES], heard[ST_MAX_NODES];
 	/* nodes whose services may be taken over: fenced, or gone clean */
 	uint32_t released[ST_MAX_NODES];
@@ -73,5 +76,9 @@ void st_evaluate(struct svc_table *t);
 
 /* The index of service name, or -1. */
 int st_find(const struct svc_table *t, const char *name);
+/* An administrator's request, from this node: ev on service i
+ * (SE_START: start it here; SE_STOP, SE_DISABLE, SE_FREEZE,
+ * SE_UNFREEZE).  The answer comes through out.applied. */
+void st_request(struct svc_table *t, int i, enum svc_event ev);
 
 #endif

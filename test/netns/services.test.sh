@@ -4,7 +4,8 @@
 # node of its ordered domain and nowhere else; when that node dies it
 # runs nowhere until the node is fenced (fence_manual: until
 # fence_ack_manual), then on the next node, once; a clean stop of its
-# owner stops it there; a node left alone without quorum starts nothing.
+# owner stops it there; a node left alone without quorum starts nothing;
+# clustat shows it, clusvcadm disables, enables, freezes and unfreezes.
 # The script records every start and stop in one file all nodes share.
 #
 #   bash test/netns/services.test.sh [HACLUSTER]      (root)
@@ -13,7 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-services
-NCHECKS=12
+NCHECKS=18
 LIMIT=${NN_LIMIT:-20}
 
 nn_require "$LABEL" "$NCHECKS"
@@ -45,6 +46,39 @@ conf()
 		"$HACLUSTER" ccs_config_validate -q -c "$NN_DIR/cluster.conf"
 }
 log_is() { [ "$(tr '\n' ' ' <"$NN_DIR/web.log")" = "$1" ]; }
+# said I "CLUSVCADM ARGS" "OUTPUT" RC: clusvcadm on node I says OUTPUT
+# (its lines joined by |) and exits RC.
+said()
+{
+	local out rc
+	out=$(nn_exec "$1" clusvcadm $2 2>&1); rc=$?
+	[ "$(echo "$out" | tr '\n' '|' | sed 's/|$//')" = "$3" ] && [ "$rc" = "$4" ] ||
+		{ echo "  clusvcadm $2 on node$1: rc=$rc: $out"; return 1; }
+}
+# clusvcadm: disable, enable here, freeze, a refused disable, unfreeze;
+# then web back on node1.
+admin()
+{
+	nn_check "clusvcadm -d web on node3: Success; its script stopped on node1" \
+		eval 'said 3 "-d web" "Local machine disabling service:web...Success" 0 &&
+		      log_is "start node1 stop node1 "'
+	nn_check "clustat -s web: disabled, (node1), exit 119" \
+		eval "nn_exec 2 clustat -s web | grep -qE '^ service:web +\(node1\) +disabled' &&
+		      { nn_exec 2 clustat -s web >/dev/null; [ \$? = 119 ]; }"
+	nn_check "clusvcadm -e web on node2: runs on node2" \
+		eval 'said 2 "-e web" "Local machine trying to enable service:web...Success|service:web is now running on node2" 0 &&
+		      log_is "start node1 stop node1 start node2 "'
+	nn_check "clusvcadm -e web again: Service is already running (exit 0)" \
+		said 3 "-e web" "Local machine trying to enable service:web...Service is already running" 0
+	nn_check "frozen: -Z Success, then -d refused: Failure: Service is frozen (exit 245)" \
+		eval 'said 1 "-Z web" "Local machine freezing service:web...Success" 0 &&
+		      said 1 "-d web" "Local machine disabling service:web...Failure: Service is frozen" 245'
+	nn_check "-U, then -d and -e on node1: web back on node1" \
+		eval 'said 1 "-U web" "Local machine unfreezing service:web...Success" 0 &&
+		      said 1 "-d web" "Local machine disabling service:web...Success" 0 &&
+		      said 1 "-e web" "Local machine trying to enable service:web...Success|service:web is now running on node1" 0 &&
+		      log_is "start node1 stop node1 start node2 stop node2 start node1 "'
+}
 show() { echo "  web.log: $(tr '\n' ' ' <"$NN_DIR/web.log")"; }
 
 body()
@@ -62,22 +96,24 @@ body()
 		sed 's/^/  | /' "$NN_DIR/clustat.out"
 	nn_check "clustat -s web: exit 0 (it runs); -Q: exit 0" \
 		eval "nn_exec 3 clustat -s web >/dev/null && nn_exec 3 clustat -Q"
+	admin
+	: >"$NN_DIR/web.log"
 	nn_signal 1 KILL
 	LIMIT=10 nn_expect "node1 killed: node2 logs that node1 needs a reset (fence_manual)" \
 		eval "grep -q 'needs to be reset' '$NN_DIR/node2/log'"
 	sleep 3
-	nn_check "not fenced yet: web runs nowhere else (3 s)" log_is "start node1 " ||
+	nn_check "not fenced yet: web runs nowhere else (3 s)" log_is "" ||
 		show
 	nn_check "fence_ack_manual -O node1 on node3: done" \
 		eval '[ "$(nn_exec 3 fence_ack_manual -O node1 2>&1)" = done ]'
 	nn_expect "fenced: web starts on node2 (next in its domain), once" \
-		log_is "start node1 start node2 " || show
+		log_is "start node2 " || show
 	nn_stop 2
 	nn_expect "clean stop of node2: web stopped there" \
-		log_is "start node1 start node2 stop node2 " || show
+		log_is "start node2 stop node2 " || show
 	sleep 3
 	nn_check "node3 alone (1 of 3 votes) starts nothing (3 s)" \
-		log_is "start node1 start node2 stop node2 " || show
+		log_is "start node2 stop node2 " || show
 	nn_check "node3 logged no start" \
 		eval "! grep -q 'Starting web' '$NN_DIR/node3/log'"
 	nn_check "clustat -Q on node3 alone: exit 1 (inquorate)" \
