@@ -20,7 +20,6 @@
 #include "../xml/restree.h"
 #include "../xml/conf.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,33 +32,6 @@ static int found(const char *path)
 	return access(path, X_OK) == 0;
 }
 
-static const char *ocf_root(void)
-{
-	const char *r = getenv("OCF_ROOT");
-
-	return r && *r ? r : SCHEMA_OCF_ROOT;
-}
-
-/* $OCF_ROOT/resource.d/ * /TYPE into out; 0 found. */
-static int ocf_agent(const char *type, char *out, unsigned size)
-{
-	char dir[512];
-	struct dirent *e;
-	DIR *d;
-	int rc = -1;
-
-	snprintf(dir, sizeof dir, "%s/resource.d", ocf_root());
-	if (!(d = opendir(dir)))
-		return -1;
-	while (rc && (e = readdir(d)))
-		if (e->d_name[0] != '.') {
-			snprintf(out, size, "%s/%s/%s", dir, e->d_name, type);
-			rc = found(out) ? 0 : -1;
-		}
-	closedir(d);
-	return rc;
-}
-
 int res_agent(const struct conf_res *r, char *out, unsigned size, int *ocf)
 {
 	const char *type = r->x->name;
@@ -70,11 +42,7 @@ int res_agent(const struct conf_res *r, char *out, unsigned size, int *ocf)
 			 rt_value(r, "file") : "");
 		return found(out) ? 0 : -1;
 	}
-	snprintf(out, size, "%s/%s.sh", SCHEMA_AGENT_DIR, type);
-	if (found(out))
-		return 0;
-	*ocf = 1;
-	return type[0] && !strchr(type, '/') ? ocf_agent(type, out, size) : -1;
+	return schema_agent_path(type, out, size, ocf);
 }
 
 /* --- the environment ------------------------------------------------------- */
@@ -117,7 +85,7 @@ static void env_of(const struct conf_res *r, struct env *e)
 	rt_label(r, label, sizeof label);
 	env_add(e, "OCF_RESOURCE_INSTANCE=%s%s", label, "");
 	env_add(e, "OCF_RESOURCE_TYPE=%s%s", r->x->name, "");
-	env_add(e, "OCF_ROOT=%s%s", ocf_root(), "");
+	env_add(e, "OCF_ROOT=%s%s", schema_ocf_root(), "");
 	env_add(e, "OCF_RA_VERSION_MAJOR=1%s%s", "", "");
 	env_add(e, "OCF_RA_VERSION_MINOR=0%s%s", "", "");
 	env_add(e, "OCF_CHECK_LEVEL=0%s%s", "", "");
@@ -208,7 +176,7 @@ void res_start(struct res_job *j, const struct conf_service *s, int stop,
 	j->stop = stop;
 	j->done = done;
 	j->ctx = ctx;
-	j->n = rt_order(s, stop, j->order, RES_MAX);
+	j->n = rt_order(s, stop, j->order, RT_MAX);
 	log_msg(LOG_LVL_NOTICE, "%s %s", stop ? "Stopping" : "Starting",
 		s->name ? s->name : "?");
 	step(j);

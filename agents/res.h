@@ -6,8 +6,9 @@
 
 #include "run.h"
 
+#include "../xml/restree.h"
+
 #define RES_TIMEOUT_S	60	/* an action's time-out */
-#define RES_MAX		1024
 
 struct conf_res;
 struct conf_service;
@@ -15,7 +16,7 @@ struct conf_service;
 typedef void res_done_fn(void *ctx, int ok);
 
 struct res_job {
-	const struct conf_res *order[RES_MAX];
+	const struct conf_res *order[RT_MAX];
 	int n, next, stop, failed;
 	struct run run;
 	res_done_fn *done;

@@ -75,11 +75,13 @@ static void lines(const struct ctl_reply *rep, const char *key,
 	}
 }
 
-static void st_name(const char *v) { snprintf(C.cluster, 64, "%s", v); }
-static void st_quorate(const char *v) { snprintf(C.quorate, 8, "%s", v); }
-static void st_id(const char *v) { C.me = (unsigned)atoi(v); }
-static void st_gen(const char *v) { C.generation = (unsigned)atoi(v); }
-static void st_cid(const char *v) { C.cluster_id = (unsigned)atoi(v); }
+/* A number among the status reply's "key: value" lines; 0 if absent. */
+static unsigned number(const struct ctl_reply *rep, const char *key)
+{
+	char v[32];
+
+	return ctl_value(rep, key, v, sizeof v) ? (unsigned)atoi(v) : 0;
+}
 
 static void one_node(const char *v)
 {
@@ -113,11 +115,11 @@ static void load(void)
 	struct ctl_reply rep;
 
 	fetch("status", &rep);
-	lines(&rep, "cluster_name: ", st_name);
-	lines(&rep, "quorate: ", st_quorate);
-	lines(&rep, "node_id: ", st_id);
-	lines(&rep, "generation: ", st_gen);
-	lines(&rep, "cluster_id: ", st_cid);
+	ctl_value(&rep, "cluster_name", C.cluster, sizeof C.cluster);
+	ctl_value(&rep, "quorate", C.quorate, sizeof C.quorate);
+	C.me = number(&rep, "node_id");
+	C.generation = number(&rep, "generation");
+	C.cluster_id = number(&rep, "cluster_id");
 	ctl_reply_free(&rep);
 	fetch("nodes", &rep);
 	lines(&rep, "node: ", one_node);

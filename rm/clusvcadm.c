@@ -45,17 +45,6 @@ static const struct {
 	{ 'U', "unfreeze", "Local machine unfreezing %s..." },
 };
 
-/* "key: value" of the reply into out. */
-static const char *get(const struct ctl_reply *rep, const char *key,
-		       char *out, size_t size)
-{
-	const char *p = rep->lines.p ? strstr(rep->lines.p, key) : NULL;
-
-	snprintf(out, size, "%.*s", p ? (int)strcspn(p + strlen(key), "\n") :
-		 0, p ? p + strlen(key) : "");
-	return out;
-}
-
 static int request(int k, const char *svc)
 {
 	struct ctl_reply rep;
@@ -72,12 +61,13 @@ static int request(int k, const char *svc)
 	}
 	if (rep.code)
 		die("%s", rep.err);
-	code = atoi(get(&rep, "rg: ", rg, sizeof rg));
+	code = ctl_value(&rep, "rg", rg, sizeof rg) ? atoi(rg) : -1;
 	printf("%s\n", code <= 0 && code > -(int)ARRAY_LEN(text) ?
 	       text[-code] : "Failure");
 	if (ops[k].letter == 'e' && code == 0)
 		printf("%s is now running on %s\n", svc,
-		       get(&rep, "owner: ", owner, sizeof owner));
+		       ctl_value(&rep, "owner", owner, sizeof owner) ? owner :
+		       "unknown");
 	ctl_reply_free(&rep);
 	return code == -10 ? 0 : code & 0xff;
 }

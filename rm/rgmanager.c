@@ -37,7 +37,6 @@ static struct {
 	struct view *v;
 	struct svc_table t;
 	struct res_job *job[ST_MAX];
-	int sent;			/* events sent since the last check */
 	/* the one administrator's request in flight */
 	unsigned ticket;
 	int req_svc, req_ev;
@@ -52,7 +51,6 @@ static int quorate(void)
 /* --- the table's requests ----------------------------------------------------- */
 static void out_send(void *ctx, const uint8_t *msg, size_t len)
 {
-	G.sent++;
 	if (G.v->send(&rgmanager_part, msg, len) < 0)
 		log_msg(LOG_LVL_WARN, "services: the send queue is full; an "
 			"event is lost (the next change repeats it)");

@@ -318,37 +318,54 @@ int schema_is_common(const char *name)
 	return 0;
 }
 
-static int executable(const char *fmt, const char *a, const char *b)
+static int executable(const char *path)
 {
-	char path[512];
-
-	snprintf(path, sizeof path, fmt, a, b);
 	return access(path, X_OK) == 0;
+}
+
+const char *schema_ocf_root(void)
+{
+	const char *root = getenv("OCF_ROOT");
+
+	return root && *root ? root : SCHEMA_OCF_ROOT;
+}
+
+/* $OCF_ROOT/resource.d/PROVIDER/type into out; 0 found. */
+static int ocf_agent(const char *type, char *out, unsigned size)
+{
+	char dir[512];
+	struct dirent *e;
+	DIR *d;
+	int rc = -1;
+
+	snprintf(dir, sizeof dir, "%s/resource.d", schema_ocf_root());
+	if (!(d = opendir(dir)))
+		return -1;
+	while (rc && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			snprintf(out, size, "%s/%s/%s", dir, e->d_name, type);
+			rc = executable(out) ? 0 : -1;
+		}
+	closedir(d);
+	return rc;
+}
+
+int schema_agent_path(const char *type, char *out, unsigned size, int *ocf)
+{
+	*ocf = 0;
+	if (!*type || strchr(type, '/') || type[0] == '.')
+		return -1;
+	snprintf(out, size, "%s/%s.sh", SCHEMA_AGENT_DIR, type);
+	if (executable(out))
+		return 0;
+	*ocf = 1;
+	return ocf_agent(type, out, size);
 }
 
 int schema_agent_exists(const char *type)
 {
-	const char *root = getenv("OCF_ROOT");
-	char dir[512];
-	struct dirent *e;
-	DIR *d;
-	int found = 0;
+	char path[512];
+	int ocf;
 
-	if (!*type || strchr(type, '/') || type[0] == '.')
-		return 0;
-	if (executable("%s/%s.sh", SCHEMA_AGENT_DIR, type))
-		return 1;
-	snprintf(dir, sizeof dir, "%s/resource.d",
-		 root && *root ? root : SCHEMA_OCF_ROOT);
-	if (!(d = opendir(dir)))
-		return 0;
-	while (!found && (e = readdir(d)))
-		if (e->d_name[0] != '.') {
-			char prov[512];
-
-			snprintf(prov, sizeof prov, "%s/%s", dir, e->d_name);
-			found = executable("%s/%s", prov, type);
-		}
-	closedir(d);
-	return found;
+	return schema_agent_path(type, path, sizeof path, &ocf) == 0;
 }

@@ -50,7 +50,12 @@ int schema_is_common(const char *name);
  * $OCF_ROOT/resource.d/PROVIDER/TYPE (OCF_ROOT default /usr/lib/ocf). */
 #define SCHEMA_AGENT_DIR "/usr/share/cluster"
 #define SCHEMA_OCF_ROOT "/usr/lib/ocf"
+/* The agent this node has for type into out: 0, with *ocf set when it
+ * is an OCF agent (its status action is "monitor"); -1 when none. */
+int schema_agent_path(const char *type, char *out, unsigned size, int *ocf);
 /* 1 when this node has an agent for type. */
 int schema_agent_exists(const char *type);
+/* $OCF_ROOT, else SCHEMA_OCF_ROOT. */
+const char *schema_ocf_root(void);
 
 #endif
