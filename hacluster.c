@@ -17,7 +17,7 @@
 
 /* READY(name, summary): the applet's file defines name_main, name_help.
  * LATER(name, summary, usage): declared, arrives with a later feature.
- * Every applet but daemon and keygen is installed as a symlink. */
+ * Every applet but daemon, keygen and agent is installed as a symlink. */
 #define APPLETS(READY, LATER) \
 	READY(daemon, "run this node: ring, quorum, fencing, services") \
 	READY(ccs_tool, "create, edit and list cluster.conf") \
@@ -29,7 +29,8 @@
 	READY(fence_node, "fence a node with its configured methods") \
 	READY(fence_ack_manual, "acknowledge a manual fence") \
 	READY(fence_manual, "fence agent that waits for an administrator") \
-	READY(keygen, "write a new cluster key")
+	READY(keygen, "write a new cluster key") \
+	READY(agent, "run a built-in resource agent (ip, fs, ...)")
 
 typedef int applet_main(int argc, char **argv);
 
@@ -44,7 +45,8 @@ struct applet {
 
 static int is_symlinked(const char *name)
 {
-	return strcmp(name, "daemon") && strcmp(name, "keygen");
+	return strcmp(name, "daemon") && strcmp(name, "keygen") &&
+	       strcmp(name, "agent");
 }
 
 #define AS_READY(n, s) { #n, s, n##_help, n##_main },

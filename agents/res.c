@@ -1,19 +1,22 @@
-/* agents/res.c - start or stop one service here: each resource's agent,
- * in the tree's order, one at a time, as a child of the loop.
+/* agents/res.c - start, stop or check one service here: each resource's
+ * agent, in the tree's order, one at a time, as a child of the loop.
  *
- * Which program: a script resource runs its file (an LSB init script:
- * `FILE start|stop|status`); any other type runs /usr/share/cluster/
- * TYPE.sh (rgmanager's agents) or $OCF_ROOT/resource.d/PROVIDER/TYPE
- * (an OCF agent: its status action is "monitor").  The service's own
- * root has nothing to run.  Each runs with a clean environment as spec
- * 6.2 gives it: OCF_RESKEY_NAME for every attribute with a value (its
- * own, its ref's, inherited, or the default), OCF_ROOT,
- * OCF_RA_VERSION_MAJOR/MINOR, OCF_RESOURCE_INSTANCE=TYPE:NAME,
- * OCF_RESOURCE_TYPE, OCF_CHECK_LEVEL=0, and PATH.  Exit 0 is success;
- * a time-out (60 s) kills it and counts as a failure.  The built-in ip,
- * fs, netfs and nfs agents come later: until then those types need an
- * agent installed. */
+ * Which program: a type with a built-in agent (agents/builtin.c: ip,
+ * fs, ...) runs this executable as `hacluster agent TYPE ACTION`; a
+ * script resource runs its file (an LSB init script: `FILE
+ * start|stop|status`); any other type runs /usr/share/cluster/TYPE.sh
+ * (rgmanager's agents) or $OCF_ROOT/resource.d/PROVIDER/TYPE (an OCF
+ * agent: its status action is "monitor").  The service's own root has
+ * nothing to run.  Each runs with a clean environment as spec 6.2 gives
+ * it: OCF_RESKEY_NAME for every attribute with a value (its own, its
+ * ref's, inherited, or the default), OCF_ROOT, OCF_RA_VERSION_MAJOR/
+ * MINOR, OCF_RESOURCE_INSTANCE=TYPE:NAME, OCF_RESOURCE_TYPE,
+ * OCF_CHECK_LEVEL, and PATH.  Exit 0 is success; the time-out (the
+ * resource's <action timeout=>, else 60 s) kills it and counts as a
+ * failure. */
 #include "res.h"
+
+#include "builtin.h"
 
 #include "../net/loop.h"
 #include "../net/sys.h"
@@ -32,11 +35,17 @@ static int found(const char *path)
 	return access(path, X_OK) == 0;
 }
 
-int res_agent(const struct conf_res *r, char *out, unsigned size, int *ocf)
+int res_agent(const struct conf_res *r, char *out, unsigned size, int *ocf,
+	      int *builtin)
 {
 	const char *type = r->x->name;
 
 	*ocf = 0;
+	*builtin = builtin_has(type);
+	if (*builtin) {
+		snprintf(out, size, "/proc/self/exe");
+		return 0;
+	}
 	if (!strcmp(type, "script")) {
 		snprintf(out, size, "%s", rt_value(r, "file") ?
 			 rt_value(r, "file") : "");
@@ -66,8 +75,10 @@ static void env_free(struct env *e)
 	e->n = 0;
 }
 
-static void env_of(const struct conf_res *r, struct env *e)
+static void env_of(const struct conf_res *r, int depth, struct env *e)
 {
+	char level[16];
+
 	char label[160];
 	const char *path = getenv("PATH");
 
@@ -88,7 +99,8 @@ static void env_of(const struct conf_res *r, struct env *e)
 	env_add(e, "OCF_ROOT=%s%s", schema_ocf_root(), "");
 	env_add(e, "OCF_RA_VERSION_MAJOR=1%s%s", "", "");
 	env_add(e, "OCF_RA_VERSION_MINOR=0%s%s", "", "");
-	env_add(e, "OCF_CHECK_LEVEL=0%s%s", "", "");
+	snprintf(level, sizeof level, "%d", depth);
+	env_add(e, "OCF_CHECK_LEVEL=%s%s", level, "");
 	env_add(e, "PATH=%s%s", path ? path : "/usr/sbin:/usr/bin:/sbin:/bin",
 		"");
 }
@@ -108,6 +120,8 @@ static void finish(struct res_job *j)
 	j->timer = loop_timer_add(now_ms(), later, j);
 }
 
+static const char *const names[] = { "start", "stop", "status" };
+
 static void action_done(void *ctx, int rc)
 {
 	struct res_job *j = ctx;
@@ -115,11 +129,10 @@ static void action_done(void *ctx, int rc)
 
 	rt_label(j->order[j->next], label, sizeof label);
 	if (rc != 0) {
-		log_msg(LOG_LVL_ERR, "%s on %s returned %d%s", j->stop ?
-			"stop" : "start", label, rc, rc == RUN_TIMEOUT ?
-			" (timed out)" : "");
-		j->failed = 1;
-		if (!j->stop) {
+		log_msg(LOG_LVL_ERR, "%s on %s returned %d%s", names[j->action],
+			label, rc, rc == RUN_TIMEOUT ? " (timed out)" : "");
+		j->failed = j->next + 1;
+		if (j->action != RES_STOP) {
 			finish(j);
 			return;
 		}
@@ -133,21 +146,33 @@ static int run_one(struct res_job *j)
 {
 	const struct conf_res *r = j->order[j->next];
 	char path[512], label[160];
-	char *argv[2] = { NULL, NULL };
+	char *argv[4] = { NULL, NULL, NULL, NULL };
+	const char *act = names[j->action];
 	struct env e;
-	int ocf, rc;
+	int ocf, builtin, rc, depth = 0, timeout = 0, a = 0;
 
 	if (!r->parent)
 		return 1;		/* the service itself */
+	if (j->action == RES_STATUS && j->check &&
+	    (depth = j->check(j->ctx, j->next, r, &timeout)) < 0)
+		return 1;
 	rt_label(r, label, sizeof label);
-	if (res_agent(r, path, sizeof path, &ocf) < 0) {
+	if (res_agent(r, path, sizeof path, &ocf, &builtin) < 0) {
 		log_msg(LOG_LVL_ERR, "%s: no agent for it on this node", label);
 		return -1;
 	}
-	argv[0] = (char *)(j->stop ? "stop" : "start");
-	env_of(r, &e);
-	rc = run_start(&j->run, path, argv, e.v, NULL, RES_TIMEOUT_S * 1000,
-		       label, action_done, j);
+	if (j->action == RES_STATUS && ocf)
+		act = "monitor";
+	if (builtin) {
+		argv[a++] = (char *)"agent";
+		argv[a++] = (char *)r->x->name;
+	}
+	argv[a] = (char *)act;
+	if (!timeout)
+		timeout = rt_timeout(r, act);
+	env_of(r, depth, &e);
+	rc = run_start(&j->run, path, argv, e.v, NULL, (timeout > 0 ?
+		       timeout : RES_TIMEOUT_S) * 1000, label, action_done, j);
 	env_free(&e);
 	return rc;
 }
@@ -160,8 +185,8 @@ static void step(struct res_job *j)
 		if (rc == 0)
 			return;		/* action_done goes on */
 		if (rc < 0) {
-			j->failed = 1;
-			if (!j->stop)
+			j->failed = j->next + 1;
+			if (j->action != RES_STOP)
 				break;
 		}
 		j->next++;
@@ -169,17 +194,28 @@ static void step(struct res_job *j)
 	finish(j);
 }
 
-void res_start(struct res_job *j, const struct conf_service *s, int stop,
+void res_start(struct res_job *j, const struct conf_service *s,
+	       enum res_action action, res_check_fn *check,
 	       res_done_fn *done, void *ctx)
 {
 	memset(j, 0, sizeof *j);
-	j->stop = stop;
+	j->action = action;
+	j->check = check;
 	j->done = done;
 	j->ctx = ctx;
-	j->n = rt_order(s, stop, j->order, RT_MAX);
-	log_msg(LOG_LVL_NOTICE, "%s %s", stop ? "Stopping" : "Starting",
-		s->name ? s->name : "?");
+	j->n = rt_order(s, action == RES_STOP, j->order, RT_MAX);
+	if (action != RES_STATUS)
+		log_msg(LOG_LVL_NOTICE, "%s %s", action == RES_STOP ?
+			"Stopping" : "Starting", s->name ? s->name : "?");
 	step(j);
+}
+
+int res_failed_label(const struct res_job *j, char *out, unsigned size)
+{
+	if (!j->failed)
+		return 0;
+	rt_label(j->order[j->failed - 1], out, size);
+	return 1;
 }
 
 void res_cancel(struct res_job *j)

@@ -14,26 +14,41 @@ struct conf_res;
 struct conf_service;
 
 typedef void res_done_fn(void *ctx, int ok);
+/* For a status run: the OCF_CHECK_LEVEL to check resource r (the k-th
+ * in start order) at, or -1 to skip it now; *timeout its seconds. */
+typedef int res_check_fn(void *ctx, int k, const struct conf_res *r,
+			 int *timeout);
+
+enum res_action { RES_START, RES_STOP, RES_STATUS };
 
 struct res_job {
 	const struct conf_res *order[RT_MAX];
-	int n, next, stop, failed;
+	int n, next, failed;
+	enum res_action action;
 	struct run run;
 	res_done_fn *done;
+	res_check_fn *check;
 	void *ctx;
 	int timer;
 };
 
-/* Start (stop 0) or stop service s here.  A start ends at the first
- * failure; a stop goes on and fails if any resource failed.  done is
- * called once, later. */
-void res_start(struct res_job *j, const struct conf_service *s, int stop,
+/* Start, stop or check service s here.  A start ends at the first
+ * failure, a status run at the first failed check (parents are checked
+ * before their children: spec 3.3); a stop goes on and fails if any
+ * resource failed.  check is for RES_STATUS (NULL: every resource at
+ * depth 0).  done is called once, later. */
+void res_start(struct res_job *j, const struct conf_service *s,
+	       enum res_action action, res_check_fn *check,
 	       res_done_fn *done, void *ctx);
+/* The job's resource that failed (its label into out), or 0. */
+int res_failed_label(const struct res_job *j, char *out, unsigned size);
 /* Forget a job: its agent is killed, done is not called. */
 void res_cancel(struct res_job *j);
 
 /* The program that runs resource r's actions into out, and whether it
- * is an OCF agent (monitor, not status); -1 when this node has none. */
-int res_agent(const struct conf_res *r, char *out, unsigned size, int *ocf);
+ * is an OCF agent (monitor, not status); -1 when this node has none.
+ * *builtin: it is this executable's own agent (hacluster agent TYPE). */
+int res_agent(const struct conf_res *r, char *out, unsigned size, int *ocf,
+	      int *builtin);
 
 #endif

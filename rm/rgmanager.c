@@ -80,7 +80,8 @@ static void run_job(int i, int stop)
 		return;
 	}
 	stop ? G.stops++ : G.starts++;
-	res_start(G.job[i], &G.v->conf->services[k], stop, job_done,
+	res_start(G.job[i], &G.v->conf->services[k], stop ? RES_STOP :
+		  RES_START, NULL, job_done,
 		  (void *)(intptr_t)i);
 }
 

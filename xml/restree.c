@@ -157,3 +157,68 @@ int rt_order(const struct conf_service *s, int stop,
 		visit(&w, s->res);
 	return w.n;
 }
+
+/* --- actions ------------------------------------------------------------------- */
+/* The <action name=...> children of r's element and of its ref target. */
+static const struct xml_node *next_action(const struct conf_res *r,
+					  const struct xml_node *a)
+{
+	if (a) {
+		const struct xml_node *n = xml_next(a, "action");
+
+		if (n || a->parent != r->x || !r->target)
+			return n;
+		return xml_child(r->target->x, "action");
+	}
+	a = xml_child(r->x, "action");
+	return a || !r->target ? a : xml_child(r->target->x, "action");
+}
+
+static int seconds(const struct xml_node *a, const char *attr, int def)
+{
+	int v;
+
+	return xml_get(a, attr) && conf_time(xml_get(a, attr), &v) == 0 ?
+	       v : def;
+}
+
+int rt_timeout(const struct conf_res *r, const char *action)
+{
+	for (const struct xml_node *a = next_action(r, NULL); a;
+	     a = next_action(r, a))
+		if (xml_get(a, "name") && !strcmp(xml_get(a, "name"), action))
+			return seconds(a, "timeout", 0);
+	return 0;
+}
+
+static int is_check(const struct xml_node *a)
+{
+	const char *name = xml_get(a, "name");
+
+	return name && (!strcmp(name, "status") || !strcmp(name, "monitor"));
+}
+
+int rt_checks(const struct conf_res *r, struct rt_check *out, int max)
+{
+	int n = 0;
+
+	for (const struct schema_check *c = r->type ? r->type->checks : NULL;
+	     c && c->interval && n < max; c++)
+		out[n++] = (struct rt_check){ c->depth, c->interval, 0 };
+	for (const struct xml_node *a = next_action(r, NULL); a;
+	     a = next_action(r, a)) {
+		int depth = seconds(a, "depth", 0), k;
+
+		if (!is_check(a))
+			continue;
+		for (k = 0; k < n && out[k].depth != depth; k++)
+			;
+		if (k == n && n == max)
+			continue;
+		if (k == n)
+			out[n++] = (struct rt_check){ depth, 0, 0 };
+		out[k].interval = seconds(a, "interval", out[k].interval);
+		out[k].timeout = seconds(a, "timeout", 0);
+	}
+	return n;
+}

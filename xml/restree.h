@@ -24,4 +24,18 @@ void rt_label(const struct conf_res *r, char *out, unsigned size);
 int rt_order(const struct conf_service *s, int stop,
 	     const struct conf_res **out, int max);
 
+/* A status check: OCF_CHECK_LEVEL, how often, how long it may take
+ * (seconds; timeout 0: the caller's default). */
+struct rt_check {
+	int depth, interval, timeout;
+};
+#define RT_CHECKS	8
+
+/* r's status checks: its type's, each replaced (same depth) or joined
+ * by an <action name="status"|"monitor" depth= interval= timeout=/>
+ * child of r (or of what it refers to).  Returns the count (<= max). */
+int rt_checks(const struct conf_res *r, struct rt_check *out, int max);
+/* The timeout= of r's <action name="ACTION"/> in seconds, or 0. */
+int rt_timeout(const struct conf_res *r, const char *action);
+
 #endif
