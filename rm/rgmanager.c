@@ -184,7 +184,7 @@ static int v_svc(void *ctx, struct ctl_req *r)
 	G.req_svc = i;
 	G.req_ev = ev;
 	ctl_defer(r, (RES_TIMEOUT_S + 10) * 1000, &G.ticket);
-	st_request(&G.t, i, (enum svc_event)ev);
+	st_request(&G.t, i, (enum svc_event)ev, 0);
 	return CTL_DEFERRED;
 }
 

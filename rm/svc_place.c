@@ -127,3 +127,13 @@ uint32_t sp_best(const struct conf_service *s, uint32_t except,
 	}
 	return best;
 }
+
+int sp_accepts(const struct conf_service *s, uint32_t node,
+	       const struct sp_view *v)
+{
+	struct sp_view alone = *v;
+
+	alone.online = &node;
+	alone.nonline = 1;
+	return as_target(s, node, &alone) >= 0;
+}

@@ -32,4 +32,10 @@ int sp_score(const struct conf_service *s, uint32_t node,
 uint32_t sp_best(const struct conf_service *s, uint32_t except,
 		 const struct sp_view *v);
 
+/* Whether node takes s when it is asked to (a relocation's target):
+ * pretending it were the only member, its score is BEST (only a
+ * restricted domain it is not in refuses), and exclusivity holds. */
+int sp_accepts(const struct conf_service *s, uint32_t node,
+	       const struct sp_view *v);
+
 #endif

@@ -19,6 +19,7 @@ static int begin_start(struct svc_rec *r, uint32_t node, int recovery)
 {
 	r->state = SVC_STARTING;
 	r->owner = node;
+	r->next = 0;
 	r->restarts = recovery ? r->restarts + 1 : 0;
 	return SR_OK;
 }
@@ -57,6 +58,7 @@ static int now_disabled(struct svc_rec *r, uint32_t node, int recovery)
 		r->last_owner = r->owner;
 	r->state = SVC_DISABLED;
 	r->owner = 0;
+	r->next = 0;
 	return SR_OK;
 }
 

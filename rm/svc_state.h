@@ -56,7 +56,15 @@ struct svc_rec {
 	int64_t restart_at[SVC_MAX_RESTARTS];
 	int nrestart;
 	uint32_t version;		/* transitions applied */
+	/* where it goes once stopped (set with the stop that leads
+	 * there, cleared by the next start): 0 where evaluation puts
+	 * it, a node id (relocation's target, or its owner for a
+	 * restart in place), or one of: */
+	uint32_t next;
 };
+#define SVC_HOLD	0xffffffffu	/* nowhere until the membership
+					 * changes (clusvcadm -s) */
+#define SVC_ELSEWHERE	0xfffffffeu	/* the best other node (-r) */
 
 /* A new record: stopped, nobody, never. */
 void svc_init(struct svc_rec *r);

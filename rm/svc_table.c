@@ -9,10 +9,14 @@
  *          configuration is settled once every member's SYNC for it came
  *          back.  Nothing is decided before.
  *   EVENT  one transition of one service (rm/svc_state.c), applied where
- *          it is delivered, the same on every member.  A node acts on
- *          its own events as they come back: the starter runs the start
- *          when its SE_START is applied, the owner the stop when SE_STOP
- *          is; it reports the end with another EVENT.
+ *          it is delivered, the same on every member, with a target: the
+ *          node that starts (SE_START), or where a stop leads (SE_STOP:
+ *          the record's next).  A node acts on events as they are
+ *          applied: the new owner runs the start, the owner the stop;
+ *          it reports the end with another EVENT.  So any member may
+ *          ask; nothing is forwarded.
+ *   LOCK   clusvcadm -l / -u: while locked nothing is evaluated (no
+ *          start, no failover); regaining quorum unlocks (spec 4.5).
  *
  * Safety: a record owned by a node that is gone stays its until that
  * node is released (st_released: fenced, or started again holding
@@ -39,7 +43,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { OP_SYNC = 1, OP_EVENT };
+enum { OP_SYNC = 1, OP_EVENT, OP_LOCK };
 
 static void say(struct svc_table *t, int level, const char *fmt, ...)
 	PRINTF(3, 4);
@@ -103,6 +107,7 @@ static void put_rec(struct wire_w *w, const struct svc_rec *r)
 	wire_put_u16(w, (uint16_t)r->stop_to);
 	wire_put_u8(w, (uint8_t)r->plan);
 	wire_put_u32(w, r->version);
+	wire_put_u32(w, r->next);
 }
 
 static void get_rec(struct wire_r *rd, struct svc_rec *r)
@@ -117,6 +122,7 @@ static void get_rec(struct wire_r *rd, struct svc_rec *r)
 	r->stop_to = (enum svc_state)wire_get_u16(rd);
 	r->plan = wire_get_u8(rd);
 	r->version = wire_get_u32(rd);
+	r->next = wire_get_u32(rd);
 }
 
 static void send_sync(struct svc_table *t)
@@ -127,6 +133,8 @@ static void send_sync(struct svc_table *t)
 	wire_w_init(&w, m, sizeof m);
 	wire_put_u8(&w, OP_SYNC);
 	wire_put_u64(&w, t->ring);
+	wire_put_u8(&w, (uint8_t)t->locked);
+	wire_put_u32(&w, t->lock_seq);
 	wire_put_u16(&w, (uint16_t)t->ns);
 	for (int i = 0; i < t->ns; i++) {
 		wire_put_str(&w, t->s[i].name, ST_NAME);
@@ -136,9 +144,9 @@ static void send_sync(struct svc_table *t)
 }
 
 static void send_event(struct svc_table *t, int i, enum svc_event ev,
-		       int recovery)
+		       int recovery, uint32_t target)
 {
-	uint8_t m[16 + ST_NAME];
+	uint8_t m[24 + ST_NAME];
 	struct wire_w w;
 
 	wire_w_init(&w, m, sizeof m);
@@ -146,6 +154,7 @@ static void send_event(struct svc_table *t, int i, enum svc_event ev,
 	wire_put_str(&w, t->s[i].name, ST_NAME);
 	wire_put_u8(&w, (uint8_t)ev);
 	wire_put_u8(&w, (uint8_t)recovery);
+	wire_put_u32(&w, target);
 	t->s[i].asked = 1;
 	emit(t, &w);
 }
@@ -177,6 +186,8 @@ static void heard(struct svc_table *t, uint32_t from)
 static void on_sync(struct svc_table *t, uint32_t from, struct wire_r *r)
 {
 	uint64_t ring = wire_get_u64(r);
+	int locked = wire_get_u8(r);
+	uint32_t seq = wire_get_u32(r);
 	int count = wire_get_u16(r);
 
 	for (int k = 0; k < count && !r->short_read; k++) {
@@ -190,20 +201,25 @@ static void on_sync(struct svc_table *t, uint32_t from, struct wire_r *r)
 		    newer(&in, &t->s[i].rec))
 			t->s[i].rec = in;
 	}
-	if (!r->short_read && ring == t->ring)
+	if (!r->short_read && ring == t->ring) {
+		if (seq > t->lock_seq) {	/* a later -l or -u */
+			t->locked = locked;
+			t->lock_seq = seq;
+		}
 		heard(t, from);
+	}
 }
 
-/* What this node does about an event now applied: the starter starts
- * (on its own SE_START), the owner stops (whoever asked for it). */
-static void act_on(struct svc_table *t, int i, uint32_t from)
+/* What this node does about an event now applied: the new owner starts,
+ * the owner stops (whoever asked for it). */
+static void act_on(struct svc_table *t, int i)
 {
 	struct st_svc *s = &t->s[i];
 	enum svc_state st = s->rec.state;
 
 	if (s->rec.owner != t->me)
 		return;
-	if (st == SVC_STARTING && from == t->me && !s->busy) {
+	if (st == SVC_STARTING && !s->busy) {
 		s->busy = 1;
 		s->stopping = 0;
 		t->out.start(t->out.ctx, i);
@@ -221,15 +237,20 @@ static void on_event(struct svc_table *t, uint32_t from, struct wire_r *r,
 	char name[ST_NAME];
 	enum svc_event ev;
 	int recovery, i, rc;
+	uint32_t target;
 
 	wire_get_str(r, name, ST_NAME);
 	ev = (enum svc_event)wire_get_u8(r);
 	recovery = wire_get_u8(r);
+	target = wire_get_u32(r);
 	if (r->short_read || (i = st_find(t, name)) < 0)
 		return;
 	if (from == t->me)
 		t->s[i].asked = 0;
-	rc = svc_apply(&t->s[i].rec, ev, from, recovery, wall);
+	rc = svc_apply(&t->s[i].rec, ev, ev == SE_START && target ? target :
+		       from, recovery, wall);
+	if (rc == SR_OK && ev == SE_STOP && running(t->s[i].rec.state))
+		t->s[i].rec.next = target;
 	if (from == t->me && t->out.applied)
 		t->out.applied(t->out.ctx, i, ev, rc);
 	if (rc != SR_OK) {
@@ -241,7 +262,21 @@ static void on_event(struct svc_table *t, uint32_t from, struct wire_r *r,
 	if (t->s[i].rec.state == SVC_RECOVERING && cs(t, i))
 		t->s[i].rec.plan = svc_recovery(&t->s[i].rec, cs(t, i),
 						t->s[i].rec.transition);
-	act_on(t, i, from);
+	act_on(t, i);
+}
+
+static void on_lock(struct svc_table *t, uint32_t from, struct wire_r *r)
+{
+	int locked = wire_get_u8(r);
+
+	if (r->short_read)
+		return;
+	t->lock_seq++;
+	if (locked == t->locked)
+		return;
+	t->locked = locked;
+	say(t, LOG_LVL_NOTICE, "Resource groups %s by node %u", locked ?
+	    "locked" : "unlocked", from);
 }
 
 void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
@@ -253,6 +288,7 @@ void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
 	switch (wire_get_u8(&r)) {
 	case OP_SYNC: on_sync(t, from, &r); break;
 	case OP_EVENT: on_event(t, from, &r, wall); break;
+	case OP_LOCK: on_lock(t, from, &r); break;
 	}
 }
 
@@ -266,14 +302,32 @@ void st_done(struct svc_table *t, int i, int ok)
 	if (!is_member(t, t->me) || !t->quorate)
 		return;		/* an emergency stop: the record stays */
 	if (stop)
-		send_event(t, i, ok ? SE_STOPPED : SE_STOP_FAILED, 0);
+		send_event(t, i, ok ? SE_STOPPED : SE_STOP_FAILED, 0, 0);
 	else
-		send_event(t, i, ok ? SE_STARTED : SE_START_FAILED, 0);
+		send_event(t, i, ok ? SE_STARTED : SE_START_FAILED, 0, 0);
 }
 
-void st_request(struct svc_table *t, int i, enum svc_event ev)
+void st_status_failed(struct svc_table *t, int i)
 {
-	send_event(t, i, ev, 0);
+	if (t->s[i].mine && !t->s[i].busy && !t->s[i].asked)
+		send_event(t, i, SE_STATUS_FAILED, 0, 0);
+}
+
+void st_request(struct svc_table *t, int i, enum svc_event ev,
+		uint32_t target)
+{
+	send_event(t, i, ev, 0, ev == SE_START && !target ? t->me : target);
+}
+
+void st_lock(struct svc_table *t, int locked)
+{
+	uint8_t m[4];
+	struct wire_w w;
+
+	wire_w_init(&w, m, sizeof m);
+	wire_put_u8(&w, OP_LOCK);
+	wire_put_u8(&w, (uint8_t)locked);
+	emit(t, &w);
 }
 
 /* --- membership ---------------------------------------------------------------- */
@@ -287,13 +341,18 @@ void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
 	t->ring = ring;
 	t->nheard = 0;
 	t->settled = 0;
-	for (int i = 0; i < t->ns; i++)
+	for (int i = 0; i < t->ns; i++) {
 		t->s[i].asked = 0;	/* lost with the ring, if not back */
+		if (t->s[i].rec.next == SVC_HOLD)
+			t->s[i].rec.next = 0;	/* -s holds until now */
+	}
 	send_sync(t);
 }
 
 void st_quorate(struct svc_table *t, int quorate)
 {
+	if (!t->quorate && quorate)
+		t->locked = 0;
 	if (t->quorate && !quorate)
 		for (int i = 0; i < t->ns; i++)
 			if (t->s[i].mine || (t->s[i].busy &&
@@ -343,6 +402,29 @@ static void view_of(const struct svc_table *t, int i, struct sp_view *v)
 		(void *)t };
 }
 
+/* Where a service stopped to move goes (spec 4.6): its target, when it
+ * accepts (its owner, for a restart in place: no domain check); else
+ * the best other node; else back where it was; else anywhere. */
+static uint32_t moved(const struct svc_table *t, int i,
+		      const struct sp_view *v)
+{
+	const struct svc_rec *r = &t->s[i].rec;
+	const struct conf_service *c = cs(t, i);
+	uint32_t to = r->next;
+
+	if (to == SVC_HOLD)
+		return 0;
+	if (to == r->last_owner && is_member(t, to))
+		return to;
+	if (to != SVC_ELSEWHERE && is_member(t, to) && sp_accepts(c, to, v))
+		return to;
+	if ((to = sp_best(c, r->last_owner, v)))
+		return to;
+	if (is_member(t, r->last_owner) && sp_accepts(c, r->last_owner, v))
+		return r->last_owner;
+	return sp_best(c, 0, v);
+}
+
 /* Where a service that runs nowhere should start; 0: nowhere. */
 static uint32_t target(const struct svc_table *t, int i,
 		       const struct sp_view *v, int *recovery)
@@ -352,6 +434,8 @@ static uint32_t target(const struct svc_table *t, int i,
 	uint32_t best;
 
 	*recovery = 0;
+	if (r->state == SVC_STOPPED && r->next)
+		return moved(t, i, v);
 	if (r->state == SVC_STOPPED)
 		return sp_best(c, 0, v);
 	if (r->state != SVC_RECOVERING)
@@ -373,16 +457,16 @@ static void evaluate_one(struct svc_table *t, int i)
 	int recovery;
 	uint32_t to;
 
-	if (!c || t->s[i].busy || t->s[i].asked || r->frozen)
+	if (!c || t->s[i].busy || t->s[i].asked || r->frozen || t->locked)
 		return;
 	view_of(t, i, &v);
 	if (r->state == SVC_RECOVERING && r->plan == SA_DISABLE) {
 		if (t->me == t->members[0])
-			send_event(t, i, SE_DISABLE, 0);
+			send_event(t, i, SE_DISABLE, 0, 0);
 		return;
 	}
 	if ((to = target(t, i, &v, &recovery)) == t->me) {
-		send_event(t, i, SE_START, recovery);
+		send_event(t, i, SE_START, recovery, 0);
 		return;
 	}
 	if (t->joined && r->state == SVC_STARTED && r->owner == t->me &&
@@ -390,7 +474,7 @@ static void evaluate_one(struct svc_table *t, int i)
 	    sp_score(c, to, &v) > sp_score(c, t->me, &v)) {
 		say(t, LOG_LVL_NOTICE, "Relocating %s to better node %u",
 		    t->s[i].name, to);
-		send_event(t, i, SE_STOP, 0);
+		send_event(t, i, SE_STOP, 0, 0);
 	}
 }
 
@@ -401,6 +485,31 @@ void st_evaluate(struct svc_table *t)
 	for (int i = 0; i < t->ns; i++)
 		evaluate_one(t, i);
 	t->joined = 0;		/* failback: when a node joins, not after */
+}
+
+/* --- placement, for requests ----------------------------------------------- */
+int st_accepts(const struct svc_table *t, int i, uint32_t node)
+{
+	struct sp_view v;
+
+	view_of(t, i, &v);
+	return cs(t, i) && is_member(t, node) && sp_accepts(cs(t, i), node, &v);
+}
+
+int st_score(const struct svc_table *t, int i, uint32_t node)
+{
+	struct sp_view v;
+
+	view_of(t, i, &v);
+	return cs(t, i) ? sp_score(cs(t, i), node, &v) : SP_ILLEGAL;
+}
+
+uint32_t st_best(const struct svc_table *t, int i, uint32_t except)
+{
+	struct sp_view v;
+
+	view_of(t, i, &v);
+	return cs(t, i) ? sp_best(cs(t, i), except, &v) : 0;
 }
 
 /* --- set-up ---------------------------------------------------------------------- */

@@ -45,6 +45,9 @@ struct svc_table {
 	uint32_t me;
 	uint64_t ring;
 	int quorate, settled, nmembers, nheard;
+	int locked;		/* clusvcadm -l: no evaluation */
+	uint32_t lock_seq;	/* -l and -u applied: a SYNC with more
+				 * carries the later one */
 	int joined;		/* a node joined: failback is due once */
 	uint32_t members[ST_MAX_NODES], heard[ST_MAX_NODES];
 	/* nodes whose services may be taken over: fenced, or gone clean */
@@ -76,9 +79,22 @@ void st_evaluate(struct svc_table *t);
 
 /* The index of service name, or -1. */
 int st_find(const struct svc_table *t, const char *name);
-/* An administrator's request, from this node: ev on service i
- * (SE_START: start it here; SE_STOP, SE_DISABLE, SE_FREEZE,
- * SE_UNFREEZE).  The answer comes through out.applied. */
-void st_request(struct svc_table *t, int i, enum svc_event ev);
+/* An administrator's request, from this node: ev on service i.
+ * SE_START: start it on target (0: here); SE_STOP: stop it, then start
+ * it on target (0: wherever evaluation says; SVC_HOLD: nowhere until
+ * the membership changes; SVC_ELSEWHERE: the best other node; its
+ * owner: a restart in place); SE_DISABLE, SE_FREEZE, SE_UNFREEZE.  The
+ * answer comes through out.applied and the record. */
+void st_request(struct svc_table *t, int i, enum svc_event ev,
+		uint32_t target);
+/* A status check of service i failed here: it is recovered (spec 4.3). */
+void st_status_failed(struct svc_table *t, int i);
+/* clusvcadm -l (1) / -u (0), for every member. */
+void st_lock(struct svc_table *t, int locked);
+/* Placement, for requests: whether node takes service i when asked;
+ * node's score for it; its best node other than except (0 none). */
+int st_accepts(const struct svc_table *t, int i, uint32_t node);
+int st_score(const struct svc_table *t, int i, uint32_t node);
+uint32_t st_best(const struct svc_table *t, int i, uint32_t except);
 
 #endif

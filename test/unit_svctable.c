@@ -60,26 +60,29 @@ static void on_stop(void *ctx, int i)
 	n->job[i] = 2;
 }
 
-static void flush(void)
+static int flush(void)
 {
+	int n = nbus;
+
 	for (int k = 0; k < nbus; k++)
 		for (int id = 1; id <= N; id++)
 			if (nodes[id].up)
 				st_deliver(&nodes[id].t, bus[k].from, bus[k].b,
 					   bus[k].len, 100 + k);
 	nbus = 0;
+	return n;
 }
 
 /* Evaluate everywhere, deliver, finish every job (ok), until quiet. */
 static void settle(void)
 {
 	for (int round = 0; round < 20; round++) {
-		int jobs = 0;
+		int jobs = 0, sent;
 
 		for (int id = 1; id <= N; id++)
 			if (nodes[id].up)
 				st_evaluate(&nodes[id].t);
-		flush();
+		sent = flush();
 		for (int id = 1; id <= N; id++)
 			for (int i = 0; i < 8; i++)
 				if (nodes[id].up && nodes[id].job[i]) {
@@ -87,8 +90,8 @@ static void settle(void)
 					st_done(&nodes[id].t, i, 1);
 					jobs++;
 				}
-		flush();
-		if (!jobs && !nbus)
+		sent += flush();
+		if (!jobs && !sent)
 			return;
 	}
 }
@@ -202,4 +205,80 @@ TEST(svctable_quorum_loss_stops_here_only)
 	CHECK_INT(nodes[1].stops[0], 1);	/* web stopped here at once */
 	CHECK_INT(rec(1, "service:web")->state, SVC_STARTED);	/* record */
 	CHECK_INT(nodes[1].starts[0], 1);	/* and nothing started */
+}
+
+static int web(uint32_t id) { return st_find(&nodes[id].t, "service:web"); }
+
+TEST(svctable_relocate_to_target_then_elsewhere)
+{
+	three();
+	st_request(&nodes[2].t, web(2), SE_STOP, 3);	/* -r web -m n3 */
+	settle();
+	CHECK_INT(rec(1, "service:web")->state, SVC_STARTED);
+	CHECK_INT(rec(1, "service:web")->owner, 3);
+	CHECK_INT(rec(1, "service:web")->next, 0);
+	st_request(&nodes[1].t, web(1), SE_STOP, SVC_ELSEWHERE);  /* -r */
+	settle();
+	CHECK_INT(rec(2, "service:web")->owner, 1);	/* best, not n3 */
+	CHECK_INT(nodes[3].stops[web(3)], 1);
+}
+
+TEST(svctable_restart_in_place_and_enable_elsewhere)
+{
+	three();
+	st_request(&nodes[3].t, web(3), SE_STOP, 1);	/* -R, from n3 */
+	settle();
+	CHECK_INT(rec(3, "service:web")->owner, 1);
+	CHECK_INT(nodes[1].starts[web(1)], 2);
+	CHECK_INT(nodes[1].stops[web(1)], 1);
+	st_request(&nodes[1].t, web(1), SE_DISABLE, 0);
+	settle();
+	st_request(&nodes[1].t, web(1), SE_START, 2);	/* -e web -m n2 */
+	settle();
+	CHECK_INT(rec(1, "service:web")->owner, 2);
+	CHECK_INT(rec(1, "service:web")->state, SVC_STARTED);
+}
+
+TEST(svctable_stop_holds_until_membership_changes)
+{
+	three();
+	st_request(&nodes[1].t, web(1), SE_STOP, SVC_HOLD);	/* -s */
+	settle();
+	CHECK_INT(rec(2, "service:web")->state, SVC_STOPPED);
+	CHECK_INT(nodes[1].starts[web(1)], 1);
+	nodes[3].up = 0;
+	config(1);
+	CHECK_INT(rec(2, "service:web")->state, SVC_STARTED);
+	CHECK_INT(rec(2, "service:web")->owner, 1);
+}
+
+TEST(svctable_lock_stops_evaluation_quorum_unlocks)
+{
+	three();
+	st_lock(&nodes[2].t, 1);
+	flush();
+	CHECK_INT(nodes[3].t.locked, 1);
+	st_request(&nodes[1].t, web(1), SE_STOP, 0);
+	settle();
+	CHECK_INT(rec(1, "service:web")->state, SVC_STOPPED);	/* stays */
+	st_lock(&nodes[2].t, 0);
+	settle();
+	CHECK_INT(rec(1, "service:web")->state, SVC_STARTED);
+	st_lock(&nodes[2].t, 1);
+	flush();
+	config(0);
+	config(1);				/* quorum regained */
+	CHECK_INT(nodes[1].t.locked, 0);
+}
+
+TEST(svctable_status_failure_restarts_in_place)
+{
+	three();
+	st_status_failed(&nodes[1].t, web(1));
+	settle();
+	CHECK_INT(rec(2, "service:web")->state, SVC_STARTED);
+	CHECK_INT(rec(2, "service:web")->owner, 1);
+	CHECK_INT(rec(2, "service:web")->restarts, 1);
+	CHECK_INT(nodes[1].stops[web(1)], 1);
+	CHECK_INT(nodes[1].starts[web(1)], 2);
 }
