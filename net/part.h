@@ -51,6 +51,7 @@ enum part_news {
 	NEWS_FENCED,	/* fenced: node arg counts as fenced (an agent,
 			 * the operator, or it started again holding
 			 * nothing): its services may be recovered */
+	NEWS_SLATE,	/* rgmanager: view->slate is set */
 };
 
 struct view {
@@ -80,6 +81,9 @@ struct view {
 	int config_differs;	/* whether some member holds another */
 	/* the qdiskd part */
 	int qdisk_master;	/* we hold the quorum disk's master role */
+	/* the rgmanager part: every service's resources were stopped
+	 * here since this daemon started (the clean slate) */
+	int slate;
 	/* the ccsd part */
 	uint32_t behind;	/* the cluster's config version when it is
 				 * not ours: we act as inquorate */

@@ -508,6 +508,11 @@ void fd_confchg(struct fence_dom *f, uint64_t ring, const uint32_t *members,
 	send_state(f, slate);
 }
 
+void fd_slate(struct fence_dom *f)
+{
+	send_state(f, 1);
+}
+
 void fd_quorate(struct fence_dom *f, int quorate, int64_t now)
 {
 	f->quorate = quorate;

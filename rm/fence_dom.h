@@ -85,6 +85,9 @@ void fd_config(struct fence_dom *f, const uint32_t *ids, int n,
 void fd_confchg(struct fence_dom *f, uint64_t ring, const uint32_t *members,
 		int n, int slate, int64_t now);
 void fd_quorate(struct fence_dom *f, int quorate, int64_t now);
+/* This node holds nothing now (after its configuration's STATE said
+ * otherwise): it tells the members again. */
+void fd_slate(struct fence_dom *f);
 /* An ordered message of the fenced kind; wall: seconds for the log. */
 void fd_deliver(struct fence_dom *f, uint32_t from, const uint8_t *msg,
 		size_t len, int64_t now, int64_t wall);

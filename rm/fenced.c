@@ -201,8 +201,9 @@ static void confchg(void)
 {
 	if (!F.v->member)
 		return;
-	/* this node holds nothing yet: no service runs before rgmanager */
-	fd_confchg(&F.dom, F.v->ring, F.v->members, F.v->nmembers, 1, now_ms());
+	/* slate: rgmanager stopped every service here since this start */
+	fd_confchg(&F.dom, F.v->ring, F.v->members, F.v->nmembers,
+		   F.v->slate, now_ms());
 	fd_quorate(&F.dom, quorate(), now_ms());
 	rearm();
 }
@@ -215,6 +216,8 @@ static void deliver(uint32_t from, const uint8_t *body, size_t len)
 
 static void news(int what, uint32_t arg)
 {
+	if (what == NEWS_SLATE && F.v->member)
+		fd_slate(&F.dom);
 	if (what != NEWS_QUORATE && what != NEWS_SETTLED)
 		return;
 	fd_quorate(&F.dom, quorate(), now_ms());

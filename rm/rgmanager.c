@@ -5,24 +5,37 @@
  * ring, quorum (NEWS_QUORATE), fenced nodes (NEWS_FENCED: their services
  * may run elsewhere), a new cluster.conf; after each input the table
  * evaluates and this node starts or stops what it was chosen for
- * (agents/res.c, children of the loop).  A clean stop of the daemon
- * stops the services that run here and tells the cluster before the
- * node leaves (this part comes after fenced in the table, so it stops
- * first).
+ * (agents/res.c, children of the loop).
  *
- * clusvcadm's enable (here), disable, stop, freeze and unfreeze are the
- * verb "svc OP NAME", answered once the service got where the request
- * leads ("rg: CODE" with rgmanager's result codes, spec 5.2).
+ * Clean slate: at start-up, before it offers to run anything, the node
+ * stops every configured service's resources here (whatever an earlier
+ * run of the daemon left behind), then says so (view->slate,
+ * NEWS_SLATE): the fence domain lets such a fresh start stand in for
+ * fencing.  A stop that fails leaves the slate unclean: this node must
+ * be fenced before its services move, and it starts nothing.
  *
- * Not yet here: status checks, relocation and restart on request, locks,
- * the start-up stop of every service (clean slate). */
+ * Status checks (spec 4.3): every rm status_poll_interval seconds each
+ * service started here, not frozen, has its resources checked in start
+ * order; a resource's check of depth D is due when its interval passed
+ * since the service started, and the deepest due one runs.  A failure
+ * is a status failure event: the recovery policy takes over.
+ *
+ * A clean stop of the daemon stops the services that run here and tells
+ * the cluster before the node leaves (this part comes after fenced in
+ * the table, so it stops first).
+ *
+ * clusvcadm is the verbs "svc OP NAME [NODE]" and "rglock", answered
+ * once the service got where the request leads ("rg: CODE" with
+ * rgmanager's result codes, spec 5.2). */
 #include "svc_table.h"
+#include "svc_place.h"
 
 #include "../agents/res.h"
 #include "../net/loop.h"
 #include "../net/part.h"
 #include "../net/sys.h"
 #include "../xml/conf.h"
+#include "../xml/restree.h"
 
 #include <inttypes.h>
 #include <stdint.h>
@@ -37,15 +50,39 @@ static struct {
 	struct view *v;
 	struct svc_table t;
 	struct res_job *job[ST_MAX];
+	/* status checks: the job, when the service started here, the
+	 * check before and this one (ms) */
+	struct res_job *chk[ST_MAX];
+	int64_t since[ST_MAX], prev[ST_MAX], tick[ST_MAX];
+	uint8_t checking[ST_MAX];
+	int poll_timer;
+	/* the start-up stops still running, and whether one failed */
+	int slating, slate_failed;
 	/* the one administrator's request in flight */
 	unsigned ticket;
-	int req_svc, req_ev;
-	uint64_t starts, stops, failures;
+	int req_svc, req_ev, req_want;
+	uint32_t req_version;
+	int64_t req_deadline;
+	unsigned lock_ticket;
+	int lock_want;
+	uint64_t starts, stops, failures, checks, check_failures;
 } G;
 
 static int quorate(void)
 {
 	return G.v->quorate && !G.v->behind && !G.v->refused;
+}
+
+static void evaluate(void)
+{
+	st_evaluate(&G.t);
+}
+
+static struct res_job *job_slot(struct res_job **slot)
+{
+	if (!*slot)
+		*slot = xcalloc(1, sizeof **slot);
+	return *slot;
 }
 
 /* --- the table's requests ----------------------------------------------------- */
@@ -62,17 +99,20 @@ static void job_done(void *ctx, int ok)
 
 	if (!ok)
 		G.failures++;
+	if (ok && !G.t.s[i].stopping)
+		G.since[i] = G.prev[i] = now_ms();
 	st_done(&G.t, i, ok);
-	st_evaluate(&G.t);
+	evaluate();
 }
 
 static void run_job(int i, int stop)
 {
 	int k = G.t.s[i].conf;
 
-	if (!G.job[i])
-		G.job[i] = xcalloc(1, sizeof *G.job[i]);
-	res_cancel(G.job[i]);
+	if (G.chk[i])
+		res_cancel(G.chk[i]);
+	G.checking[i] = 0;
+	res_cancel(job_slot(&G.job[i]));
 	if (k < 0) {		/* removed from the configuration */
 		log_msg(LOG_LVL_WARN, "%s is no longer configured: its "
 			"resources are left as they are", G.t.s[i].name);
@@ -81,8 +121,7 @@ static void run_job(int i, int stop)
 	}
 	stop ? G.stops++ : G.starts++;
 	res_start(G.job[i], &G.v->conf->services[k], stop ? RES_STOP :
-		  RES_START, NULL, job_done,
-		  (void *)(intptr_t)i);
+		  RES_START, NULL, job_done, (void *)(intptr_t)i);
 }
 
 static void out_start(void *ctx, int i) { run_job(i, 0); }
@@ -93,12 +132,128 @@ static void out_log(void *ctx, int level, const char *text)
 	log_msg(level, "%s", text);
 }
 
+/* --- status checks ------------------------------------------------------------------ */
+/* The depth of r's deepest check whose interval ended between the
+ * service's check before and this one; -1: none is due. */
+static int due(void *ctx, int k, const struct conf_res *r, int *timeout)
+{
+	int i = (int)(intptr_t)ctx, depth = -1;
+	struct rt_check c[RT_CHECKS];
+	int n = rt_checks(r, c, RT_CHECKS);
+	int64_t was = G.prev[i] - G.since[i], now = G.tick[i] - G.since[i];
+
+	for (int j = 0; j < n; j++) {
+		int64_t every = (int64_t)c[j].interval * 1000;
+
+		if (every > 0 && now / every > was / every &&
+		    c[j].depth > depth) {
+			depth = c[j].depth;
+			*timeout = c[j].timeout;
+		}
+	}
+	return depth;
+}
+
+static void check_done(void *ctx, int ok)
+{
+	int i = (int)(intptr_t)ctx;
+	char label[160] = "?";
+
+	G.prev[i] = G.tick[i];
+	G.checking[i] = 0;
+	if (ok)
+		return;
+	G.check_failures++;
+	res_failed_label(G.chk[i], label, sizeof label);
+	log_msg(LOG_LVL_ERR, "status of %s failed (%s): recovering it",
+		G.t.s[i].name, label);
+	st_status_failed(&G.t, i);
+	evaluate();
+}
+
+static int checkable(int i)
+{
+	const struct st_svc *s = &G.t.s[i];
+
+	return s->mine && !s->busy && !s->asked && s->conf >= 0 &&
+	       s->rec.state == SVC_STARTED && s->rec.owner == G.t.me &&
+	       !s->rec.frozen && !G.checking[i];
+}
+
+static void poll_services(void *ctx)
+{
+	int every = G.v->conf->rm.status_poll_interval;
+
+	for (int i = 0; i < G.t.ns; i++)
+		if (checkable(i) && quorate()) {
+			G.tick[i] = now_ms();
+			G.checks++;
+			G.checking[i] = 1;
+			res_start(job_slot(&G.chk[i]),
+				  &G.v->conf->services[G.t.s[i].conf],
+				  RES_STATUS, due, check_done,
+				  (void *)(intptr_t)i);
+		}
+	G.poll_timer = loop_timer_add(now_ms() + (every > 0 ? every : 10) *
+				      1000LL, poll_services, NULL);
+}
+
+/* --- clean slate ---------------------------------------------------------------------- */
+static void slate_done(void *ctx, int ok)
+{
+	int i = (int)(intptr_t)ctx;
+
+	if (!ok) {
+		G.slate_failed = 1;
+		log_msg(LOG_LVL_ERR, "clean slate: %s did not stop here; this "
+			"node must be fenced before its services move, and "
+			"starts none", G.v->conf->services[i].name);
+	}
+	if (--G.slating || G.slate_failed)
+		return;
+	log_msg(LOG_LVL_NOTICE, "clean slate: every service is stopped here");
+	G.v->slate = 1;
+	G.v->post(NEWS_SLATE, 0);
+	st_ready(&G.t);
+	evaluate();
+}
+
+/* Stop every configured service's resources here, all at once. */
+static void clean_slate(void)
+{
+	const struct conf *c = G.v->conf;
+
+	G.slating = c->nservices + 1;
+	for (int k = 0; k < c->nservices && k < ST_MAX; k++)
+		res_start(job_slot(&G.job[k]), &c->services[k], RES_STOP, NULL,
+			  slate_done, (void *)(intptr_t)k);
+	slate_done(NULL, 1);		/* the +1: none configured */
+}
+
 /* --- clusvcadm ------------------------------------------------------------------------ */
 /* rgmanager's result codes (spec 5.2) */
 enum { RG_OK = 0, RG_FAIL = -1, RG_EABORT = -2, RG_ENOTOWNER = -3,
-       RG_ENOSERVICE = -4, RG_EAGAIN = -6, RG_EINVAL = -8,
-       RG_EQUORUM = -9, RG_ERUN = -10, RG_EFROZEN = -11,
+       RG_ENOSERVICE = -4, RG_EAGAIN = -6, RG_EDEPEND = -7, RG_EINVAL = -8,
+       RG_EQUORUM = -9, RG_ERUN = -10, RG_EFROZEN = -11, RG_ENODE = -12,
        RG_ERUNNABLE = -15 };
+
+/* What a request waits for once its event is applied. */
+enum want { W_STARTED, W_MOVED, W_STOPPED, W_DISABLED, W_APPLIED };
+
+static const struct op {
+	const char *name;
+	int ev;			/* the event it sends */
+	enum want want;
+} ops[] = {
+	{ "enable", SE_START, W_STARTED },
+	{ "disable", SE_DISABLE, W_DISABLED },
+	{ "stop", SE_STOP, W_STOPPED },
+	{ "freeze", SE_FREEZE, W_APPLIED },
+	{ "unfreeze", SE_UNFREEZE, W_APPLIED },
+	{ "restart", SE_STOP, W_MOVED },
+	{ "relocate", SE_STOP, W_MOVED },
+	{ "migrate", -1, W_APPLIED },		/* vm only: none here */
+};
 
 static void answer(int rg)
 {
@@ -123,26 +278,46 @@ static int rg_of(int refusal)
 	return refusal >= 0 && refusal <= SR_NOT_OWNER ? map[refusal] : RG_FAIL;
 }
 
-/* Where the request has led, once it was applied: done or not yet. */
+/* Where the request has led, once applied: 1 done (rg set), 0 not yet. */
+static int outcome(const struct svc_rec *r, int *rg)
+{
+	int ended = r->state == SVC_FAILED || r->state == SVC_DISABLED ||
+		    r->state == SVC_RECOVERING;
+
+	*rg = RG_OK;
+	switch (G.req_want) {
+	case W_APPLIED:
+		return 1;
+	case W_STARTED:
+		*rg = r->state == SVC_STARTED ? RG_OK : RG_FAIL;
+		return r->state != SVC_STARTING;
+	case W_MOVED:		/* stopped, then started again somewhere */
+		if (r->state == SVC_STARTED && r->version >= G.req_version + 3)
+			return 1;
+		*rg = RG_FAIL;
+		return ended;
+	case W_DISABLED:
+		*rg = r->state == SVC_DISABLED ? RG_OK : RG_FAIL;
+		return r->state == SVC_DISABLED || r->state == SVC_FAILED;
+	case W_STOPPED:
+		*rg = r->state == SVC_STOPPED ? RG_OK : RG_FAIL;
+		return r->state == SVC_STOPPED || r->state == SVC_FAILED;
+	}
+	return 1;
+}
+
 static void check_request(void)
 {
-	const struct svc_rec *r;
+	int rg;
 
-	if (!G.ticket || G.t.s[G.req_svc].asked)
-		return;
-	r = &G.t.s[G.req_svc].rec;
-	if (G.req_ev == SE_FREEZE || G.req_ev == SE_UNFREEZE)
-		answer(RG_OK);
-	else if (G.req_ev == SE_START && r->state == SVC_STARTED)
-		answer(RG_OK);
-	else if (G.req_ev == SE_START && r->state != SVC_STARTING)
-		answer(RG_FAIL);
-	else if (G.req_ev == SE_DISABLE && r->state == SVC_DISABLED)
-		answer(RG_OK);
-	else if (G.req_ev == SE_STOP && r->state == SVC_STOPPED)
-		answer(RG_OK);
-	else if (G.req_ev != SE_START && r->state == SVC_FAILED)
-		answer(RG_FAIL);
+	if (G.lock_ticket && G.t.locked == G.lock_want) {
+		ctl_resume(G.lock_ticket, G.lock_want ? "locked: 1" :
+			   "locked: 0", 0, NULL);
+		G.lock_ticket = 0;
+	}
+	if (G.ticket && !G.t.s[G.req_svc].asked &&
+	    outcome(&G.t.s[G.req_svc].rec, &rg))
+		answer(rg);
 }
 
 static void out_applied(void *ctx, int i, int ev, int rc)
@@ -157,34 +332,121 @@ static int request_fails(struct ctl_req *r, int rg)
 	return 0;
 }
 
-/* svc OP NAME: enable (here), disable, stop, freeze, unfreeze. */
+/* A member named name (or "*": the best node for service i); 0: none. */
+static uint32_t member_named(const char *name, int i)
+{
+	const struct conf_node *n;
+
+	if (!strcmp(name, "*"))
+		return st_best(&G.t, i, 0);
+	n = conf_node(G.v->conf, name);
+	if (!n)
+		return 0;
+	for (int k = 0; k < G.v->nmembers; k++)
+		if (G.v->members[k] == (uint32_t)n->nodeid)
+			return (uint32_t)n->nodeid;
+	return 0;
+}
+
+/* The event's target for op on service i, or a refusal (< 0). */
+static int64_t target_of(const struct op *o, int i, const char *node)
+{
+	const struct svc_rec *r = &G.t.s[i].rec;
+	uint32_t to = node ? member_named(node, i) : 0;
+
+	if (node && !to)
+		return RG_ENODE;
+	if (!strcmp(o->name, "stop"))
+		return SVC_HOLD;
+	if (!strcmp(o->name, "enable") && to &&
+	    st_score(&G.t, i, to) == SP_ILLEGAL)
+		return RG_ERUNNABLE;
+	if (!strcmp(o->name, "enable"))
+		return to;
+	if (!strcmp(o->name, "migrate"))
+		return RG_EINVAL;
+	if (strcmp(o->name, "relocate") && strcmp(o->name, "restart"))
+		return 0;
+	if (r->state != SVC_STARTED && r->state != SVC_STOPPED)
+		return RG_EINVAL;
+	if (!strcmp(o->name, "restart") && r->state != SVC_STARTED)
+		return RG_EINVAL;
+	if (!strcmp(o->name, "restart"))
+		return r->owner;
+	if (to && !st_accepts(&G.t, i, to) &&
+	    st_score(&G.t, i, to) != SP_ILLEGAL)
+		return RG_EDEPEND;	/* exclusivity */
+	return to ? to : SVC_ELSEWHERE;
+}
+
+static int busy_request(void)
+{
+	if (G.ticket && now_ms() > G.req_deadline)
+		G.ticket = 0;		/* its client heard "timed out" */
+	return G.ticket != 0;
+}
+
+/* svc OP NAME [NODE]: enable (here, on NODE, or "*": the best node),
+ * disable, stop, freeze, unfreeze, restart, relocate (to NODE, else the
+ * best other node), migrate (vm only). */
 static int v_svc(void *ctx, struct ctl_req *r)
 {
-	static const struct { const char *op; int ev; } ops[] = {
-		{ "enable", SE_START }, { "disable", SE_DISABLE },
-		{ "stop", SE_STOP }, { "freeze", SE_FREEZE },
-		{ "unfreeze", SE_UNFREEZE },
-	};
-	int ev = -1, i;
+	const struct op *o = NULL;
+	int64_t to;
+	int i, ev;
 
-	if (r->argc != 3)
-		return ctl_fail(r, EXIT_USAGE, "usage: svc OP NAME");
+	if (r->argc != 3 && r->argc != 4)
+		return ctl_fail(r, EXIT_USAGE, "usage: svc OP NAME [NODE]");
 	for (size_t k = 0; k < ARRAY_LEN(ops); k++)
-		if (!strcmp(ops[k].op, r->argv[1]))
-			ev = ops[k].ev;
-	if (ev < 0)
+		if (!strcmp(ops[k].name, r->argv[1]))
+			o = &ops[k];
+	if (!o)
 		return ctl_fail(r, EXIT_USAGE, "svc: unknown operation %s",
 				r->argv[1]);
 	if ((i = st_find(&G.t, r->argv[2])) < 0 || G.t.s[i].conf < 0)
 		return request_fails(r, RG_ENOSERVICE);
 	if (!quorate() || !G.v->member)
 		return request_fails(r, RG_EQUORUM);
-	if (G.ticket || G.t.s[i].busy || G.t.s[i].asked)
+	if (busy_request() || G.slating || G.t.s[i].busy || G.t.s[i].asked)
+		return request_fails(r, RG_EAGAIN);
+	if ((to = target_of(o, i, r->argc == 4 ? r->argv[3] : NULL)) < 0)
+		return request_fails(r, (int)to);
+	ev = o->ev;
+	if (o->want == W_MOVED && G.t.s[i].rec.state == SVC_STOPPED) {
+		ev = SE_START;		/* a stopped one just starts there */
+		to = to == SVC_ELSEWHERE ? st_best(&G.t, i, 0) : to;
+	}
+	if (ev == SE_START && G.t.locked)
 		return request_fails(r, RG_EAGAIN);
 	G.req_svc = i;
 	G.req_ev = ev;
-	ctl_defer(r, (RES_TIMEOUT_S + 10) * 1000, &G.ticket);
-	st_request(&G.t, i, (enum svc_event)ev, 0);
+	G.req_want = ev == SE_START ? W_STARTED : o->want;
+	G.req_version = G.t.s[i].rec.version;
+	G.req_deadline = now_ms() + (RES_TIMEOUT_S * 2 + 10) * 1000;
+	ctl_defer(r, (RES_TIMEOUT_S * 2 + 10) * 1000, &G.ticket);
+	st_request(&G.t, i, (enum svc_event)ev, (uint32_t)to);
+	return CTL_DEFERRED;
+}
+
+/* rglock lock|unlock|query: clusvcadm -l, -u, -S ("locked: 0|1"). */
+static int v_rglock(void *ctx, struct ctl_req *r)
+{
+	int want;
+
+	if (r->argc != 2 || (strcmp(r->argv[1], "lock") &&
+			     strcmp(r->argv[1], "unlock") &&
+			     strcmp(r->argv[1], "query")))
+		return ctl_fail(r, EXIT_USAGE, "usage: rglock lock|unlock|query");
+	if (!strcmp(r->argv[1], "query")) {
+		ctl_printf(r, "locked: %d", G.t.locked);
+		return 0;
+	}
+	if (!quorate() || !G.v->member || G.lock_ticket)
+		return ctl_fail(r, 1, "the cluster cannot take it now");
+	want = !strcmp(r->argv[1], "lock");
+	G.lock_want = want;
+	ctl_defer(r, PART_ANSWER_MS, &G.lock_ticket);
+	st_lock(&G.t, want);
 	return CTL_DEFERRED;
 }
 
@@ -198,13 +460,15 @@ static int start(struct view *v, char *err, size_t errlen)
 	G.v = v;
 	st_init(&G.t, &out, v->nodeid);
 	st_config(&G.t, v->conf);
+	clean_slate();
+	poll_services(NULL);
 	return 0;
 }
 
 static void conf_changed(void)
 {
 	st_config(&G.t, G.v->conf);
-	st_evaluate(&G.t);
+	evaluate();
 }
 
 static void confchg(void)
@@ -213,13 +477,13 @@ static void confchg(void)
 		return;
 	st_confchg(&G.t, G.v->ring, G.v->members, G.v->nmembers);
 	st_quorate(&G.t, quorate());
-	st_evaluate(&G.t);
+	evaluate();
 }
 
 static void deliver(uint32_t from, const uint8_t *body, size_t len)
 {
 	st_deliver(&G.t, from, body, len, (int64_t)time(NULL));
-	st_evaluate(&G.t);
+	evaluate();
 	check_request();
 }
 
@@ -229,15 +493,27 @@ static void news(int what, uint32_t arg)
 		st_released(&G.t, arg, (int64_t)time(NULL));
 	if (what == NEWS_QUORATE || what == NEWS_SETTLED)
 		st_quorate(&G.t, quorate());
-	st_evaluate(&G.t);
+	evaluate();
 }
 
 static int busy(void)
 {
+	if (G.slating)
+		return 1;
 	for (int i = 0; i < G.t.ns; i++)
 		if (G.t.s[i].busy || G.t.s[i].asked)
 			return 1;
 	return 0;
+}
+
+static void forget_jobs(struct res_job **jobs)
+{
+	for (int i = 0; i < ST_MAX; i++)
+		if (jobs[i]) {
+			res_cancel(jobs[i]);
+			free(jobs[i]);
+			jobs[i] = NULL;
+		}
 }
 
 /* A clean stop: what runs here stops, and the cluster hears it, before
@@ -246,6 +522,9 @@ static void stop(void)
 {
 	int64_t end = now_ms() + (RES_TIMEOUT_S + 2) * 1000;
 
+	loop_timer_cancel(G.poll_timer);
+	forget_jobs(G.chk);
+	memset(G.checking, 0, sizeof G.checking);
 	G.t.quorate = quorate();
 	for (int i = 0; i < G.t.ns; i++)
 		if (G.t.s[i].mine && !G.t.s[i].busy) {
@@ -256,12 +535,7 @@ static void stop(void)
 		loop_once(end - now_ms());
 	if (busy())
 		log_msg(LOG_LVL_WARN, "services: not every stop ended in time");
-	for (int i = 0; i < G.t.ns; i++)
-		if (G.job[i]) {
-			res_cancel(G.job[i]);
-			free(G.job[i]);
-			G.job[i] = NULL;
-		}
+	forget_jobs(G.job);
 }
 
 /* --- verbs and status ------------------------------------------------------------- */
@@ -295,11 +569,14 @@ static void counters(void (*line)(void *ctx, const char *name, uint64_t v),
 	line(ctx, "service_starts", G.starts);
 	line(ctx, "service_stops", G.stops);
 	line(ctx, "service_agent_failures", G.failures);
+	line(ctx, "service_checks", G.checks);
+	line(ctx, "service_check_failures", G.check_failures);
 }
 
 static const struct ctl_verb verbs[] = {
 	{ "services", v_services, 0 },
 	{ "svc", v_svc, 1 },
+	{ "rglock", v_rglock, 1 },
 };
 
 const struct part rgmanager_part = {

@@ -217,7 +217,7 @@ static void act_on(struct svc_table *t, int i)
 	struct st_svc *s = &t->s[i];
 	enum svc_state st = s->rec.state;
 
-	if (s->rec.owner != t->me)
+	if (s->rec.owner != t->me || !t->ready)
 		return;
 	if (st == SVC_STARTING && !s->busy) {
 		s->busy = 1;
@@ -379,6 +379,13 @@ void st_released(struct svc_table *t, uint32_t node, int64_t wall)
 	}
 }
 
+void st_ready(struct svc_table *t)
+{
+	t->ready = 1;
+	for (int i = 0; i < t->ns; i++)
+		act_on(t, i);
+}
+
 /* --- evaluation ---------------------------------------------------------------- */
 static int load_of(void *ctx, uint32_t node, int *exclusive)
 {
@@ -480,7 +487,7 @@ static void evaluate_one(struct svc_table *t, int i)
 
 void st_evaluate(struct svc_table *t)
 {
-	if (!t->settled || !t->quorate || !is_member(t, t->me))
+	if (!t->settled || !t->quorate || !t->ready || !is_member(t, t->me))
 		return;
 	for (int i = 0; i < t->ns; i++)
 		evaluate_one(t, i);

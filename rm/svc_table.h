@@ -46,6 +46,7 @@ struct svc_table {
 	uint64_t ring;
 	int quorate, settled, nmembers, nheard;
 	int locked;		/* clusvcadm -l: no evaluation */
+	int ready;		/* the clean slate is done: it may act */
 	uint32_t lock_seq;	/* -l and -u applied: a SYNC with more
 				 * carries the later one */
 	int joined;		/* a node joined: failback is due once */
@@ -87,6 +88,9 @@ int st_find(const struct svc_table *t, const char *name);
  * answer comes through out.applied and the record. */
 void st_request(struct svc_table *t, int i, enum svc_event ev,
 		uint32_t target);
+/* This node holds nothing any more (its start-up stops are done): from
+ * now on it starts and stops what it is asked to, and evaluates. */
+void st_ready(struct svc_table *t);
 /* A status check of service i failed here: it is recovered (spec 4.3). */
 void st_status_failed(struct svc_table *t, int i);
 /* clusvcadm -l (1) / -u (0), for every member. */

@@ -5,7 +5,10 @@
 # runs nowhere until the node is fenced (fence_manual: until
 # fence_ack_manual), then on the next node, once; a clean stop of its
 # owner stops it there; a node left alone without quorum starts nothing;
-# clustat shows it, clusvcadm disables, enables, freezes and unfreezes.
+# clustat shows it, clusvcadm disables, enables, freezes, unfreezes,
+# relocates (to a member, to the best), restarts, stops, locks; a failed
+# status check restarts it in place; a node that starts stops what an
+# earlier run left behind (clean slate) before it offers anything.
 # The script records every start and stop in one file all nodes share.
 #
 #   bash test/netns/services.test.sh [HACLUSTER]      (root)
@@ -14,20 +17,28 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-services
-NCHECKS=18
+NCHECKS=29
 LIMIT=${NN_LIMIT:-20}
 
 nn_require "$LABEL" "$NCHECKS"
 
-RM='<rm><failoverdomains><failoverdomain name="d" ordered="1"><failoverdomainnode name="node1" priority="1"/><failoverdomainnode name="node2" priority="2"/><failoverdomainnode name="node3" priority="3"/></failoverdomain></failoverdomains><service name="web" domain="d"><script name="w" file="WEB"/></service></rm>'
+RM='<rm status_poll_interval="1"><failoverdomains><failoverdomain name="d" ordered="1"><failoverdomainnode name="node1" priority="1"/><failoverdomainnode name="node2" priority="2"/><failoverdomainnode name="node3" priority="3"/></failoverdomain></failoverdomains><service name="web" domain="d"><script name="w" file="WEB"><action name="status" interval="1"/></script></service></rm>'
 
-# web.sh: the service's script: one line per start or stop, by node.
+# web.sh: the service's script, an LSB one: run.NODE while it runs
+# there; a start or a stop of a running one is a line in web.log; status
+# fails while dead.NODE exists (its server "died").
 script()
 {
 	cat >"$NN_DIR/web.sh" <<EOF
 #!/bin/sh
+h=\$(hostname)
 case \$1 in
-start|stop) echo "\$1 \$(hostname)" >>"$NN_DIR/web.log" ;;
+start) rm -f "$NN_DIR/dead.\$h"; touch "$NN_DIR/run.\$h"
+       echo "start \$h" >>"$NN_DIR/web.log" ;;
+stop)  [ -e "$NN_DIR/run.\$h" ] && echo "stop \$h" >>"$NN_DIR/web.log"
+       rm -f "$NN_DIR/run.\$h" ;;
+status) [ -e "$NN_DIR/dead.\$h" ] && exit 1
+       [ -e "$NN_DIR/run.\$h" ] || exit 3 ;;
 esac
 exit 0
 EOF
@@ -81,13 +92,58 @@ admin()
 }
 show() { echo "  web.log: $(tr '\n' ' ' <"$NN_DIR/web.log")"; }
 
+# relocation to a member and to the best one, restart in place, -s,
+# the lock, and a failed status check; web ends on node1.
+moves()
+{
+	: >"$NN_DIR/web.log"
+	nn_check "clusvcadm -r web -m node3 on node2: runs on node3" \
+		eval 'said 2 "-r web -m node3" "Trying to relocate service:web to node3...Success|service:web is now running on node3" 0 &&
+		      log_is "stop node1 start node3 "'
+	nn_check "clusvcadm -R web on node1: restarted on node3" \
+		eval 'said 1 "-R web" "Local machine trying to restart service:web...Success" 0 &&
+		      log_is "stop node1 start node3 stop node3 start node3 "'
+	nn_check "clusvcadm -r web on node2: the best other member, node1" \
+		eval 'said 2 "-r web" "Trying to relocate service:web...Success|service:web is now running on node1" 0 &&
+		      log_is "stop node1 start node3 stop node3 start node3 stop node3 start node1 "'
+	nn_check "clusvcadm -r web -m nodeX: not a member, closest match, exit 1" \
+		said 2 "-r web -m node" "'node' not in membership list|More than one possible match for 'node' found" 1
+	: >"$NN_DIR/web.log"
+	nn_check "clusvcadm -s web: stopped, and it stays stopped (3 s)" \
+		eval 'said 3 "-s web" "Local machine stopping service:web...Success" 0 &&
+		      sleep 3 && log_is "stop node1 "'
+	nn_check "-l: locked, -S says so, -e refused (Temporary failure, exit 250)" \
+		eval 'said 2 "-l" "Resource groups locked" 0 &&
+		      said 3 "-S" "Resource groups locked" 0 &&
+		      said 1 "-e web" "Local machine trying to enable service:web...Temporary failure; try again" 250'
+	nn_check "-u: unlocked; -e web -m node1 from node3: runs on node1" \
+		eval 'said 2 "-u" "Resource groups unlocked" 0 &&
+		      said 3 "-e web -m node1" "Member node1 trying to enable service:web...Success|service:web is now running on node1" 0 &&
+		      log_is "stop node1 start node1 "'
+	: >"$NN_DIR/web.log"
+	touch "$NN_DIR/dead.node1"
+	nn_expect "web's status fails on node1: restarted there" \
+		log_is "stop node1 start node1 " || show
+	nn_check "node1 logged the failed check" \
+		eval "grep -q 'status of service:web failed (script:w)' '$NN_DIR/node1/log'"
+	nn_check "clustat -x: web started on node1, 1 restart" \
+		eval "nn_exec 2 clustat -x | grep -q 'name=\"service:web\" state=\"112\" state_str=\"started\".*owner=\"node1\".*restarts=\"1\"'" ||
+		nn_exec 2 clustat -x | grep service: | sed 's/^/  | /'
+}
+
 body()
 {
 	script
 	conf || { nn_tally "$LABEL"; return; }
+	touch "$NN_DIR/run.node2"	# an earlier run left it running
 	nn_start 1; nn_start 2; nn_start 3
 	nn_expect "3 nodes: web starts on node1 (first in its domain), only there" \
-		log_is "start node1 " || show
+		eval 'grep -qx "start node1" "$NN_DIR/web.log" &&
+		      [ "$(grep -c start "$NN_DIR/web.log")" = 1 ]' || show
+	nn_check "clean slate: node2 stopped its leftover web before offering" \
+		eval "grep -qx 'stop node2' '$NN_DIR/web.log' &&
+		      grep -q 'clean slate: every service is stopped here' '$NN_DIR/node2/log'"
+	echo "start node1" >"$NN_DIR/web.log"
 	LIMIT=5 nn_expect "clustat on node2: quorate, node2 Local, web started on node1" \
 		eval "nn_exec 2 clustat > '$NN_DIR/clustat.out' &&
 		      grep -qx 'Member Status: Quorate' '$NN_DIR/clustat.out' &&
@@ -97,6 +153,7 @@ body()
 	nn_check "clustat -s web: exit 0 (it runs); -Q: exit 0" \
 		eval "nn_exec 3 clustat -s web >/dev/null && nn_exec 3 clustat -Q"
 	admin
+	moves
 	: >"$NN_DIR/web.log"
 	nn_signal 1 KILL
 	LIMIT=10 nn_expect "node1 killed: node2 logs that node1 needs a reset (fence_manual)" \
@@ -108,14 +165,16 @@ body()
 		eval '[ "$(nn_exec 3 fence_ack_manual -O node1 2>&1)" = done ]'
 	nn_expect "fenced: web starts on node2 (next in its domain), once" \
 		log_is "start node2 " || show
+	local seen
+	seen=$(wc -l <"$NN_DIR/node3/log")
 	nn_stop 2
 	nn_expect "clean stop of node2: web stopped there" \
 		log_is "start node2 stop node2 " || show
 	sleep 3
 	nn_check "node3 alone (1 of 3 votes) starts nothing (3 s)" \
 		log_is "start node2 stop node2 " || show
-	nn_check "node3 logged no start" \
-		eval "! grep -q 'Starting web' '$NN_DIR/node3/log'"
+	nn_check "node3 logged no start since" \
+		eval "! tail -n +$((seen + 1)) '$NN_DIR/node3/log' | grep -q 'Starting web'"
 	nn_check "clustat -Q on node3 alone: exit 1 (inquorate)" \
 		eval "! nn_exec 3 clustat -Q"
 	nn_tally "$LABEL"
