@@ -126,6 +126,7 @@ static void boot(uint32_t id)
 	out.ctx = n;
 	st_init(&n->t, &out, id);
 	st_config(&n->t, conf);
+	st_ready(&n->t);
 }
 
 static const struct svc_rec *rec(uint32_t id, const char *name)
