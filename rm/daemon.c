@@ -464,7 +464,7 @@ static void use_conf(struct conf *c)
 		if (parts[i]->conf)
 			parts[i]->conf();
 	if (old && old != D.first)
-		conf_free(old);
+		conf_retire(old);	/* freed once no job holds it */
 }
 
 static void restart(void)

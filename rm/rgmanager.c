@@ -55,9 +55,13 @@ static struct {
 	struct res_job *chk[ST_MAX];
 	int64_t since[ST_MAX], prev[ST_MAX], tick[ST_MAX];
 	uint8_t checking[ST_MAX];
+	/* what runs here: the tree it started with, and its conf (held) */
+	const struct conf_service *tree[ST_MAX];
+	struct conf *tree_conf[ST_MAX];
 	int poll_timer;
 	/* the start-up stops still running, and whether one failed */
 	int slating, slate_failed;
+	struct conf *slate_conf;
 	/* the one administrator's request in flight */
 	unsigned ticket;
 	int req_svc, req_ev, req_want;
@@ -93,6 +97,18 @@ static void out_send(void *ctx, const uint8_t *msg, size_t len)
 			"event is lost (the next change repeats it)");
 }
 
+/* The tree service i was started with here (held until it stopped),
+ * so a stop after a reload stops what runs, not what is configured. */
+static void hold_tree(int i, const struct conf_service *s)
+{
+	if (G.tree[i])
+		conf_drop(G.tree_conf[i]);
+	G.tree[i] = s;
+	G.tree_conf[i] = s ? G.v->conf : NULL;
+	if (s)
+		conf_hold(G.v->conf);
+}
+
 static void job_done(void *ctx, int ok)
 {
 	int i = (int)(intptr_t)ctx;
@@ -101,6 +117,8 @@ static void job_done(void *ctx, int ok)
 		G.failures++;
 	if (ok && !G.t.s[i].stopping)
 		G.since[i] = G.prev[i] = now_ms();
+	if (G.t.s[i].stopping)
+		hold_tree(i, NULL);
 	st_done(&G.t, i, ok);
 	evaluate();
 }
@@ -108,20 +126,22 @@ static void job_done(void *ctx, int ok)
 static void run_job(int i, int stop)
 {
 	int k = G.t.s[i].conf;
+	const struct conf_service *s = NULL;
 
 	if (G.chk[i])
 		res_cancel(G.chk[i]);
 	G.checking[i] = 0;
 	res_cancel(job_slot(&G.job[i]));
-	if (k < 0) {		/* removed from the configuration */
-		log_msg(LOG_LVL_WARN, "%s is no longer configured: its "
-			"resources are left as they are", G.t.s[i].name);
+	if (!stop && k >= 0)
+		hold_tree(i, &G.v->conf->services[k]);
+	s = G.tree[i] ? G.tree[i] : k >= 0 ? &G.v->conf->services[k] : NULL;
+	if (!s) {		/* gone, and never started here */
 		st_done(&G.t, i, 1);
 		return;
 	}
 	stop ? G.stops++ : G.starts++;
-	res_start(G.job[i], &G.v->conf->services[k], stop ? RES_STOP :
-		  RES_START, NULL, job_done, (void *)(intptr_t)i);
+	res_start(G.job[i], s, stop ? RES_STOP : RES_START, NULL, job_done,
+		  (void *)(intptr_t)i);
 }
 
 static void out_start(void *ctx, int i) { run_job(i, 0); }
@@ -175,7 +195,7 @@ static int checkable(int i)
 {
 	const struct st_svc *s = &G.t.s[i];
 
-	return s->mine && !s->busy && !s->asked && s->conf >= 0 &&
+	return s->mine && !s->busy && !s->asked && G.tree[i] &&
 	       s->rec.state == SVC_STARTED && s->rec.owner == G.t.me &&
 	       !s->rec.frozen && !G.checking[i];
 }
@@ -189,8 +209,7 @@ static void poll_services(void *ctx)
 			G.tick[i] = now_ms();
 			G.checks++;
 			G.checking[i] = 1;
-			res_start(job_slot(&G.chk[i]),
-				  &G.v->conf->services[G.t.s[i].conf],
+			res_start(job_slot(&G.chk[i]), G.tree[i],
 				  RES_STATUS, due, check_done,
 				  (void *)(intptr_t)i);
 		}
@@ -207,9 +226,12 @@ static void slate_done(void *ctx, int ok)
 		G.slate_failed = 1;
 		log_msg(LOG_LVL_ERR, "clean slate: %s did not stop here; this "
 			"node must be fenced before its services move, and "
-			"starts none", G.v->conf->services[i].name);
+			"starts none", G.slate_conf->services[i].name);
 	}
-	if (--G.slating || G.slate_failed)
+	if (--G.slating)
+		return;
+	conf_drop(G.slate_conf);
+	if (G.slate_failed)
 		return;
 	log_msg(LOG_LVL_NOTICE, "clean slate: every service is stopped here");
 	G.v->slate = 1;
@@ -223,6 +245,8 @@ static void clean_slate(void)
 {
 	const struct conf *c = G.v->conf;
 
+	G.slate_conf = G.v->conf;
+	conf_hold(G.slate_conf);
 	G.slating = c->nservices + 1;
 	for (int k = 0; k < c->nservices && k < ST_MAX; k++)
 		res_start(job_slot(&G.job[k]), &c->services[k], RES_STOP, NULL,
@@ -416,6 +440,8 @@ static int v_svc(void *ctx, struct ctl_req *r)
 		ev = SE_START;		/* a stopped one just starts there */
 		to = to == SVC_ELSEWHERE ? st_best(&G.t, i, 0) : to;
 	}
+	if (G.t.locked && o->want == W_MOVED)	/* spec 4.5: cancelled */
+		return request_fails(r, RG_FAIL);
 	if (ev == SE_START && G.t.locked)
 		return request_fails(r, RG_EAGAIN);
 	G.req_svc = i;
@@ -465,9 +491,23 @@ static int start(struct view *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* A reload (spec 7.4): a service running here whose resources changed
+ * restarts in place (the whole service: its stop runs the tree it
+ * started with, its start the new one); a removed one stops here (the
+ * table's st_config); new ones are placed by evaluation. */
 static void conf_changed(void)
 {
 	st_config(&G.t, G.v->conf);
+	for (int i = 0; i < G.t.ns; i++) {
+		const struct st_svc *s = &G.t.s[i];
+
+		if (!G.tree[i] || s->conf < 0 || !s->mine || s->busy ||
+		    s->asked || rt_same(G.tree[i], &G.v->conf->services[s->conf]))
+			continue;
+		log_msg(LOG_LVL_NOTICE, "%s: its resources changed: restarting "
+			"it here", s->name);
+		st_request(&G.t, i, SE_STOP, G.t.me);
+	}
 	evaluate();
 }
 
@@ -536,6 +576,8 @@ static void stop(void)
 	if (busy())
 		log_msg(LOG_LVL_WARN, "services: not every stop ended in time");
 	forget_jobs(G.job);
+	for (int i = 0; i < ST_MAX; i++)
+		hold_tree(i, NULL);
 }
 
 /* --- verbs and status ------------------------------------------------------------- */
@@ -545,6 +587,8 @@ static int v_services(void *ctx, struct ctl_req *r)
 	for (int i = 0; i < G.t.ns; i++) {
 		const struct svc_rec *s = &G.t.s[i].rec;
 
+		if (G.t.s[i].conf < 0)
+			continue;	/* gone from the configuration */
 		ctl_printf(r, "service: %s %s %" PRIu32 " %" PRIu32 " %d %d "
 			   "%lld", G.t.s[i].name, svc_state_name(s->state),
 			   s->owner, s->last_owner, s->restarts, s->frozen,
@@ -555,11 +599,14 @@ static int v_services(void *ctx, struct ctl_req *r)
 
 static void status(struct ctl_req *r)
 {
-	int here = 0;
+	int here = 0, n = 0;
 
-	for (int i = 0; i < G.t.ns; i++)
-		here += G.t.s[i].rec.owner == G.v->nodeid;
-	ctl_printf(r, "services: %d", G.t.ns);
+	for (int i = 0; i < G.t.ns; i++) {
+		n += G.t.s[i].conf >= 0;
+		here += G.t.s[i].conf >= 0 &&
+			G.t.s[i].rec.owner == G.v->nodeid;
+	}
+	ctl_printf(r, "services: %d", n);
 	ctl_printf(r, "services_here: %d", here);
 }
 

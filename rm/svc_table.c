@@ -77,6 +77,8 @@ static int running(enum svc_state st)
 
 int st_find(const struct svc_table *t, const char *name)
 {
+	if (!*name)
+		return -1;		/* a free slot's */
 	for (int i = 0; i < t->ns; i++)
 		if (!strcmp(t->s[i].name, name))
 			return i;
@@ -527,13 +529,18 @@ void st_init(struct svc_table *t, const struct st_out *out, uint32_t me)
 	t->me = me;
 }
 
+/* Service k of c into a free slot (or a new one); slots never move, so
+ * the shell's jobs keep their index. */
 static int add(struct svc_table *t, const struct conf_service *c, int k)
 {
 	struct st_svc *s;
+	int i = 0;
 
-	if (t->ns == ST_MAX)
+	while (i < t->ns && t->s[i].name[0])
+		i++;
+	if (i == ST_MAX)
 		return -1;
-	s = &t->s[t->ns];
+	s = &t->s[i];
 	memset(s, 0, sizeof *s);
 	snprintf(s->name, sizeof s->name, "%s:%s", c->is_vm ? "vm" :
 		 "service", c->name ? c->name : "");
@@ -541,37 +548,44 @@ static int add(struct svc_table *t, const struct conf_service *c, int k)
 	if (!c->autostart)
 		s->rec.state = SVC_DISABLED;
 	s->conf = k;
-	return t->ns++;
+	if (i == t->ns)
+		t->ns++;
+	return i;
 }
 
+static void name_of(const struct conf_service *c, char *out, size_t size)
+{
+	snprintf(out, size, "%s:%s", c->is_vm ? "vm" : "service",
+		 c->name ? c->name : "");
+}
+
+/* A new configuration: known services keep their record; gone ones
+ * that nothing runs here are forgotten (their slot is free), gone ones
+ * that run here are stopped; new ones get a record. */
 void st_config(struct svc_table *t, const struct conf *c)
 {
-	int keep = 0, busy = 0;
+	char name[ST_NAME];
+	int i;
 
 	t->conf = c;
-	for (int i = 0; i < t->ns; i++)
+	for (i = 0; i < t->ns; i++)
 		t->s[i].conf = -1;
 	for (int k = 0; k < c->nservices; k++) {
-		char name[ST_NAME];
-		int i;
-
-		snprintf(name, sizeof name, "%s:%s", c->services[k].is_vm ?
-			 "vm" : "service", c->services[k].name ?
-			 c->services[k].name : "");
+		name_of(&c->services[k], name, sizeof name);
 		if ((i = st_find(t, name)) >= 0)
 			t->s[i].conf = k;
-		else
+	}
+	for (i = 0; i < t->ns; i++)
+		if (t->s[i].conf < 0 && !t->s[i].busy && !t->s[i].mine)
+			memset(&t->s[i], 0, sizeof t->s[i]);
+	for (int k = 0; k < c->nservices; k++) {
+		name_of(&c->services[k], name, sizeof name);
+		if (st_find(t, name) < 0)
 			add(t, &c->services[k], k);
 	}
-	for (int i = 0; i < t->ns; i++)
-		busy |= t->s[i].busy;
-	for (int i = 0; i < t->ns && !busy; i++)	/* gone, idle: forget */
-		if (t->s[i].conf >= 0 || t->s[i].mine)
-			t->s[keep++] = t->s[i];
-	if (!busy)		/* indices of jobs in flight must not move */
-		t->ns = keep;
-	for (int i = 0; i < t->ns; i++)		/* gone, held here: stop */
-		if (t->s[i].conf < 0 && t->s[i].mine && !t->s[i].busy) {
+	for (i = 0; i < t->ns; i++)
+		if (t->s[i].name[0] && t->s[i].conf < 0 && t->s[i].mine &&
+		    !t->s[i].busy) {
 			t->s[i].busy = t->s[i].stopping = 1;
 			t->out.stop(t->out.ctx, i);
 		}

@@ -945,3 +945,22 @@ void conf_free(struct conf *c)
 	xml_free(c->owned);
 	free(c);
 }
+
+void conf_hold(struct conf *c)
+{
+	c->holds++;
+}
+
+void conf_drop(struct conf *c)
+{
+	if (c && --c->holds == 0 && c->retired)
+		conf_free(c);
+}
+
+void conf_retire(struct conf *c)
+{
+	if (c && !c->holds)
+		conf_free(c);
+	else if (c)
+		c->retired = 1;
+}

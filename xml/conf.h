@@ -235,6 +235,7 @@ struct conf {
 	struct conf_domnode domnode_pool[CONF_MAX_DOMNODES];
 	struct conf_res res_pool[CONF_MAX_RES];
 	struct xml_node *owned;		/* freed by conf_free */
+	int holds, retired;		/* conf_hold, conf_retire */
 };
 
 /* Load a parsed document.  Problems the loader meets (bad values,
@@ -245,6 +246,12 @@ struct conf *conf_load(const struct xml_node *doc, struct conf_diags *d);
  * cannot be read or is not well-formed.  The conf owns the tree. */
 struct conf *conf_read(const char *path, struct conf_diags *d);
 void conf_free(struct conf *c);
+/* A conf no longer in force lives on while someone holds it (a job that
+ * runs what it describes): conf_hold before keeping pointers into c,
+ * conf_drop after; conf_retire frees c once nobody holds it. */
+void conf_hold(struct conf *c);
+void conf_drop(struct conf *c);
+void conf_retire(struct conf *c);
 /* The loader's first and last steps: fill defaults into a zeroed conf;
  * resolve references and compute derived values once it is loaded. */
 void conf_defaults(struct conf *c);

@@ -222,3 +222,67 @@ int rt_checks(const struct conf_res *r, struct rt_check *out, int max)
 	}
 	return n;
 }
+
+/* --- comparing two trees ------------------------------------------------------- */
+static int same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Every attribute r gives has the same value in other (as its agent
+ * would see it). */
+static int covered(const struct conf_res *r, const struct conf_res *other)
+{
+	const struct xml_node *x = r->target ? r->target->x : r->x;
+
+	for (int i = 0; i < r->x->nattrs; i++)
+		if (!same_text(rt_value(r, r->x->attrs[i].name),
+			       rt_value(other, r->x->attrs[i].name)))
+			return 0;
+	for (int i = 0; x != r->x && i < x->nattrs; i++)
+		if (!same_text(rt_value(r, x->attrs[i].name),
+			       rt_value(other, x->attrs[i].name)))
+			return 0;
+	return 1;
+}
+
+static int same_actions(const struct conf_res *a, const struct conf_res *b)
+{
+	struct rt_check ca[RT_CHECKS], cb[RT_CHECKS];
+	int n = rt_checks(a, ca, RT_CHECKS);
+	static const char *const acts[] = { "start", "stop", "monitor" };
+
+	if (n != rt_checks(b, cb, RT_CHECKS) ||
+	    memcmp(ca, cb, (size_t)n * sizeof ca[0]))
+		return 0;
+	for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
+		if (rt_timeout(a, acts[i]) != rt_timeout(b, acts[i]))
+			return 0;
+	return 1;
+}
+
+int rt_res_same(const struct conf_res *a, const struct conf_res *b)
+{
+	if (strcmp(a->x->name, b->x->name))
+		return 0;
+	if (a->type)
+		for (const struct schema_attr *s = a->type->attrs; s->name; s++)
+			if (!same_text(rt_value(a, s->name),
+				       rt_value(b, s->name)))
+				return 0;
+	return covered(a, b) && covered(b, a) && same_actions(a, b);
+}
+
+int rt_same(const struct conf_service *a, const struct conf_service *b)
+{
+	static const struct conf_res *oa[RT_MAX], *ob[RT_MAX];
+	int n = rt_order(a, 0, oa, RT_MAX);
+
+	if (n != rt_order(b, 0, ob, RT_MAX))
+		return 0;
+	for (int i = 1; i < n; i++)	/* 0: the service itself */
+		if (!rt_res_same(oa[i], ob[i]) ||
+		    (oa[i]->parent != oa[0]) != (ob[i]->parent != ob[0]))
+			return 0;
+	return 1;
+}

@@ -24,6 +24,14 @@ void rt_label(const struct conf_res *r, char *out, unsigned size);
 int rt_order(const struct conf_service *s, int stop,
 	     const struct conf_res **out, int max);
 
+/* 1 when resource a and b would run their agent alike: the same type
+ * and the same value (rt_value) of every attribute either gives or its
+ * type knows, and the same <action> children. */
+int rt_res_same(const struct conf_res *a, const struct conf_res *b);
+/* 1 when services a and b hold the same resources, alike, in the same
+ * order (the service's own attributes aside: they change no agent). */
+int rt_same(const struct conf_service *a, const struct conf_service *b);
+
 /* A status check: OCF_CHECK_LEVEL, how often, how long it may take
  * (seconds; timeout 0: the caller's default). */
 struct rt_check {

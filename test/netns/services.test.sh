@@ -17,7 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-services
-NCHECKS=29
+NCHECKS=33
 LIMIT=${NN_LIMIT:-20}
 
 nn_require "$LABEL" "$NCHECKS"
@@ -92,6 +92,27 @@ admin()
 }
 show() { echo "  web.log: $(tr '\n' ' ' <"$NN_DIR/web.log")"; }
 
+# A reload (spec 7.4) through ccs_tool update: web's resource changed
+# (its check every 2 s): restarted in place on node1; a new service
+# "two" (its script logs to two.log) starts where it is best.
+reload()
+{
+	sed -e 's/config_version="[0-9]*"/config_version="2"/' \
+	    -e 's|interval="1"/></script></service>|interval="2"/></script></service><service name="two"><script name="t" file="'"$NN_DIR"'/two.sh"/></service>|' \
+		"$NN_DIR/node1/etc-cluster/cluster.conf" >"$NN_DIR/v2.conf"
+	printf '#!/bin/sh\n[ "$1" = start ] && echo "start $(hostname)" >>"%s/two.log"\nexit 0\n' \
+		"$NN_DIR" >"$NN_DIR/two.sh"
+	chmod +x "$NN_DIR/two.sh"
+	: >"$NN_DIR/web.log"
+	nn_check "ccs_tool update to version 2 (web's check changed, service two added)" \
+		eval 'nn_exec 1 ccs_tool update "$NN_DIR/v2.conf" >/dev/null'
+	nn_expect "reload: web restarted in place on node1" \
+		log_is "stop node1 start node1 " || show
+	nn_expect "reload: two starts once, on node1 (no domain: the lowest id)" \
+		eval '[ "$(cat "$NN_DIR/two.log" 2>/dev/null)" = "start node1" ]' ||
+		cat "$NN_DIR/two.log"
+}
+
 # relocation to a member and to the best one, restart in place, -s,
 # the lock, and a failed status check; web ends on node1.
 moves()
@@ -116,6 +137,9 @@ moves()
 		eval 'said 2 "-l" "Resource groups locked" 0 &&
 		      said 3 "-S" "Resource groups locked" 0 &&
 		      said 1 "-e web" "Local machine trying to enable service:web...Temporary failure; try again" 250'
+	nn_check "locked: -r web answers Failure (exit 255), nothing moves" \
+		eval 'said 1 "-r web" "Trying to relocate service:web...Failure" 255 &&
+		      log_is "stop node1 "'
 	nn_check "-u: unlocked; -e web -m node1 from node3: runs on node1" \
 		eval 'said 2 "-u" "Resource groups unlocked" 0 &&
 		      said 3 "-e web -m node1" "Member node1 trying to enable service:web...Success|service:web is now running on node1" 0 &&
@@ -129,6 +153,7 @@ moves()
 	nn_check "clustat -x: web started on node1, 1 restart" \
 		eval "nn_exec 2 clustat -x | grep -q 'name=\"service:web\" state=\"112\" state_str=\"started\".*owner=\"node1\".*restarts=\"1\"'" ||
 		nn_exec 2 clustat -x | grep service: | sed 's/^/  | /'
+	reload
 }
 
 body()
