@@ -6,8 +6,9 @@
  * script resource runs its file (an LSB init script: `FILE
  * start|stop|status`); any other type runs /usr/share/cluster/TYPE.sh
  * (rgmanager's agents) or $OCF_ROOT/resource.d/PROVIDER/TYPE (an OCF
- * agent: its status action is "monitor").  The service's own root has
- * nothing to run.  Each runs with a clean environment as spec 6.2 gives
+ * agent: its status action is "monitor").  A service's own root has
+ * nothing to run; a vm's is the virtual machine (its agent, vm.sh or an
+ * OCF one, also migrates it: `migrate TARGET`).  Each runs with a clean environment as spec 6.2 gives
  * it: OCF_RESKEY_NAME for every attribute with a value (its own, its
  * ref's, inherited, or the default), OCF_ROOT, OCF_RA_VERSION_MAJOR/
  * MINOR, OCF_RESOURCE_INSTANCE=TYPE:NAME, OCF_RESOURCE_TYPE,
@@ -120,7 +121,7 @@ static void finish(struct res_job *j)
 	j->timer = loop_timer_add(now_ms(), later, j);
 }
 
-static const char *const names[] = { "start", "stop", "status" };
+static const char *const names[] = { "start", "stop", "status", "migrate" };
 
 static void action_done(void *ctx, int rc)
 {
@@ -146,13 +147,15 @@ static int run_one(struct res_job *j)
 {
 	const struct conf_res *r = j->order[j->next];
 	char path[512], label[160];
-	char *argv[4] = { NULL, NULL, NULL, NULL };
+	char *argv[5] = { NULL, NULL, NULL, NULL, NULL };
 	const char *act = names[j->action];
 	struct env e;
 	int ocf, builtin, rc, depth = 0, timeout = 0, a = 0;
 
-	if (!r->parent)
+	if (!r->parent && strcmp(r->x->name, "vm"))
 		return 1;		/* the service itself */
+	if (j->action == RES_MIGRATE && r->parent)
+		return 1;
 	if (j->action == RES_STATUS && j->check &&
 	    (depth = j->check(j->ctx, j->next, r, &timeout)) < 0)
 		return 1;
@@ -167,7 +170,8 @@ static int run_one(struct res_job *j)
 		argv[a++] = (char *)"agent";
 		argv[a++] = (char *)r->x->name;
 	}
-	argv[a] = (char *)act;
+	argv[a++] = (char *)act;
+	argv[a] = (char *)j->arg;
 	if (!timeout)
 		timeout = rt_timeout(r, act);
 	env_of(r, depth, &e);
@@ -194,20 +198,37 @@ static void step(struct res_job *j)
 	finish(j);
 }
 
-void res_start(struct res_job *j, const struct conf_service *s,
-	       enum res_action action, res_check_fn *check,
-	       res_done_fn *done, void *ctx)
+static void begin(struct res_job *j, const struct conf_service *s,
+		  enum res_action action, const char *arg, res_check_fn *check,
+		  res_done_fn *done, void *ctx)
 {
+	static const char *const doing[] = { "Starting", "Stopping", NULL,
+					     "Migrating" };
+
 	memset(j, 0, sizeof *j);
 	j->action = action;
+	j->arg = arg;
 	j->check = check;
 	j->done = done;
 	j->ctx = ctx;
 	j->n = rt_order(s, action == RES_STOP, j->order, RT_MAX);
-	if (action != RES_STATUS)
-		log_msg(LOG_LVL_NOTICE, "%s %s", action == RES_STOP ?
-			"Stopping" : "Starting", s->name ? s->name : "?");
+	if (doing[action])
+		log_msg(LOG_LVL_NOTICE, "%s %s%s%s", doing[action], s->name ?
+			s->name : "?", arg ? " to " : "", arg ? arg : "");
 	step(j);
+}
+
+void res_start(struct res_job *j, const struct conf_service *s,
+	       enum res_action action, res_check_fn *check,
+	       res_done_fn *done, void *ctx)
+{
+	begin(j, s, action, NULL, check, done, ctx);
+}
+
+void res_migrate(struct res_job *j, const struct conf_service *s,
+		 const char *target, res_done_fn *done, void *ctx)
+{
+	begin(j, s, RES_MIGRATE, target, NULL, done, ctx);
 }
 
 int res_failed_label(const struct res_job *j, char *out, unsigned size)

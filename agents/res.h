@@ -19,12 +19,14 @@ typedef void res_done_fn(void *ctx, int ok);
 typedef int res_check_fn(void *ctx, int k, const struct conf_res *r,
 			 int *timeout);
 
-enum res_action { RES_START, RES_STOP, RES_STATUS };
+/* RES_MIGRATE: a vm's own agent only, `migrate TARGET` (job.arg) */
+enum res_action { RES_START, RES_STOP, RES_STATUS, RES_MIGRATE };
 
 struct res_job {
 	const struct conf_res *order[RT_MAX];
 	int n, next, failed;
 	enum res_action action;
+	const char *arg;
 	struct run run;
 	res_done_fn *done;
 	res_check_fn *check;
@@ -40,6 +42,9 @@ struct res_job {
 void res_start(struct res_job *j, const struct conf_service *s,
 	       enum res_action action, res_check_fn *check,
 	       res_done_fn *done, void *ctx);
+/* Move vm s live to target (a node name): its agent's `migrate TARGET`. */
+void res_migrate(struct res_job *j, const struct conf_service *s,
+		 const char *target, res_done_fn *done, void *ctx);
 /* The job's resource that failed (its label into out), or 0. */
 int res_failed_label(const struct res_job *j, char *out, unsigned size);
 /* Forget a job: its agent is killed, done is not called. */

@@ -1,37 +1,75 @@
 /* rm/clustat.c - the applet: cluster, member and service status in
- * clustat's layouts (spec 5.1), from the daemon's status, nodes and
- * services verbs.
+ * clustat's layouts (spec 5.1), from the daemon's status, nodes,
+ * services and fencing (rm/fenced.c) verbs.
  *
  *   clustat [-l] [-m MEMBER] [-s SERVICE] [-Q] [-x] [-I] [-v]
+ *           [-i SECONDS] [--json]
  *
  * Every member runs the whole daemon, so an online member is
- * "Online, rgmanager".  -i (refresh) is not here yet. */
+ * "Online, rgmanager".  A node the fence domain must still fence (it
+ * died; no agent nor fence_ack_manual has confirmed it yet, and its
+ * services wait) adds ", Fencing" to its status column, fence_pending="1"
+ * to its <node> in -x (absent otherwise, so the common lines stay RHCS's)
+ * and "pending":true in --json.  RHCS's clustat showed no fencing state
+ * (only cman_tool nodes -f did); the wording is ours.
+ *
+ * -i N clears the screen (ESC [H ESC [2J: the clear capability of the
+ * xterm and linux terminfo entries, which RHCS sent through tputs) and
+ * prints the same output again every N seconds until SIGINT or SIGTERM;
+ * N <= 0 means 1, as in RHCS; a word that is not a number is a usage
+ * error (exit 2).  -i with -x or --json: "Error: Options '-i' and '-x'
+ * are mutually exclusive", exit 1.
+ *
+ * --json prints one object (schema 1; -m and -s keep their meaning and
+ * exit codes and filter the "members" or the "services" array):
+ *
+ *   {"schema":1,"cluster":{"name":S,"id":N,"generation":N,"quorate":B,
+ *    "local_id":N},
+ *    "members":[{"name":S,"id":N,"status":"online"|"offline","local":B,
+ *      "rgmanager":B,"fencing":{"pending":B,"last_fenced":N|null,
+ *      "by":S|null}}],
+ *    "services":[{"name":S,"state":S,"state_code":N,"owner":S|null,
+ *      "last_owner":S|null,"restarts":N,"frozen":B,
+ *      "last_transition":N}] | null}
+ *
+ * times are unix seconds; owner and last_owner null for none; services
+ * null when they are unavailable (no quorum, or no answer). */
 #include "svc_state.h"
 
 #include "../net/ctl.h"
 #include "../net/sys.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 const char clustat_help[] =
 "usage: clustat [-l] [-m MEMBER] [-s SERVICE] [-Q] [-x] [-I] [-v]\n"
+"               [-i SECONDS] [--json]\n"
 "  -l          long service information\n"
 "  -m MEMBER   that member only; exit 0 if it is online, else 1\n"
 "  -s SERVICE  that service only (service: added when no ':'); exit 0\n"
 "              if it runs, else its state code, 255 when unknown\n"
 "  -Q          nothing printed; exit 0 if quorate, else 1\n"
 "  -x          XML\n"
+"  -i SECONDS  clear the screen and show it all again every SECONDS\n"
 "  -I          this node's id, as 0x%08x\n"
 "  -v          the version\n"
-"  -h          this help\n";
+"  -h          this help\n"
+"  --json      one JSON object (schema 1)\n";
 
 #define MAXN	64
 #define MAXS	128
 
-struct member { unsigned id; char sts; char name[128]; };
+struct member {
+	unsigned id;
+	char sts, name[128], by[64];
+	int pending;
+	long long fenced_at;
+};
 struct service {
 	char name[80], state[20];
 	unsigned owner, last;
@@ -94,6 +132,21 @@ static void one_node(const char *v)
 		C.nm++;
 }
 
+static void one_fence(const char *v)
+{
+	struct member f;
+
+	if (sscanf(v, "%u %d %lld %63s", &f.id, &f.pending, &f.fenced_at,
+		   f.by) != 4)
+		return;
+	for (int i = 0; i < C.nm; i++)
+		if (C.m[i].id == f.id) {
+			C.m[i].pending = f.pending;
+			C.m[i].fenced_at = f.fenced_at;
+			memcpy(C.m[i].by, f.by, sizeof f.by);
+		}
+}
+
 static void one_service(const char *v)
 {
 	struct service *s = &C.s[C.ns];
@@ -114,6 +167,7 @@ static void load(void)
 {
 	struct ctl_reply rep;
 
+	memset(&C, 0, sizeof C);
 	fetch("status", &rep);
 	ctl_value(&rep, "cluster_name", C.cluster, sizeof C.cluster);
 	ctl_value(&rep, "quorate", C.quorate, sizeof C.quorate);
@@ -123,6 +177,9 @@ static void load(void)
 	ctl_reply_free(&rep);
 	fetch("nodes", &rep);
 	lines(&rep, "node: ", one_node);
+	ctl_reply_free(&rep);
+	if (ctl_call(CTL_PATH, "fencing", 0, &rep) == 0 && !rep.code)
+		lines(&rep, "fence: ", one_fence);
 	ctl_reply_free(&rep);
 	if (ctl_call(CTL_PATH, "services", 0, &rep) == 0 && !rep.code) {
 		C.have_services = 1;
@@ -177,10 +234,11 @@ static void member_row(const struct member *m)
 {
 	char status[80];
 
-	snprintf(status, sizeof status, "%s%s%s",
+	snprintf(status, sizeof status, "%s%s%s%s",
 		 m->sts == 'M' ? "Online" : "Offline",
 		 m->id == C.me ? ", Local" : "",
-		 m->sts == 'M' ? ", rgmanager" : "");
+		 m->sts == 'M' ? ", rgmanager" : "",
+		 m->pending ? ", Fencing" : "");
 	printf(" %-40.40s %4u %s\n", m->name, m->id, status);
 }
 
@@ -273,9 +331,10 @@ static void xml(void)
 	for (int i = 0; i < C.nm; i++)
 		printf("    <node name=\"%s\" state=\"%d\" local=\"%d\" "
 		       "estranged=\"0\" rgmanager=\"%d\" rgmanager_master=\"0\" "
-		       "qdisk=\"0\" nodeid=\"0x%08x\"/>\n", C.m[i].name,
+		       "qdisk=\"0\" nodeid=\"0x%08x\"%s/>\n", C.m[i].name,
 		       C.m[i].sts == 'M', C.m[i].id == C.me,
-		       C.m[i].sts == 'M', C.m[i].id);
+		       C.m[i].sts == 'M', C.m[i].id,
+		       C.m[i].pending ? " fence_pending=\"1\"" : "");
 	printf("  </nodes>\n  <groups>\n");
 	for (int i = 0; i < C.ns; i++) {
 		const struct service *s = &C.s[i];

@@ -65,7 +65,7 @@ static struct {
 	/* the one administrator's request in flight */
 	unsigned ticket;
 	int req_svc, req_ev, req_want;
-	uint32_t req_version;
+	uint32_t req_version, req_target;
 	int64_t req_deadline;
 	unsigned lock_ticket;
 	int lock_want;
@@ -109,6 +109,15 @@ static void hold_tree(int i, const struct conf_service *s)
 		conf_hold(G.v->conf);
 }
 
+/* What runs (or would run) here as service i: the tree it started
+ * with, else the configured one (a vm that migrated here); NULL: gone. */
+static const struct conf_service *tree_of(int i)
+{
+	int k = G.t.s[i].conf;
+
+	return G.tree[i] ? G.tree[i] : k >= 0 ? &G.v->conf->services[k] : NULL;
+}
+
 static void job_done(void *ctx, int ok)
 {
 	int i = (int)(intptr_t)ctx;
@@ -117,8 +126,8 @@ static void job_done(void *ctx, int ok)
 		G.failures++;
 	if (ok && !G.t.s[i].stopping)
 		G.since[i] = G.prev[i] = now_ms();
-	if (G.t.s[i].stopping)
-		hold_tree(i, NULL);
+	if (G.t.s[i].stopping || (G.t.s[i].migrating && ok))
+		hold_tree(i, NULL);	/* nothing of it runs here now */
 	st_done(&G.t, i, ok);
 	evaluate();
 }
@@ -134,7 +143,7 @@ static void run_job(int i, int stop)
 	res_cancel(job_slot(&G.job[i]));
 	if (!stop && k >= 0)
 		hold_tree(i, &G.v->conf->services[k]);
-	s = G.tree[i] ? G.tree[i] : k >= 0 ? &G.v->conf->services[k] : NULL;
+	s = tree_of(i);
 	if (!s) {		/* gone, and never started here */
 		st_done(&G.t, i, 1);
 		return;
@@ -146,6 +155,22 @@ static void run_job(int i, int stop)
 
 static void out_start(void *ctx, int i) { run_job(i, 0); }
 static void out_stop(void *ctx, int i) { run_job(i, 1); }
+
+static void out_migrate(void *ctx, int i, uint32_t node)
+{
+	const struct conf_node *n = conf_nodeid(G.v->conf, (int)node);
+
+	if (G.chk[i])
+		res_cancel(G.chk[i]);
+	G.checking[i] = 0;
+	res_cancel(job_slot(&G.job[i]));
+	if (!tree_of(i) || !n || !n->name) {
+		st_done(&G.t, i, 0);
+		return;
+	}
+	res_migrate(G.job[i], tree_of(i), n->name, job_done,
+		    (void *)(intptr_t)i);
+}
 
 static void out_log(void *ctx, int level, const char *text)
 {
@@ -195,7 +220,7 @@ static int checkable(int i)
 {
 	const struct st_svc *s = &G.t.s[i];
 
-	return s->mine && !s->busy && !s->asked && G.tree[i] &&
+	return s->mine && !s->busy && !s->asked && tree_of(i) &&
 	       s->rec.state == SVC_STARTED && s->rec.owner == G.t.me &&
 	       !s->rec.frozen && !G.checking[i];
 }
@@ -209,7 +234,7 @@ static void poll_services(void *ctx)
 			G.tick[i] = now_ms();
 			G.checks++;
 			G.checking[i] = 1;
-			res_start(job_slot(&G.chk[i]), G.tree[i],
+			res_start(job_slot(&G.chk[i]), tree_of(i),
 				  RES_STATUS, due, check_done,
 				  (void *)(intptr_t)i);
 		}
@@ -262,7 +287,8 @@ enum { RG_OK = 0, RG_FAIL = -1, RG_EABORT = -2, RG_ENOTOWNER = -3,
        RG_ERUNNABLE = -15 };
 
 /* What a request waits for once its event is applied. */
-enum want { W_STARTED, W_MOVED, W_STOPPED, W_DISABLED, W_APPLIED };
+enum want { W_STARTED, W_MOVED, W_STOPPED, W_DISABLED, W_APPLIED,
+	    W_MIGRATED };
 
 static const struct op {
 	const char *name;
@@ -276,7 +302,7 @@ static const struct op {
 	{ "unfreeze", SE_UNFREEZE, W_APPLIED },
 	{ "restart", SE_STOP, W_MOVED },
 	{ "relocate", SE_STOP, W_MOVED },
-	{ "migrate", -1, W_APPLIED },		/* vm only: none here */
+	{ "migrate", SE_MIGRATE, W_MIGRATED },	/* vm only */
 };
 
 static void answer(int rg)
@@ -323,6 +349,10 @@ static int outcome(const struct svc_rec *r, int *rg)
 	case W_DISABLED:
 		*rg = r->state == SVC_DISABLED ? RG_OK : RG_FAIL;
 		return r->state == SVC_DISABLED || r->state == SVC_FAILED;
+	case W_MIGRATED:
+		*rg = r->owner == G.req_target ? RG_OK : RG_FAIL;
+		return r->state != SVC_MIGRATING &&
+		       r->version >= G.req_version + 2;
 	case W_STOPPED:
 		*rg = r->state == SVC_STOPPED ? RG_OK : RG_FAIL;
 		return r->state == SVC_STOPPED || r->state == SVC_FAILED;
@@ -387,8 +417,13 @@ static int64_t target_of(const struct op *o, int i, const char *node)
 		return RG_ERUNNABLE;
 	if (!strcmp(o->name, "enable"))
 		return to;
-	if (!strcmp(o->name, "migrate"))
+	if (!strcmp(o->name, "migrate") &&
+	    (!to || !G.v->conf->services[G.t.s[i].conf].is_vm ||
+	     r->state != SVC_STARTED || to == r->owner ||
+	     !st_accepts(&G.t, i, to)))
 		return RG_EINVAL;
+	if (!strcmp(o->name, "migrate"))
+		return to;
 	if (strcmp(o->name, "relocate") && strcmp(o->name, "restart"))
 		return 0;
 	if (r->state != SVC_STARTED && r->state != SVC_STOPPED)
@@ -448,6 +483,7 @@ static int v_svc(void *ctx, struct ctl_req *r)
 	G.req_ev = ev;
 	G.req_want = ev == SE_START ? W_STARTED : o->want;
 	G.req_version = G.t.s[i].rec.version;
+	G.req_target = (uint32_t)to;
 	G.req_deadline = now_ms() + (RES_TIMEOUT_S * 2 + 10) * 1000;
 	ctl_defer(r, (RES_TIMEOUT_S * 2 + 10) * 1000, &G.ticket);
 	st_request(&G.t, i, (enum svc_event)ev, (uint32_t)to);
@@ -480,7 +516,8 @@ static int v_rglock(void *ctx, struct ctl_req *r)
 static int start(struct view *v, char *err, size_t errlen)
 {
 	struct st_out out = { .send = out_send, .start = out_start,
-			      .stop = out_stop, .log = out_log,
+			      .stop = out_stop, .migrate = out_migrate,
+			      .log = out_log,
 			      .applied = out_applied };
 
 	G.v = v;

@@ -90,15 +90,41 @@ static int now_failed(struct svc_rec *r, uint32_t node, int recovery)
 }
 
 /* Its owner is gone and fenced (or stopped it cleanly): it runs nowhere;
- * a stop that was under way ends where it was going. */
+ * a stop that was under way ends where it was going.  One that was
+ * migrating may run on its target already: it starts there first (next
+ * stays; a start of a running one succeeds). */
 static int orphaned(struct svc_rec *r, uint32_t node, int recovery)
 {
 	int to = r->state == SVC_STOPPING && r->stop_to ? r->stop_to :
 		 SVC_STOPPED;
 
+	if (r->state != SVC_MIGRATING)
+		r->next = 0;
 	r->state = to;
 	r->last_owner = r->owner;
 	r->owner = 0;
+	return SR_OK;
+}
+
+static int begin_migrate(struct svc_rec *r, uint32_t node, int recovery)
+{
+	r->state = SVC_MIGRATING;
+	return SR_OK;
+}
+
+static int migrated(struct svc_rec *r, uint32_t node, int recovery)
+{
+	r->state = SVC_STARTED;
+	r->last_owner = r->owner;
+	r->owner = r->next;
+	r->next = 0;
+	return SR_OK;
+}
+
+static int not_migrated(struct svc_rec *r, uint32_t node, int recovery)
+{
+	r->state = SVC_STARTED;
+	r->next = 0;
 	return SR_OK;
 }
 
@@ -124,13 +150,15 @@ static act *const on[SVC_NSTATES][SE_NEVENTS] = {
 	S(SVC_STARTED) = { [SE_STOP] = begin_stop,
 		[SE_DISABLE] = begin_disable,
 		[SE_STATUS_FAILED] = stop_for_recovery,
-		[SE_OWNER_GONE] = orphaned, [SE_FREEZE] = freeze },
+		[SE_OWNER_GONE] = orphaned, [SE_FREEZE] = freeze,
+		[SE_MIGRATE] = begin_migrate },
 	S(SVC_STOPPING) = { [SE_STOPPED] = now_stopped,
 		[SE_STOP_FAILED] = now_failed, [SE_DISABLE] = begin_disable,
 		[SE_OWNER_GONE] = orphaned },
 	S(SVC_RECOVERABLE) = { [SE_STOPPED] = now_recovering,
 		[SE_STOP_FAILED] = now_failed, [SE_OWNER_GONE] = orphaned },
-	S(SVC_MIGRATING) = { [SE_STARTED] = now_started,
+	S(SVC_MIGRATING) = { [SE_MIGRATED] = migrated,
+		[SE_MIGRATE_FAILED] = not_migrated,
 		[SE_OWNER_GONE] = orphaned },
 	S(SVC_FAILED) = { [SE_DISABLE] = now_disabled },
 };
@@ -140,7 +168,8 @@ static int owners(enum svc_event ev)
 {
 	return ev == SE_STARTED || ev == SE_START_FAILED ||
 	       ev == SE_STOPPED || ev == SE_STOP_FAILED ||
-	       ev == SE_STATUS_FAILED || ev == SE_OWNER_GONE;
+	       ev == SE_STATUS_FAILED || ev == SE_OWNER_GONE ||
+	       ev == SE_MIGRATED || ev == SE_MIGRATE_FAILED;
 }
 
 static int running(enum svc_state st)

@@ -32,6 +32,10 @@ enum svc_event {
 	SE_OWNER_GONE,	/* its owner left and is fenced (or stopped it
 			 * cleanly): nobody runs it */
 	SE_FREEZE, SE_UNFREEZE,
+	SE_MIGRATE,	/* clusvcadm -M (vm): the owner moves it live to
+			 * next */
+	SE_MIGRATED,	/* the owner's agent moved it: next owns it */
+	SE_MIGRATE_FAILED,	/* it did not: it runs where it ran */
 	SE_NEVENTS
 };
 

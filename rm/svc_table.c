@@ -230,6 +230,10 @@ static void act_on(struct svc_table *t, int i)
 		s->busy = 1;
 		s->stopping = 1;
 		t->out.stop(t->out.ctx, i);
+	} else if (st == SVC_MIGRATING && !s->busy && t->out.migrate) {
+		s->busy = s->migrating = 1;
+		s->stopping = 0;
+		t->out.migrate(t->out.ctx, i, s->rec.next);
 	}
 }
 
@@ -251,8 +255,11 @@ static void on_event(struct svc_table *t, uint32_t from, struct wire_r *r,
 		t->s[i].asked = 0;
 	rc = svc_apply(&t->s[i].rec, ev, ev == SE_START && target ? target :
 		       from, recovery, wall);
-	if (rc == SR_OK && ev == SE_STOP && running(t->s[i].rec.state))
+	if (rc == SR_OK && (ev == SE_STOP || ev == SE_MIGRATE) &&
+	    running(t->s[i].rec.state))
 		t->s[i].rec.next = target;
+	if (rc == SR_OK && ev == SE_MIGRATED)	/* the agents moved it */
+		t->s[i].mine = t->s[i].rec.owner == t->me;
 	if (from == t->me && t->out.applied)
 		t->out.applied(t->out.ctx, i, ev, rc);
 	if (rc != SR_OK) {
@@ -297,13 +304,16 @@ void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
 void st_done(struct svc_table *t, int i, int ok)
 {
 	struct st_svc *s = &t->s[i];
-	int stop = s->stopping;
+	int stop = s->stopping, migrate = s->migrating;
 
-	s->busy = 0;
-	s->mine = !stop && ok;
+	s->busy = s->migrating = 0;
+	if (!migrate)
+		s->mine = !stop && ok;
 	if (!is_member(t, t->me) || !t->quorate)
 		return;		/* an emergency stop: the record stays */
-	if (stop)
+	if (migrate)
+		send_event(t, i, ok ? SE_MIGRATED : SE_MIGRATE_FAILED, 0, 0);
+	else if (stop)
 		send_event(t, i, ok ? SE_STOPPED : SE_STOP_FAILED, 0, 0);
 	else
 		send_event(t, i, ok ? SE_STARTED : SE_START_FAILED, 0, 0);

@@ -24,6 +24,8 @@ struct st_out {
 	/* run the agents of service i here: start or stop it */
 	void (*start)(void *ctx, int i);
 	void (*stop)(void *ctx, int i);
+	/* a vm: move it live from here to node (NULL: none) */
+	void (*migrate)(void *ctx, int i, uint32_t node);
 	void (*log)(void *ctx, int level, const char *text);
 	/* an event this node sent was applied (rc SR_OK) or refused */
 	void (*applied)(void *ctx, int i, int ev, int rc);
@@ -35,6 +37,7 @@ struct st_svc {
 	int conf;		/* its index in the configuration, -1 gone */
 	int busy;		/* this node runs its start or stop now */
 	int stopping;		/* ...and it is a stop */
+	int migrating;		/* ...or a live migration */
 	int mine;		/* this node's agents hold it (started here) */
 	int asked;		/* this node sent an event, not back yet */
 };
@@ -84,7 +87,8 @@ int st_find(const struct svc_table *t, const char *name);
  * SE_START: start it on target (0: here); SE_STOP: stop it, then start
  * it on target (0: wherever evaluation says; SVC_HOLD: nowhere until
  * the membership changes; SVC_ELSEWHERE: the best other node; its
- * owner: a restart in place); SE_DISABLE, SE_FREEZE, SE_UNFREEZE.  The
+ * owner: a restart in place); SE_MIGRATE: move a vm live to target;
+ * SE_DISABLE, SE_FREEZE, SE_UNFREEZE.  The
  * answer comes through out.applied and the record. */
 void st_request(struct svc_table *t, int i, enum svc_event ev,
 		uint32_t target);

@@ -18,7 +18,7 @@ static const char text[] =
 "<failoverdomainnode name=\"n2\" priority=\"2\"/>"
 "<failoverdomainnode name=\"n3\" priority=\"3\"/></failoverdomain>"
 "</failoverdomains><service name=\"web\" domain=\"d\"/>"
-"<service name=\"db\"/><service name=\"off\" autostart=\"0\"/>"
+"<service name=\"db\"/><service name=\"off\" autostart=\"0\"/><vm name=\"g\"/>"
 "</rm></cluster>";
 
 static struct conf *conf;
@@ -27,7 +27,7 @@ static struct node {
 	struct svc_table t;
 	uint32_t id;
 	int up;
-	int starts[8], stops[8];
+	int starts[8], stops[8], migrates[8];
 	int job[8];		/* 1 start, 2 stop in flight */
 } nodes[N + 1];
 
@@ -50,6 +50,14 @@ static void on_start(void *ctx, int i)
 
 	n->starts[i]++;
 	n->job[i] = 1;
+}
+
+static void on_migrate(void *ctx, int i, uint32_t to)
+{
+	struct node *n = ctx;
+
+	n->migrates[i]++;
+	n->job[i] = 3;
 }
 
 static void on_stop(void *ctx, int i)
@@ -117,7 +125,7 @@ static void config(int quorate)
 static void boot(uint32_t id)
 {
 	struct st_out out = { .send = on_send, .start = on_start,
-			      .stop = on_stop };
+			      .stop = on_stop, .migrate = on_migrate };
 	struct node *n = &nodes[id];
 
 	memset(n, 0, sizeof *n);
@@ -282,4 +290,31 @@ TEST(svctable_status_failure_restarts_in_place)
 	CHECK_INT(rec(2, "service:web")->restarts, 1);
 	CHECK_INT(nodes[1].stops[web(1)], 1);
 	CHECK_INT(nodes[1].starts[web(1)], 2);
+}
+
+TEST(svctable_vm_migrates_live_and_a_dead_source_restarts_on_target)
+{
+	int g;
+
+	three();
+	g = st_find(&nodes[2].t, "vm:g");
+	CHECK_INT(rec(2, "vm:g")->owner, 1);
+	st_request(&nodes[2].t, g, SE_MIGRATE, 3);	/* -M vm:g -m n3 */
+	settle();
+	CHECK_INT(nodes[1].migrates[g], 1);
+	CHECK_INT(nodes[1].stops[g] + nodes[3].starts[g], 0);
+	CHECK_INT(rec(2, "vm:g")->state, SVC_STARTED);
+	CHECK_INT(rec(2, "vm:g")->owner, 3);
+	CHECK_INT(nodes[3].t.s[g].mine, 1);
+	CHECK_INT(nodes[1].t.s[g].mine, 0);
+	st_request(&nodes[2].t, g, SE_MIGRATE, 1);	/* back, but n3 dies */
+	flush();
+	nodes[3].up = 0;
+	nodes[3].job[g] = 0;
+	config(1);
+	st_released(&nodes[1].t, 3, 600);
+	st_released(&nodes[2].t, 3, 600);
+	settle();
+	CHECK_INT(rec(1, "vm:g")->state, SVC_STARTED);
+	CHECK_INT(rec(1, "vm:g")->owner, 1);		/* its target */
 }
