@@ -17,12 +17,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-services
-NCHECKS=33
+NCHECKS=37
 LIMIT=${NN_LIMIT:-20}
 
 nn_require "$LABEL" "$NCHECKS"
 
-RM='<rm status_poll_interval="1"><failoverdomains><failoverdomain name="d" ordered="1"><failoverdomainnode name="node1" priority="1"/><failoverdomainnode name="node2" priority="2"/><failoverdomainnode name="node3" priority="3"/></failoverdomain></failoverdomains><service name="web" domain="d"><script name="w" file="WEB"><action name="status" interval="1"/></script></service></rm>'
+RM='<rm status_poll_interval="1"><failoverdomains><failoverdomain name="d" ordered="1"><failoverdomainnode name="node1" priority="1"/><failoverdomainnode name="node2" priority="2"/><failoverdomainnode name="node3" priority="3"/></failoverdomain></failoverdomains><service name="web" domain="d"><script name="w" file="WEB"><action name="status" interval="1"/></script></service><vm name="g" autostart="0"/></rm>'
 
 # web.sh: the service's script, an LSB one: run.NODE while it runs
 # there; a start or a stop of a running one is a line in web.log; status
@@ -44,6 +44,22 @@ exit 0
 EOF
 	chmod +x "$NN_DIR/web.sh"
 	: >"$NN_DIR/web.log"
+	# vm g's agent, an OCF one: vm.at names the node it runs on
+	mkdir -p "$NN_DIR/ocf/resource.d/test"
+	cat >"$NN_DIR/ocf/resource.d/test/vm" <<EOF
+#!/bin/sh
+h=\$(hostname) at="$NN_DIR/vm.at"
+echo "\$1 \$h\${2:+ \$2}" | grep -v monitor >>"$NN_DIR/vm.log"
+case \$1 in
+start) echo \$h >"\$at" ;;
+stop) [ "\$(cat "\$at" 2>/dev/null)" = \$h ] && rm -f "\$at" ;;
+migrate) echo \$2 >"\$at" ;;
+monitor) [ "\$(cat "\$at" 2>/dev/null)" = \$h ] || exit 7 ;;
+esac
+exit 0
+EOF
+	chmod +x "$NN_DIR/ocf/resource.d/test/vm"
+	export OCF_ROOT=$NN_DIR/ocf
 }
 conf()
 {
@@ -91,6 +107,23 @@ admin()
 		      log_is "start node1 stop node1 start node2 stop node2 start node1 "'
 }
 show() { echo "  web.log: $(tr '\n' ' ' <"$NN_DIR/web.log")"; }
+
+# A vm (its OCF agent above): enabled on node2, migrated live to node3.
+vm()
+{
+	: >"$NN_DIR/vm.log"
+	nn_check "clusvcadm -e vm:g on node2: runs there" \
+		said 2 "-e vm:g" "Local machine trying to enable vm:g...Success|vm:g is now running on node2" 0
+	nn_check "clusvcadm -M vm:g -m node3: migrated live (the agent's migrate node3, no stop)" \
+		eval 'said 1 "-M vm:g -m node3" "Trying to migrate vm:g to node3...Success" 0 &&
+		      [ "$(cat "$NN_DIR/vm.at")" = node3 ] &&
+		      ! grep -q stop "$NN_DIR/vm.log" && grep -qx "migrate node2 node3" "$NN_DIR/vm.log"'
+	nn_check "clustat -s vm:g: started on node3" \
+		eval "nn_exec 1 clustat -s vm:g | grep -qE '^ vm:g +node3 +started'"
+	nn_check "clusvcadm -d vm:g: its agent stops it on node3" \
+		eval 'said 3 "-d vm:g" "Local machine disabling vm:g...Success" 0 &&
+		      [ ! -e "$NN_DIR/vm.at" ]'
+}
 
 # A reload (spec 7.4) through ccs_tool update: web's resource changed
 # (its check every 2 s): restarted in place on node1; a new service
@@ -154,6 +187,7 @@ moves()
 		eval "nn_exec 2 clustat -x | grep -q 'name=\"service:web\" state=\"112\" state_str=\"started\".*owner=\"node1\".*restarts=\"1\"'" ||
 		nn_exec 2 clustat -x | grep service: | sed 's/^/  | /'
 	reload
+	vm
 }
 
 body()
