@@ -83,6 +83,8 @@ struct xml_node *ccs_service(const struct ccs *c, const char *name)
 	if (!s)
 		s = ccs_find(rm, "service", "ref", name);
 	if (!s)
+		s = ccs_find(rm, "vm", "name", name);
+	if (!s)
 		die("service '%s' does not exist", name);
 	return s;
 }
@@ -103,14 +105,15 @@ static void check_name(const char *what, const char *name)
 
 void ccs_addservice(struct ccs *c)
 {
-	const struct schema_type *t = schema_find("service");
+	const char *elem = c->opt['V'] ? "vm" : "service";
+	const struct schema_type *t = schema_find(elem);
 	const char *name = c->arg[0], *dom;
 	struct xml_node *s;
 
-	check_name("service", name);
-	if (ccs_find(xml_child(c->root, "rm"), "service", "name", name))
-		die("service '%s' already exists", name);
-	s = xml_add(ccs_rm(c, NULL), "service");
+	check_name(elem, name);
+	if (ccs_find(xml_child(c->root, "rm"), elem, "name", name))
+		die("%s '%s' already exists", elem, name);
+	s = xml_add(ccs_rm(c, NULL), elem);
 	xml_set(s, "name", name);
 	ccs_set_attrs(t, s, c->arg + 1, c->narg - 1);
 	dom = xml_get(s, "domain");
@@ -152,13 +155,19 @@ static const char *value(const struct xml_node *n,
 
 void ccs_lsservice(struct ccs *c)
 {
-	const struct schema_type *t = schema_find("service");
+	const struct schema_type *t;
 	struct xml_node *s;
+	char name[160];
 
 	printf(SERVICE_ROW, "Name", "Domain", "Autostart", "Exclusive",
 	       "Recovery");
-	xml_each(s, xml_child(c->root, "rm"), "service") {
-		printf(SERVICE_ROW, ccs_service_name(s), value(s, t, "domain"),
+	xml_each(s, xml_child(c->root, "rm"), NULL) {
+		if (strcmp(s->name, "service") && strcmp(s->name, "vm"))
+			continue;
+		t = schema_find(s->name);
+		snprintf(name, sizeof name, "%s%s", *s->name == 'v' ? "vm:" :
+			 "", ccs_service_name(s));
+		printf(SERVICE_ROW, name, value(s, t, "domain"),
 		       value(s, t, "autostart"), value(s, t, "exclusive"),
 		       value(s, t, "recovery"));
 		if (!c->opt['v'])

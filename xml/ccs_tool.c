@@ -54,7 +54,7 @@ const char ccs_tool_help[] =
 "  delfence NAME                   remove a fence device\n"
 "  lsfence [-v]                    list the fence devices\n"
 "  addnodeids [-n FIRST] [-m MCAST] [-v]  number the nodes without an ID\n"
-"  addservice NAME [ATTR=VALUE...] add a service (domain=, recovery=...)\n"
+"  addservice [-V] NAME [ATTR=VALUE...] add a service (-V: a vm)\n"
 "  delservice NAME                 remove a service\n"
 "  lsservice [-v]                  list the services (-v: resources too)\n"
 "  addresource TYPE ATTR=VALUE... [-s SERVICE]  add a resource\n"
@@ -110,8 +110,9 @@ static const struct cmd cmds[] = {
 	  " -n --nodeid        Nodeid to start with (default 1)\n"
 	  " -m --multicast     Set or change the multicast address\n"
 	  " -v --verbose       Print nodeids that are assigned\n" },
-	{ "addservice", ccs_addservice, K_EDIT, "", "", "", 1, -1,
-	  "[options] <name> " PAIRS },
+	{ "addservice", ccs_addservice, K_EDIT, "V", "", "", 1, -1,
+	  "[options] <name> " PAIRS
+	  " -V --vm            A virtual machine (<vm>), not a <service>\n" },
 	{ "delservice", ccs_delservice, K_EDIT, "", "", "", 1, 1, DEL },
 	{ "lsservice", ccs_lsservice, K_READ, "v", "", "", 0, 0, LIST },
 	{ "addresource", ccs_addresource, K_EDIT, "s:", "", "", 1, -1,
@@ -152,6 +153,7 @@ static const struct option named[] = {
 	{ "ordered", no_argument, 0, 'o' },
 	{ "restricted", no_argument, 0, 'r' },
 	{ "nofailback", no_argument, 0, 'n' },
+	{ "vm", no_argument, 0, 'V' },
 };
 
 static const char try_help[] = "Try 'ccs_tool help' for help.\n";
