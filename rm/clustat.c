@@ -7,33 +7,25 @@
  *
  * Every member runs the whole daemon, so an online member is
  * "Online, rgmanager".  A node the fence domain must still fence (it
- * died; no agent nor fence_ack_manual has confirmed it yet, and its
- * services wait) adds ", Fencing" to its status column, fence_pending="1"
- * to its <node> in -x (absent otherwise, so the common lines stay RHCS's)
- * and "pending":true in --json.  RHCS's clustat showed no fencing state
- * (only cman_tool nodes -f did); the wording is ours.
+ * died; no agent nor fence_ack_manual confirmed it yet; its services
+ * wait) adds ", Fencing" to its status (RHCS's clustat showed no fencing
+ * state, only cman_tool nodes -f did: the wording is ours), and
+ * fence_pending="1" to its <node> in -x (absent otherwise, as in RHCS).
  *
- * -i N clears the screen (ESC [H ESC [2J: the clear capability of the
- * xterm and linux terminfo entries, which RHCS sent through tputs) and
- * prints the same output again every N seconds until SIGINT or SIGTERM;
- * N <= 0 means 1, as in RHCS; a word that is not a number is a usage
- * error (exit 2).  -i with -x or --json: "Error: Options '-i' and '-x'
- * are mutually exclusive", exit 1.
+ * -i N clears the screen (ESC[H ESC[2J, terminfo's clear for xterm and
+ * linux, which RHCS sent through tputs) and prints the same report every
+ * N seconds until SIGINT or SIGTERM; as in RHCS N <= 0 means 1, and -x
+ * (here --json too) with -i is refused, exit 1; not a number: exit 2.
  *
- * --json prints one object (schema 1; -m and -s keep their meaning and
- * exit codes and filter the "members" or the "services" array):
- *
+ * --json: one object; -m and -s keep their exit codes and filter the
+ * "members" or the "services" array.  Times are unix seconds; owners
+ * null for none; services null when unavailable (no quorum or answer).
  *   {"schema":1,"cluster":{"name":S,"id":N,"generation":N,"quorate":B,
- *    "local_id":N},
- *    "members":[{"name":S,"id":N,"status":"online"|"offline","local":B,
- *      "rgmanager":B,"fencing":{"pending":B,"last_fenced":N|null,
- *      "by":S|null}}],
- *    "services":[{"name":S,"state":S,"state_code":N,"owner":S|null,
- *      "last_owner":S|null,"restarts":N,"frozen":B,
- *      "last_transition":N}] | null}
- *
- * times are unix seconds; owner and last_owner null for none; services
- * null when they are unavailable (no quorum, or no answer). */
+ *    "local_id":N},"members":[{"name":S,"id":N,"status":"online"|
+ *    "offline","local":B,"rgmanager":B,"fencing":{"pending":B,
+ *    "last_fenced":N|null,"by":S|null}}],"services":[{"name":S,"state":S,
+ *    "state_code":N,"owner":S|null,"last_owner":S|null,"restarts":N,
+ *    "frozen":B,"last_transition":N}]|null} */
 #include "svc_state.h"
 
 #include "../net/ctl.h"
@@ -55,9 +47,9 @@ const char clustat_help[] =
 "              if it runs, else its state code, 255 when unknown\n"
 "  -Q          nothing printed; exit 0 if quorate, else 1\n"
 "  -x          XML\n"
-"  -i SECONDS  clear the screen and show it all again every SECONDS\n"
 "  -I          this node's id, as 0x%08x\n"
 "  -v          the version\n"
+"  -i SECONDS  clear the screen and show it all again every SECONDS\n"
 "  -h          this help\n"
 "  --json      one JSON object (schema 1)\n";
 
@@ -351,65 +343,202 @@ static void xml(void)
 	printf("  </groups>\n</clustat>\n");
 }
 
-/* --- one member, one service ----------------------------------------------- */
-static int member(const char *name)
+/* --- json ----------------------------------------------------------------- */
+static const char *tf(int b)
 {
-	for (int i = 0; i < C.nm; i++)
-		if (!strcmp(C.m[i].name, name)) {
-			members(name);
-			return C.m[i].sts == 'M' ? 0 : EXIT_REFUSED;
-		}
-	return EXIT_REFUSED;
+	return b ? "true" : "false";
 }
 
-static int service(const char *arg)
+static void json_str(const char *s)
 {
-	char name[96];
+	putchar('"');
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	putchar('"');
+}
 
-	snprintf(name, sizeof name, "%s%s", strchr(arg, ':') ? "" :
-		 "service:", arg);
+static void json_node(unsigned id)
+{
+	if (id)
+		json_str(node_name(id));
+	else
+		printf("null");
+}
+
+static void json_member(const struct member *m)
+{
+	printf("{\"name\":");
+	json_str(m->name);
+	printf(",\"id\":%u,\"status\":\"%s\",\"local\":%s,\"rgmanager\":%s,"
+	       "\"fencing\":{\"pending\":%s,\"last_fenced\":", m->id,
+	       m->sts == 'M' ? "online" : "offline", tf(m->id == C.me),
+	       tf(m->sts == 'M'), tf(m->pending));
+	if (m->fenced_at) {
+		printf("%lld,\"by\":", m->fenced_at);
+		json_str(m->by);
+	} else {
+		printf("null,\"by\":null");
+	}
+	printf("}}");
+}
+
+static void json_service(const struct service *s)
+{
+	printf("{\"name\":");
+	json_str(s->name);
+	printf(",\"state\":");
+	json_str(s->state);
+	printf(",\"state_code\":%d,\"owner\":", (int)code(s->state));
+	json_node(s->owner);
+	printf(",\"last_owner\":");
+	json_node(s->last);
+	printf(",\"restarts\":%d,\"frozen\":%s,\"last_transition\":%lld}",
+	       s->restarts, tf(s->frozen), s->when);
+}
+
+static void json(const char *m, const char *s)
+{
+	int n = 0;
+
+	printf("{\"schema\":1,\"cluster\":{\"name\":");
+	json_str(C.cluster);
+	printf(",\"id\":%u,\"generation\":%u,\"quorate\":%s,\"local_id\":%u},"
+	       "\"members\":[", C.cluster_id, C.generation, tf(quorate()),
+	       C.me);
+	for (int i = 0; i < C.nm; i++)
+		if (!m || !strcmp(m, C.m[i].name))
+			printf("%s", n++ ? "," : ""), json_member(&C.m[i]);
+	printf("],\"services\":%s", quorate() && C.have_services ? "[" :
+	       "null}\n");
+	if (!quorate() || !C.have_services)
+		return;
+	for (int i = n = 0; i < C.ns; i++)
+		if (!s || !strcmp(s, C.s[i].name))
+			printf("%s", n++ ? "," : ""), json_service(&C.s[i]);
+	printf("]}\n");
+}
+
+/* --- one look, and again -------------------------------------------------- */
+static struct {
+	const char *m, *s;
+	char svc[96];
+	int lng, x, json, every;
+} O;
+
+static volatile sig_atomic_t stop;
+
+static const struct member *find_member(const char *name)
+{
+	for (int i = 0; i < C.nm; i++)
+		if (!strcmp(C.m[i].name, name))
+			return &C.m[i];
+	return NULL;
+}
+
+static const struct service *find_service(const char *name)
+{
 	for (int i = 0; i < C.ns; i++)
-		if (!strcmp(C.s[i].name, name)) {
-			services(name);
-			return runs(&C.s[i]) ? 0 : (int)code(C.s[i].state);
-		}
-	return 255;
+		if (!strcmp(C.s[i].name, name))
+			return &C.s[i];
+	return NULL;
+}
+
+/* The output asked for; the exit code of -m or -s (spec 5.1). */
+static int report(void)
+{
+	const struct member *m = O.m ? find_member(O.m) : NULL;
+	const struct service *s = O.s ? find_service(O.s) : NULL;
+
+	if (O.x)
+		return xml(), 0;
+	if (O.json)
+		json(O.m, O.s);
+	else if (O.m && m)
+		members(O.m);
+	else if (O.s && !O.m && s)
+		services(O.s);
+	else if (!O.m && !O.s)
+		plain(O.lng);
+	if (O.m)
+		return m && m->sts == 'M' ? 0 : EXIT_REFUSED;
+	if (O.s)
+		return !s ? 255 : runs(s) ? 0 : (int)code(s->state);
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+/* -i: until SIGINT or SIGTERM (which cut the sleep short). */
+static int every(unsigned secs)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	int rc;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	do {
+		load();
+		printf("\033[H\033[2J");
+		rc = report();
+		fflush(stdout);
+	} while (!stop && (sleep(secs), !stop));
+	return rc;
+}
+
+static void interval(const char *arg)
+{
+	long v;
+
+	if (parse_int(arg, -86400, 86400, &v) < 0)
+		die_usage("-i: '%s' is not a number of seconds", arg);
+	O.every = v > 0 ? (int)v : 1;
 }
 
 int clustat_main(int argc, char **argv)
 {
-	const char *m = NULL, *s = NULL;
-	int lng = 0, q = 0, x = 0, id = 0, opt;
+	static const struct option longs[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "json", no_argument, 0, 'j' }, { 0, 0, 0, 0 } };
+	int q = 0, id = 0, opt;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":lm:s:QxIvfi:h", help_opt,
+	while ((opt = getopt_long(argc, argv, ":lm:s:QxIvfi:h", longs,
 				  NULL)) != -1)
 		switch (opt) {
-		case 'l': lng = 1; break;
-		case 'm': m = optarg; break;
-		case 's': s = optarg; break;
+		case 'l': O.lng = 1; break;
+		case 'm': O.m = optarg; break;
+		case 's': O.s = optarg; break;
 		case 'Q': q = 1; break;
-		case 'x': x = 1; break;
+		case 'x': O.x = 1; break;
+		case 'j': O.json = 1; break;
 		case 'I': id = 1; break;
 		case 'f': break;
 		case 'v': printf("clustat version 4.1.1\n"); return 0;
-		case 'i': die("-i (refresh) is not available yet");
+		case 'i': interval(optarg); break;
 		case 'h': fputs(clustat_help, stdout); return 0;
 		default: die_option(opt, argc, argv);
 		}
 	if (optind < argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
+	if (O.every && (O.x || O.json))
+		die("Error: Options '-i' and '%s' are mutually exclusive",
+		    O.x ? "-x" : "--json");
+	if (O.s && !strchr(O.s, ':'))
+		snprintf(O.svc, sizeof O.svc, "service:%s", O.s), O.s = O.svc;
+	if (O.every && !q && !id)
+		return every((unsigned)O.every);
 	load();
 	if (q)
 		return quorate() ? 0 : 1;
 	if (id)
 		return printf("0x%08x\n", C.me), 0;
-	if (x)
-		return xml(), 0;
-	if (m)
-		return member(m);
-	if (s)
-		return service(s);
-	plain(lng);
-	return 0;
+	return report();
 }

@@ -25,6 +25,7 @@ STAGES=(
 	"netns-identity|bash test/netns/identity.test.sh $BIN"
 	"netns-fence|bash test/netns/fence.test.sh $BIN"
 	"netns-services|bash test/netns/services.test.sh $BIN"
+	"netns-clustat|bash test/netns/clustat.test.sh $BIN"
 	"demo|bash test/demo.sh $BIN"
 	"fuzz|make -s BUILD=$BUILD BIN=$BIN fuzz-short"
 )
