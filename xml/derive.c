@@ -153,8 +153,9 @@ const char *conf_res_name(const struct conf_res *r)
 {
 	const char *v;
 
-	if (!r->type)
-		return r->ref;
+	if (!r->type)		/* an agent's own type: its name, if any */
+		return conf_res_get(r, "name") ? conf_res_get(r, "name") :
+		       r->ref;
 	v = conf_res_get(r, schema_primary(r->type));
 	return v ? v : r->ref;
 }

@@ -205,6 +205,8 @@ int rt_checks(const struct conf_res *r, struct rt_check *out, int max)
 	for (const struct schema_check *c = r->type ? r->type->checks : NULL;
 	     c && c->interval && n < max; c++)
 		out[n++] = (struct rt_check){ c->depth, c->interval, 0 };
+	if (!r->type && r->parent)	/* an agent's own type: depth 0 */
+		out[n++] = (struct rt_check){ 0, RT_CHECK_DEFAULT, 0 };
 	for (const struct xml_node *a = next_action(r, NULL); a;
 	     a = next_action(r, a)) {
 		int depth = seconds(a, "depth", 0), k;

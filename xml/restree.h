@@ -38,8 +38,10 @@ struct rt_check {
 	int depth, interval, timeout;
 };
 #define RT_CHECKS	8
+#define RT_CHECK_DEFAULT 60	/* s: a type the schema does not know */
 
-/* r's status checks: its type's, each replaced (same depth) or joined
+/* r's status checks: its type's (a type the schema does not know:
+ * depth 0 every RT_CHECK_DEFAULT seconds), each replaced (same depth) or joined
  * by an <action name="status"|"monitor" depth= interval= timeout=/>
  * child of r (or of what it refers to).  Returns the count (<= max). */
 int rt_checks(const struct conf_res *r, struct rt_check *out, int max);
