@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BUILTINS(X)
+#define BUILTINS(X) X(ip) X(fs) X(netfs) X(nfsexport) X(nfsclient)
 
 #define DECLARE(t) builtin_fn agent_##t;
 BUILTINS(DECLARE)

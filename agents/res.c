@@ -44,7 +44,7 @@ int res_agent(const struct conf_res *r, char *out, unsigned size, int *ocf,
 	*ocf = 0;
 	*builtin = builtin_has(type);
 	if (*builtin) {
-		snprintf(out, size, "/proc/self/exe");
+		snprintf(out, size, "%s", RUN_SELF);
 		return 0;
 	}
 	if (!strcmp(type, "script")) {

@@ -101,7 +101,9 @@ static void on_exit_(void *ctx, pid_t pid, int status)
 static void child(const char *path, char *const *args, char *const *env,
 		  int in, int out)
 {
-	char *argv[16] = { (char *)path };
+	/* this executable itself runs as "hacluster": argv[1] is its applet */
+	char *argv[16] = { (char *)(strcmp(path, RUN_SELF) ? path :
+				    "hacluster") };
 	int n = 1;
 
 	setpgid(0, 0);

@@ -29,6 +29,9 @@ struct run {
 	void *ctx;
 };
 
+/* This executable, for its own agents (argv[0] "hacluster"). */
+#define RUN_SELF	"/proc/self/exe"
+
 /* Start path (argv[0] = path, then args, NULL-ended; args may be NULL)
  * with input on stdin and env as its whole environment (NULL: this
  * process's); -1 when it cannot even be forked (logged). */

@@ -26,6 +26,7 @@ STAGES=(
 	"netns-fence|bash test/netns/fence.test.sh $BIN"
 	"netns-services|bash test/netns/services.test.sh $BIN"
 	"netns-clustat|bash test/netns/clustat.test.sh $BIN"
+	"netns-ip|bash test/netns/ip_agent.test.sh $BIN"
 	"demo|bash test/demo.sh $BIN"
 	"fuzz|make -s BUILD=$BUILD BIN=$BIN fuzz-short"
 )
