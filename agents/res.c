@@ -177,6 +177,7 @@ static int run_one(struct res_job *j)
 	env_of(r, depth, &e);
 	rc = run_start(&j->run, path, argv, e.v, NULL, (timeout > 0 ?
 		       timeout : RES_TIMEOUT_S) * 1000, label, action_done, j);
+	j->run.keep = 1;	/* an init script's server goes on running */
 	env_free(&e);
 	return rc;
 }

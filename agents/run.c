@@ -91,7 +91,8 @@ static void on_exit_(void *ctx, pid_t pid, int status)
 	loop_timer_cancel(r->timer);
 	r->timer = 0;
 	r->pid = 0;
-	kill(-pid, SIGKILL);	/* what it left behind in its group */
+	if (!r->keep)
+		kill(-pid, SIGKILL);	/* what it left behind in its group */
 	if (r->timed_out)
 		rc = RUN_TIMEOUT;
 	if (r->done)

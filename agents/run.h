@@ -27,6 +27,10 @@ struct run {
 	size_t nline;
 	run_done_fn *done;
 	void *ctx;
+	/* set after run_start: what the agent leaves running in its
+	 * process group lives on when it exits (a resource agent's
+	 * daemon); otherwise it is killed then (a fence agent's) */
+	int keep;
 };
 
 /* This executable, for its own agents (argv[0] "hacluster"). */

@@ -158,6 +158,7 @@ static void send_event(struct svc_table *t, int i, enum svc_event ev,
 	wire_put_u8(&w, (uint8_t)recovery);
 	wire_put_u32(&w, target);
 	t->s[i].asked = 1;
+	t->s[i].starting_here = ev == SE_START && (!target || target == t->me);
 	emit(t, &w);
 }
 
@@ -252,7 +253,7 @@ static void on_event(struct svc_table *t, uint32_t from, struct wire_r *r,
 	if (r->short_read || (i = st_find(t, name)) < 0)
 		return;
 	if (from == t->me)
-		t->s[i].asked = 0;
+		t->s[i].asked = t->s[i].starting_here = 0;
 	rc = svc_apply(&t->s[i].rec, ev, ev == SE_START && target ? target :
 		       from, recovery, wall);
 	if (rc == SR_OK && (ev == SE_STOP || ev == SE_MIGRATE) &&
@@ -355,6 +356,7 @@ void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
 	t->settled = 0;
 	for (int i = 0; i < t->ns; i++) {
 		t->s[i].asked = 0;	/* lost with the ring, if not back */
+		t->s[i].starting_here = 0;
 		if (t->s[i].rec.next == SVC_HOLD)
 			t->s[i].rec.next = 0;	/* -s holds until now */
 	}
@@ -406,8 +408,9 @@ static int load_of(void *ctx, uint32_t node, int *exclusive)
 
 	*exclusive = 0;
 	for (int i = 0; i < t->ns; i++)
-		if (t->s[i].rec.owner == node &&
-		    running(t->s[i].rec.state) && cs(t, i)) {
+		if (cs(t, i) && ((t->s[i].rec.owner == node &&
+				  running(t->s[i].rec.state)) ||
+				 (node == t->me && t->s[i].starting_here))) {
 			n++;
 			*exclusive |= cs(t, i)->exclusive;
 		}

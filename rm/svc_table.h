@@ -40,6 +40,9 @@ struct st_svc {
 	int migrating;		/* ...or a live migration */
 	int mine;		/* this node's agents hold it (started here) */
 	int asked;		/* this node sent an event, not back yet */
+	int starting_here;	/* ...to start it here: it counts as load
+				 * here (only this node starts things here,
+				 * so exclusivity holds within one pass) */
 };
 
 struct svc_table {

@@ -144,19 +144,34 @@ static const struct svc_rec *rec(uint32_t id, const char *name)
 	return i >= 0 ? &nodes[id].t.s[i].rec : NULL;
 }
 
+static struct conf *load(const char *xml)
+{
+	struct xml_node *doc = xml_parse(xml, strlen(xml), NULL);
+	struct conf *c = conf_load(doc, NULL);
+
+	c->owned = doc;
+	return c;
+}
+
+/* up nodes 1..n boot with configuration c and form one ring */
+static void some(struct conf *c, int n)
+{
+	conf = c;
+	nbus = 0;
+	for (uint32_t id = 1; id <= N; id++) {
+		boot(id);
+		nodes[id].up = (int)id <= n;
+	}
+	config(1);
+}
+
 static void three(void)
 {
-	struct xml_node *doc;
+	static struct conf *c;
 
-	if (!conf) {
-		doc = xml_parse(text, sizeof text - 1, NULL);
-		conf = conf_load(doc, NULL);
-		conf->owned = doc;
-	}
-	nbus = 0;
-	for (uint32_t id = 1; id <= N; id++)
-		boot(id);
-	config(1);
+	if (!c)
+		c = load(text);
+	some(c, N);
 }
 
 TEST(svctable_start_where_best_once)
@@ -317,4 +332,30 @@ TEST(svctable_vm_migrates_live_and_a_dead_source_restarts_on_target)
 	settle();
 	CHECK_INT(rec(1, "vm:g")->state, SVC_STARTED);
 	CHECK_INT(rec(1, "vm:g")->owner, 1);		/* its target */
+}
+
+static const char excl[] =
+"<cluster name=\"s\" config_version=\"1\"><clusternodes>"
+"<clusternode name=\"n1\" nodeid=\"1\"/><clusternode name=\"n2\" nodeid=\"2\"/>"
+"<clusternode name=\"n3\" nodeid=\"3\"/></clusternodes><rm><failoverdomains>"
+"<failoverdomain name=\"r23\" restricted=\"1\">"
+"<failoverdomainnode name=\"n2\"/><failoverdomainnode name=\"n3\"/>"
+"</failoverdomain></failoverdomains><service name=\"web\"/>"
+"<service name=\"r\" domain=\"r23\"/><service name=\"x\" exclusive=\"1\"/>"
+"</rm></cluster>";
+
+TEST(svctable_exclusive_never_shares_even_in_one_pass)
+{
+	static struct conf *c;
+
+	if (!c)
+		c = load(excl);
+	some(c, 2);			/* n1 starts web, n2 r: x has no room */
+	CHECK_INT(rec(1, "service:web")->owner, 1);
+	CHECK_INT(rec(1, "service:r")->owner, 2);
+	CHECK_INT(rec(1, "service:x")->state, SVC_STOPPED);
+	nodes[3].up = 1;
+	config(1);
+	CHECK_INT(rec(1, "service:x")->owner, 3);
+	CHECK_INT(rec(2, "service:x")->state, SVC_STARTED);
 }

@@ -149,16 +149,18 @@ nn_require()
 	return 0
 }
 
-# nn_need_nft: nft on PATH, installing Debian's nftables if missing.
-nn_need_nft()
+# nn_need CMD PACKAGE: CMD on PATH, installing Debian's PACKAGE (and
+# saying so) if missing.
+nn_need()
 {
-	command -v nft >/dev/null && return 0
-	nn_log "nft missing: apt-get install -y nftables"
-	apt-get install -y nftables >/dev/null 2>&1 ||
+	command -v "$1" >/dev/null && return 0
+	nn_log "$1 missing: apt-get install -y $2"
+	apt-get install -y "$2" >/dev/null 2>&1 ||
 	{ apt-get update >/dev/null 2>&1 &&
-	  apt-get install -y nftables >/dev/null 2>&1; }
-	command -v nft >/dev/null
+	  apt-get install -y "$2" >/dev/null 2>&1; }
+	command -v "$1" >/dev/null
 }
+nn_need_nft() { nn_need nft nftables; }
 
 # --- names -------------------------------------------------------------------
 nn_ns()   { echo "${NN_PFX}n$1"; }
@@ -660,6 +662,7 @@ nn_cleanup()
 		# mounts are private to the nodes, but never leave one behind
 		findmnt -rn -o TARGET | grep -F "$NN_DIR/" | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null; done
+		for m in $NN_LOOPS; do losetup -d "$m" 2>/dev/null; done
 		if [ "$NN_KEEP" = 1 ]; then
 			nn_log "kept $NN_DIR"
 		else
@@ -681,4 +684,42 @@ nn_leftovers()
 	for p in "${NN_PIDS[@]}"; do
 		nn__gone "$p" || echo "pid $p"
 	done
+}
+
+# --- a web service's pieces (services tests and the demo) -----------------------
+# nn_httpd FILE VIP DIR: an LSB init script FILE starting a Python HTTP
+# server on VIP:80 that serves DIR (it writes its node's name to
+# DIR/node.txt first); pid in the node's private /run; status 3 when
+# it does not run.
+nn_httpd()
+{
+	cat >"$1" <<EOF
+#!/bin/sh
+pidf=/run/httpd.pid
+case \$1 in
+start)	hostname >"$3/node.txt" || exit 1
+	setsid python3 -m http.server 80 --bind $2 --directory "$3" \\
+		>/dev/null 2>&1 </dev/null & echo \$! >\$pidf ;;
+stop)	[ -f \$pidf ] && kill \$(cat \$pidf) 2>/dev/null; rm -f \$pidf ;;
+status)	[ -f \$pidf ] && kill -0 \$(cat \$pidf) 2>/dev/null || exit 3 ;;
+esac
+exit 0
+EOF
+	chmod +x "$1"
+}
+
+# nn_disk IMAGE LABEL: an ext4 file system in IMAGE (16 MiB) on a new loop
+# device, holding index.html; the device in NN_DEV (detached by
+# nn_cleanup).
+NN_LOOPS= NN_DEV=
+nn_disk()
+{
+	local m
+	nn_need mkfs.ext4 e2fsprogs && nn_need losetup mount || return 1
+	truncate -s 16M "$1" && mkfs.ext4 -q -F -L "$2" "$1" &&
+	NN_DEV=$(losetup -f --show "$1") || return 1
+	NN_LOOPS="$NN_LOOPS $NN_DEV"
+	m=$(mktemp -d) && mount "$NN_DEV" "$m" &&
+	echo "This page lives on the shared disk $2." >"$m/index.html"
+	umount "$m"; rmdir "$m"
 }
