@@ -44,7 +44,7 @@ run ls "$dir"
 
 # The running half: a 3-node ring in network namespaces (root only).
 if [ "$(id -u)" = 0 ]; then
-	cd / && bash "$here/demo-ring.sh" "$bin"
+	cd / && bash "$here/demo-services.sh" "$bin"
 else
-	echo "(the 3-node ring demo needs root: run make demo as root)"
+	echo "(the running cluster needs root: run make demo as root)"
 fi

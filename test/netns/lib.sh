@@ -689,8 +689,9 @@ nn_leftovers()
 # --- a web service's pieces (services tests and the demo) -----------------------
 # nn_httpd FILE VIP DIR: an LSB init script FILE starting a Python HTTP
 # server on VIP:80 that serves DIR (it writes its node's name to
-# DIR/node.txt first); pid in the node's private /run; status 3 when
-# it does not run.
+# DIR/node.txt first; its output goes to FILE.NODE.log); start returns
+# once it listens; pid in the node's private /run; status 3 when it
+# does not run.
 nn_httpd()
 {
 	cat >"$1" <<EOF
@@ -699,7 +700,11 @@ pidf=/run/httpd.pid
 case \$1 in
 start)	hostname >"$3/node.txt" || exit 1
 	setsid python3 -m http.server 80 --bind $2 --directory "$3" \\
-		>/dev/null 2>&1 </dev/null & echo \$! >\$pidf ;;
+		>>"$1.\$(hostname).log" 2>&1 </dev/null & echo \$! >\$pidf
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		grep -q ':0050 00000000:0000 0A' /proc/net/tcp && exit 0
+		sleep 0.1	# ready once it listens (2 s at most)
+	done ;;
 stop)	[ -f \$pidf ] && kill \$(cat \$pidf) 2>/dev/null; rm -f \$pidf ;;
 status)	[ -f \$pidf ] && kill -0 \$(cat \$pidf) 2>/dev/null || exit 3 ;;
 esac
