@@ -17,7 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-services
-NCHECKS=37
+NCHECKS=38
 LIMIT=${NN_LIMIT:-20}
 
 nn_require "$LABEL" "$NCHECKS"
@@ -177,6 +177,9 @@ moves()
 		eval 'said 2 "-u" "Resource groups unlocked" 0 &&
 		      said 3 "-e web -m node1" "Member node1 trying to enable service:web...Success|service:web is now running on node1" 0 &&
 		      log_is "stop node1 start node1 "'
+	nn_check "clusvcadm -q -d web: nothing printed, exit 0; -e web -F on node3: its domain's best, node1" \
+		eval 'said 2 "-q -d web" "" 0 &&
+		      said 3 "-e web -F" "Local machine trying to enable service:web...Success|service:web is now running on node1" 0'
 	: >"$NN_DIR/web.log"
 	touch "$NN_DIR/dead.node1"
 	nn_expect "web's status fails on node1: restarted there" \
