@@ -475,6 +475,8 @@ static int v_svc(void *ctx, struct ctl_req *r)
 		ev = SE_START;		/* a stopped one just starts there */
 		to = to == SVC_ELSEWHERE ? st_best(&G.t, i, 0) : to;
 	}
+	if (ev == SE_START && !st_dep_ok(&G.t, i))
+		return request_fails(r, RG_EDEPEND);	/* spec 4.4 */
 	if (G.t.locked && o->want == W_MOVED)	/* spec 4.5: cancelled */
 		return request_fails(r, RG_FAIL);
 	if (ev == SE_START && G.t.locked)

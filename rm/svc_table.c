@@ -471,6 +471,37 @@ static uint32_t target(const struct svc_table *t, int i,
 	return best ? best : sp_best(c, 0, v);	/* else where it was */
 }
 
+/* Service i's dependency (depend=, spec 4.4) runs, or it has none. */
+int st_dep_ok(const struct svc_table *t, int i)
+{
+	const struct conf_service *c = cs(t, i);
+	char name[ST_NAME];
+	int d;
+
+	if (!c || !c->depend)
+		return 1;
+	if (!c->dep)
+		return 0;		/* names nothing: never met */
+	snprintf(name, sizeof name, "%s:%s", c->dep->is_vm ? "vm" :
+		 "service", c->dep->name ? c->dep->name : "");
+	d = st_find(t, name);
+	return d >= 0 && t->s[d].rec.state == SVC_STARTED;
+}
+
+/* A hard dependent running here whose dependency stopped stops too. */
+static int lost_dep(struct svc_table *t, int i)
+{
+	const struct svc_rec *r = &t->s[i].rec;
+
+	if (r->state != SVC_STARTED || r->owner != t->me || st_dep_ok(t, i) ||
+	    cs(t, i)->depend_mode == 1)
+		return 0;
+	say(t, LOG_LVL_NOTICE, "%s: its dependency %s stopped: stopping it",
+	    t->s[i].name, cs(t, i)->depend);
+	send_event(t, i, SE_STOP, 0, 0);
+	return 1;
+}
+
 static void evaluate_one(struct svc_table *t, int i)
 {
 	const struct svc_rec *r = &t->s[i].rec;
@@ -481,13 +512,15 @@ static void evaluate_one(struct svc_table *t, int i)
 
 	if (!c || t->s[i].busy || t->s[i].asked || r->frozen || t->locked)
 		return;
+	if (lost_dep(t, i))
+		return;
 	view_of(t, i, &v);
 	if (r->state == SVC_RECOVERING && r->plan == SA_DISABLE) {
 		if (t->me == t->members[0])
 			send_event(t, i, SE_DISABLE, 0, 0);
 		return;
 	}
-	if ((to = target(t, i, &v, &recovery)) == t->me) {
+	if ((to = target(t, i, &v, &recovery)) == t->me && st_dep_ok(t, i)) {
 		send_event(t, i, SE_START, recovery, 0);
 		return;
 	}

@@ -102,6 +102,8 @@ void st_ready(struct svc_table *t);
 void st_status_failed(struct svc_table *t, int i);
 /* clusvcadm -l (1) / -u (0), for every member. */
 void st_lock(struct svc_table *t, int locked);
+/* 1 when service i's depend= service runs (or it has none). */
+int st_dep_ok(const struct svc_table *t, int i);
 /* Placement, for requests: whether node takes service i when asked;
  * node's score for it; its best node other than except (0 none). */
 int st_accepts(const struct svc_table *t, int i, uint32_t node);

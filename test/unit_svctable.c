@@ -359,3 +359,32 @@ TEST(svctable_exclusive_never_shares_even_in_one_pass)
 	CHECK_INT(rec(1, "service:x")->owner, 3);
 	CHECK_INT(rec(2, "service:x")->state, SVC_STARTED);
 }
+
+static const char deps[] =
+"<cluster name=\"s\" config_version=\"1\"><clusternodes>"
+"<clusternode name=\"n1\" nodeid=\"1\"/><clusternode name=\"n2\" nodeid=\"2\"/>"
+"<clusternode name=\"n3\" nodeid=\"3\"/></clusternodes><rm>"
+"<service name=\"app\" depend=\"service:db\"/>"
+"<service name=\"soft\" depend=\"service:db\" depend_mode=\"soft\"/>"
+"<service name=\"db\" autostart=\"0\"/></rm></cluster>";
+
+TEST(svctable_depend_waits_and_a_hard_dependent_stops_with_it)
+{
+	static struct conf *c;
+	int db;
+
+	if (!c)
+		c = load(deps);
+	some(c, 3);
+	CHECK_INT(rec(1, "service:app")->state, SVC_STOPPED);	/* waits */
+	CHECK(!st_dep_ok(&nodes[2].t, st_find(&nodes[2].t, "service:app")));
+	db = st_find(&nodes[1].t, "service:db");
+	st_request(&nodes[1].t, db, SE_START, 0);
+	settle();
+	CHECK_INT(rec(2, "service:app")->state, SVC_STARTED);
+	CHECK_INT(rec(2, "service:soft")->state, SVC_STARTED);
+	st_request(&nodes[1].t, db, SE_DISABLE, 0);
+	settle();
+	CHECK_INT(rec(3, "service:app")->state, SVC_STOPPED);	/* hard */
+	CHECK_INT(rec(3, "service:soft")->state, SVC_STARTED);	/* soft */
+}
