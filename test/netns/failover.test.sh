@@ -58,8 +58,8 @@ conf()
 			sed -i "s|<clusternode name=\"node$i\" nodeid=\"$i\"/>|<clusternode name=\"node$i\" nodeid=\"$i\"><fence><method name=\"1\"><device name=\"pwr\" port=\"$i\"/></method></fence></clusternode>|" "$f"
 		done
 		sed -i "s|<fencedevices/>|<fencedevices>$dev</fencedevices>|" "$f"
-		sed -i "s|<rm/>|$(rm_section | tr -d '\n' | sed 's/[&|]/\\&/g')|" "$f"
 	done
+	nn_rm "$(rm_section)" || return 1
 	nn_check "cluster.conf (ip, fs, script, Dummy, domains, exclusive) validates" \
 		"$HACLUSTER" ccs_config_validate -q -c "$NN_DIR/cluster.conf"
 }

@@ -311,6 +311,18 @@ nn_conf()
 	done
 }
 
+# nn_rm RM: the <rm> section RM (XML, one line) in place of nn_conf's
+# <rm/>, in every node's cluster.conf and the shared copy.
+nn_rm()
+{
+	local f rm
+	rm=$(printf '%s' "$1" | tr -d '\n' | sed 's/[&|\\]/\\&/g')
+	for f in "$NN_DIR/cluster.conf" "$NN_DIR"/node*/etc-cluster/cluster.conf; do
+		[ -f "$f" ] || continue
+		sed -i "s|<rm/>|$rm|" "$f" || return 1
+	done
+}
+
 # nn_key FILE: a new key, from `hacluster keygen` when it exists, else 32
 # random bytes.
 nn_key()

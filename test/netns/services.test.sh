@@ -63,12 +63,8 @@ EOF
 }
 conf()
 {
-	local f
 	NN_FENCE=1 NN_EXTRA='<fence_daemon post_join_delay="3"/>' \
-		nn_conf multicast 3 || return 1
-	for f in "$NN_DIR/cluster.conf" "$NN_DIR"/node*/etc-cluster/cluster.conf; do
-		sed -i "s|<rm/>|${RM/WEB/$NN_DIR/web.sh}|" "$f"
-	done
+		nn_conf multicast 3 && nn_rm "${RM/WEB/$NN_DIR/web.sh}" || return 1
 	nn_check "cluster.conf with the service validates" \
 		"$HACLUSTER" ccs_config_validate -q -c "$NN_DIR/cluster.conf"
 }
