@@ -502,6 +502,21 @@ static int lost_dep(struct svc_table *t, int i)
 	return 1;
 }
 
+/* The record says it runs here, but nothing of it does (it was stopped
+ * when quorum was lost, or an earlier run of the daemon started it and
+ * the clean slate stopped it): recovered as after a failed check. */
+static int not_here(struct svc_table *t, int i)
+{
+	const struct st_svc *s = &t->s[i];
+
+	if (s->rec.state != SVC_STARTED || s->rec.owner != t->me || s->mine)
+		return 0;
+	say(t, LOG_LVL_NOTICE, "%s is recorded as running here, but does "
+	    "not: recovering it", s->name);
+	send_event(t, i, SE_STATUS_FAILED, 0, 0);
+	return 1;
+}
+
 static void evaluate_one(struct svc_table *t, int i)
 {
 	const struct svc_rec *r = &t->s[i].rec;
@@ -512,7 +527,7 @@ static void evaluate_one(struct svc_table *t, int i)
 
 	if (!c || t->s[i].busy || t->s[i].asked || r->frozen || t->locked)
 		return;
-	if (lost_dep(t, i))
+	if (lost_dep(t, i) || not_here(t, i))
 		return;
 	view_of(t, i, &v);
 	if (r->state == SVC_RECOVERING && r->plan == SA_DISABLE) {

@@ -21,7 +21,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-failover
-NCHECKS=23
+NCHECKS=24
 LIMIT=${NN_LIMIT:-20}
 VIP=$NN_NET.100
 DUMMY=/usr/lib/ocf/resource.d/heartbeat/Dummy
@@ -158,6 +158,9 @@ body()
 	nn_check "the address no longer answers" eval '! answers node2'
 	nn_check "node2 logged why" \
 		eval "grep -q 'quorum lost: stopping service:web' '$NN_DIR/node2/log'"
+	nn_link 3 up			# healed: quorate again
+	LIMIT=30 nn_expect "healed: web runs again and answers; x alone" \
+		eval 'answers "$(where web)" && x_alone'
 	nn_tally "$LABEL"
 }
 
