@@ -344,8 +344,8 @@ static int outcome(const struct svc_rec *r, int *rg)
 	case W_MOVED:		/* stopped, then started again somewhere */
 		if (r->state == SVC_STARTED && r->version >= G.req_version + 3)
 			return 1;
-		*rg = RG_FAIL;
-		return ended;
+		*rg = RG_FAIL;	/* a lock cancels it half-way (spec 4.5) */
+		return ended || (G.t.locked && r->state == SVC_STOPPED);
 	case W_DISABLED:
 		*rg = r->state == SVC_DISABLED ? RG_OK : RG_FAIL;
 		return r->state == SVC_DISABLED || r->state == SVC_FAILED;
