@@ -22,6 +22,7 @@
 #include "../net/loop.h"
 #include "../net/sys.h"
 #include "../xml/restree.h"
+#include "../xml/xml.h"
 #include "../xml/conf.h"
 
 #include <stdio.h>
@@ -142,6 +143,88 @@ static void action_done(void *ctx, int rc)
 	step(j);
 }
 
+/* --- an OCF agent's own time-outs ----------------------------------------------- */
+/* Its meta-data's <action name= timeout=>, read once per type, the first
+ * time one of its resources runs without a timeout of its own. */
+#define META_TYPES	32
+#define META_MAX	32768
+
+static struct meta {
+	char type[48];
+	int timeout[4];		/* seconds by res_action; 0: none */
+} metas[META_TYPES];
+static int nmetas;
+
+static struct meta *meta_of(const char *type)
+{
+	for (int i = 0; i < nmetas; i++)
+		if (!strcmp(metas[i].type, type))
+			return &metas[i];
+	return NULL;
+}
+
+static void meta_parse(struct meta *m, const char *text)
+{
+	struct xml_node *doc = xml_parse(text, strlen(text), NULL);
+	const struct xml_node *a = xml_child(xml_child(xml_root(doc),
+						       "actions"), "action");
+
+	for (; a; a = xml_next(a, "action")) {
+		const char *name = xml_get(a, "name");
+		int k, t;
+
+		for (k = 0; k < 4 && name; k++)
+			if (!strcmp(name, k == RES_STATUS ? "monitor" :
+				    names[k]))
+				break;
+		if (name && k < 4 && xml_get(a, "timeout") &&
+		    conf_time(xml_get(a, "timeout"), &t) == 0)
+			m->timeout[k] = t;
+	}
+	xml_free(doc);
+}
+
+static void meta_done(void *ctx, int rc)
+{
+	struct res_job *j = ctx;
+	const char *type = j->order[j->next]->x->name;
+	struct meta *m = meta_of(type);
+
+	if (!m && nmetas < META_TYPES) {	/* (two jobs may ask at once) */
+		m = &metas[nmetas++];
+		memset(m, 0, sizeof *m);
+		snprintf(m->type, sizeof m->type, "%s", type);
+		if (rc == 0)
+			meta_parse(m, j->meta);
+	}
+	free(j->meta);
+	j->meta = NULL;
+	step(j);		/* now the action itself */
+}
+
+/* The agent's time-out for this action; -1: its meta-data is being
+ * read (meta_done goes on). */
+static int agent_timeout(struct res_job *j, const char *path,
+			 char *const *env)
+{
+	const char *type = j->order[j->next]->x->name;
+	const struct meta *m = meta_of(type);
+	char *args[2] = { (char *)"meta-data", NULL };
+
+	if (m || nmetas == META_TYPES || strlen(type) >= sizeof m->type)
+		return m ? m->timeout[j->action] : 0;
+	j->meta = xcalloc(1, META_MAX);
+	if (run_start(&j->run, path, args, env, NULL, 10000, type, meta_done,
+		      j) < 0) {
+		free(j->meta);
+		j->meta = NULL;
+		return 0;
+	}
+	j->run.capture = j->meta;
+	j->run.capmax = META_MAX;
+	return -1;
+}
+
 /* Run resource j->next's action; 1 when there is nothing to run. */
 static int run_one(struct res_job *j)
 {
@@ -175,6 +258,10 @@ static int run_one(struct res_job *j)
 	if (!timeout)
 		timeout = rt_timeout(r, act);
 	env_of(r, depth, &e);
+	if (!timeout && ocf && (timeout = agent_timeout(j, path, e.v)) < 0) {
+		env_free(&e);
+		return 0;		/* meta_done goes on */
+	}
 	rc = run_start(&j->run, path, argv, e.v, NULL, (timeout > 0 ?
 		       timeout : RES_TIMEOUT_S) * 1000, label, action_done, j);
 	j->run.keep = 1;	/* an init script's server goes on running */
@@ -243,6 +330,8 @@ int res_failed_label(const struct res_job *j, char *out, unsigned size)
 void res_cancel(struct res_job *j)
 {
 	run_cancel(&j->run);
+	free(j->meta);
+	j->meta = NULL;
 	loop_timer_cancel(j->timer);
 	j->timer = 0;
 	j->done = NULL;

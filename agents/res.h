@@ -30,6 +30,7 @@ struct res_job {
 	struct run run;
 	res_done_fn *done;
 	res_check_fn *check;
+	char *meta;		/* an OCF agent's meta-data, being read */
 	void *ctx;
 	int timer;
 };

@@ -32,6 +32,15 @@ static void flush_line(struct run *r)
 
 static void take(struct run *r, const char *p, size_t n)
 {
+	if (r->capture) {	/* kept whole for the caller, not logged */
+		size_t room = r->capmax - 1 - r->ncap;
+
+		n = n < room ? n : room;
+		memcpy(r->capture + r->ncap, p, n);
+		r->ncap += n;
+		r->capture[r->ncap] = 0;
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] == '\n' || r->nline == sizeof r->line - 1)
 			flush_line(r);

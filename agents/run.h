@@ -31,6 +31,10 @@ struct run {
 	 * process group lives on when it exits (a resource agent's
 	 * daemon); otherwise it is killed then (a fence agent's) */
 	int keep;
+	/* set after run_start: the output goes here (NUL-ended, cut at
+	 * capmax), not to the log */
+	char *capture;
+	size_t ncap, capmax;
 };
 
 /* This executable, for its own agents (argv[0] "hacluster"). */
