@@ -601,6 +601,7 @@ static void stop(void)
 {
 	int64_t end = now_ms() + (RES_TIMEOUT_S + 2) * 1000;
 
+	G.t.leaving = 1;
 	loop_timer_cancel(G.poll_timer);
 	forget_jobs(G.chk);
 	memset(G.checking, 0, sizeof G.checking);

@@ -222,7 +222,7 @@ static void act_on(struct svc_table *t, int i)
 
 	if (s->rec.owner != t->me || !t->ready)
 		return;
-	if (st == SVC_STARTING && !s->busy) {
+	if (st == SVC_STARTING && !s->busy && !t->leaving) {
 		s->busy = 1;
 		s->stopping = 0;
 		t->out.start(t->out.ctx, i);
@@ -305,13 +305,13 @@ void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
 void st_done(struct svc_table *t, int i, int ok)
 {
 	struct st_svc *s = &t->s[i];
-	int stop = s->stopping, migrate = s->migrating;
+	int stop = s->stopping, migrate = s->migrating, local = s->local;
 
-	s->busy = s->migrating = 0;
+	s->busy = s->migrating = s->local = 0;
 	if (!migrate)
 		s->mine = !stop && ok;
-	if (!is_member(t, t->me) || !t->quorate)
-		return;		/* an emergency stop: the record stays */
+	if (local || !is_member(t, t->me) || !t->quorate)
+		return;		/* a stop of this node's own: the record stays */
 	if (migrate)
 		send_event(t, i, ok ? SE_MIGRATED : SE_MIGRATE_FAILED, 0, 0);
 	else if (stop)
@@ -550,7 +550,8 @@ static void evaluate_one(struct svc_table *t, int i)
 
 void st_evaluate(struct svc_table *t)
 {
-	if (!t->settled || !t->quorate || !t->ready || !is_member(t, t->me))
+	if (!t->settled || !t->quorate || !t->ready || t->leaving ||
+	    !is_member(t, t->me))
 		return;
 	for (int i = 0; i < t->ns; i++)
 		evaluate_one(t, i);
@@ -620,9 +621,20 @@ static void name_of(const struct conf_service *c, char *out, size_t size)
 		 c->name ? c->name : "");
 }
 
+/* Stop service i's resources here, telling nobody (spec 7.4: a new
+ * service is stopped on every node before it is placed, as rgmanager's
+ * initialization; a removed one that runs here is stopped). */
+static void local_stop(struct svc_table *t, int i)
+{
+	t->s[i].busy = t->s[i].stopping = t->s[i].local = 1;
+	t->out.stop(t->out.ctx, i);
+}
+
 /* A new configuration: known services keep their record; gone ones
  * that nothing runs here are forgotten (their slot is free), gone ones
- * that run here are stopped; new ones get a record. */
+ * that run here are stopped; new ones get a record and, once this node
+ * is past its clean slate, are stopped here before anything starts
+ * them here. */
 void st_config(struct svc_table *t, const struct conf *c)
 {
 	char name[ST_NAME];
@@ -641,13 +653,12 @@ void st_config(struct svc_table *t, const struct conf *c)
 			memset(&t->s[i], 0, sizeof t->s[i]);
 	for (int k = 0; k < c->nservices; k++) {
 		name_of(&c->services[k], name, sizeof name);
-		if (st_find(t, name) < 0)
-			add(t, &c->services[k], k);
+		if (st_find(t, name) < 0 && (i = add(t, &c->services[k], k)) >= 0
+		    && t->ready)
+			local_stop(t, i);	/* new: stopped here first */
 	}
 	for (i = 0; i < t->ns; i++)
 		if (t->s[i].name[0] && t->s[i].conf < 0 && t->s[i].mine &&
-		    !t->s[i].busy) {
-			t->s[i].busy = t->s[i].stopping = 1;
-			t->out.stop(t->out.ctx, i);
-		}
+		    !t->s[i].busy)
+			local_stop(t, i);	/* gone */
 }

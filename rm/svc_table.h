@@ -38,6 +38,7 @@ struct st_svc {
 	int busy;		/* this node runs its start or stop now */
 	int stopping;		/* ...and it is a stop */
 	int migrating;		/* ...or a live migration */
+	int local;		/* ...a stop of this node's own, no event */
 	int mine;		/* this node's agents hold it (started here) */
 	int asked;		/* this node sent an event, not back yet */
 	int starting_here;	/* ...to start it here: it counts as load
@@ -53,6 +54,7 @@ struct svc_table {
 	int quorate, settled, nmembers, nheard;
 	int locked;		/* clusvcadm -l: no evaluation */
 	int ready;		/* the clean slate is done: it may act */
+	int leaving;		/* the daemon stops: it starts nothing more */
 	uint32_t lock_seq;	/* -l and -u applied: a SYNC with more
 				 * carries the later one */
 	int joined;		/* a node joined: failback is due once */

@@ -129,7 +129,7 @@ reload()
 	sed -e 's/config_version="[0-9]*"/config_version="2"/' \
 	    -e 's|interval="1"/></script></service>|interval="2"/></script></service><service name="two"><script name="t" file="'"$NN_DIR"'/two.sh"/></service>|' \
 		"$NN_DIR/node1/etc-cluster/cluster.conf" >"$NN_DIR/v2.conf"
-	printf '#!/bin/sh\n[ "$1" = start ] && echo "start $(hostname)" >>"%s/two.log"\nexit 0\n' \
+	printf '#!/bin/sh\necho "$1 $(hostname)" >>"%s/two.log"\nexit 0\n' \
 		"$NN_DIR" >"$NN_DIR/two.sh"
 	chmod +x "$NN_DIR/two.sh"
 	: >"$NN_DIR/web.log"
@@ -137,8 +137,11 @@ reload()
 		eval 'nn_exec 1 ccs_tool update "$NN_DIR/v2.conf" >/dev/null'
 	nn_expect "reload: web restarted in place on node1" \
 		log_is "stop node1 start node1 " || show
-	nn_expect "reload: two starts once, on node1 (no domain: the lowest id)" \
-		eval '[ "$(cat "$NN_DIR/two.log" 2>/dev/null)" = "start node1" ]' ||
+	nn_expect "reload: two is stopped on each node first, then starts once, on node1" \
+		eval '[ "$(grep -c start "$NN_DIR/two.log")" = 1 ] &&
+		      grep -qx "start node1" "$NN_DIR/two.log" &&
+		      [ "$(grep "^stop" "$NN_DIR/two.log" | sort | tr "\n" " ")" = "stop node1 stop node2 stop node3 " ] &&
+		      [ "$(grep -m1 node1 "$NN_DIR/two.log")" = "stop node1" ]' ||
 		cat "$NN_DIR/two.log"
 }
 
