@@ -344,11 +344,30 @@ void st_lock(struct svc_table *t, int locked)
 }
 
 /* --- membership ---------------------------------------------------------------- */
+/* A member that left holding services: they wait for it (spec 4.7). */
+static void waits_for(struct svc_table *t, uint32_t node)
+{
+	for (int i = 0; i < t->ns; i++)
+		if (t->s[i].rec.owner == node && running(t->s[i].rec.state)) {
+			say(t, LOG_LVL_NOTICE, "Waiting for node #%u to be "
+			    "fenced (it ran %s)", node, t->s[i].name);
+			return;
+		}
+}
+
 void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
 		int n)
 {
 	for (int i = 0; i < n; i++)
 		t->joined |= !is_member(t, members[i]);
+	for (int k = 0; k < t->nmembers; k++) {
+		int stays = 0;
+
+		for (int i = 0; i < n; i++)
+			stays |= members[i] == t->members[k];
+		if (!stays)
+			waits_for(t, t->members[k]);
+	}
 	t->nmembers = n < ST_MAX_NODES ? n : ST_MAX_NODES;
 	memcpy(t->members, members, (size_t)t->nmembers * sizeof *members);
 	t->ring = ring;
@@ -381,6 +400,14 @@ void st_quorate(struct svc_table *t, int quorate)
 
 void st_released(struct svc_table *t, uint32_t node, int64_t wall)
 {
+	if (!is_member(t, node))
+		for (int i = 0; i < t->ns; i++)
+			if (t->s[i].rec.owner == node &&
+			    running(t->s[i].rec.state)) {
+				say(t, LOG_LVL_NOTICE, "Node #%u fenced; "
+				    "continuing", node);
+				break;
+			}
 	for (int i = 0; i < t->ns; i++) {
 		struct svc_rec *r = &t->s[i].rec;
 

@@ -17,7 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-services
-NCHECKS=38
+NCHECKS=39
 LIMIT=${NN_LIMIT:-20}
 
 nn_require "$LABEL" "$NCHECKS"
@@ -226,6 +226,9 @@ body()
 		eval '[ "$(nn_exec 3 fence_ack_manual -O node1 2>&1)" = done ]'
 	nn_expect "fenced: web starts on node2 (next in its domain), once" \
 		log_is "start node2 " || show
+	nn_check "node2 logged: Waiting for node #1 to be fenced, then Node #1 fenced; continuing" \
+		eval "grep -q 'Waiting for node #1 to be fenced (it ran service:web)' '$NN_DIR/node2/log' &&
+		      grep -q 'Node #1 fenced; continuing' '$NN_DIR/node2/log'"
 	local seen
 	seen=$(wc -l <"$NN_DIR/node3/log")
 	nn_stop 2
