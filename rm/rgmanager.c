@@ -412,9 +412,9 @@ static int64_t target_of(const struct op *o, int i, const char *node)
 		return RG_ENODE;
 	if (!strcmp(o->name, "stop"))
 		return SVC_HOLD;
-	if (!strcmp(o->name, "enable") && to &&
-	    st_score(&G.t, i, to) == SP_ILLEGAL)
-		return RG_ERUNNABLE;
+	if (!strcmp(o->name, "enable") &&
+	    st_score(&G.t, i, to ? to : G.t.me) == SP_ILLEGAL)
+		return RG_ERUNNABLE;	/* a restricted domain without it */
 	if (!strcmp(o->name, "enable"))
 		return to;
 	if (!strcmp(o->name, "migrate") &&

@@ -21,7 +21,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-failover
-NCHECKS=24
+NCHECKS=25
 LIMIT=${NN_LIMIT:-20}
 VIP=$NN_NET.100
 DUMMY=/usr/lib/ocf/resource.d/heartbeat/Dummy
@@ -113,6 +113,9 @@ body()
 		eval '[ "$(ip netns exec "$(nn_ns 4)" curl -s -m 2 "http://$VIP/")" = "This page lives on the shared disk content." ]'
 	nn_check "Dummy's state file exists on node2 (r runs there)" \
 		nn_exec 2 test -e /run/rd.state
+	nn_check "clusvcadm -e r on node1 (outside r's restricted domain): Service not runnable, exit 241" \
+		eval '[ "$(nn_exec 1 clusvcadm -e r)" = "Local machine trying to enable service:r...Service not runnable" ];
+		      [ $? = 0 ] && { nn_exec 1 clusvcadm -e r >/dev/null; [ $? = 241 ]; }'
 
 	kill_server 1
 	nn_expect "web's server killed: restarted in place (node1 answers again)" \
