@@ -237,20 +237,10 @@ static int stop(void)
 
 static int status(void)
 {
-	char other[PATH_MAX];
-	int rc = params(OCF_NOT_RUNNING), ro = 0;
+	int rc = params(OCF_NOT_RUNNING);
 
-	if (rc)
-		return rc;
-	rc = mnt_where(fs.dev, fs.dir, other, sizeof other, &ro);
-	if (rc != MNT_HERE) {
-		warn_msg("%s is not mounted on %s", fs.dev, fs.dir);
-		return rc < 0 ? OCF_ERR_GENERIC : OCF_NOT_RUNNING;
-	}
-	if (mnt_bool(builtin_param("quick_status")))
-		return OCF_SUCCESS;
-	return mnt_alive(fs.dir, mnt_depth(), ro) < 0 ? OCF_ERR_GENERIC
-						       : OCF_SUCCESS;
+	return rc ? rc : mnt_status(fs.dev, fs.dir,
+				    mnt_bool(builtin_param("quick_status")));
 }
 
 int agent_fs(const char *action)

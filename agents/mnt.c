@@ -270,11 +270,20 @@ int mnt_act(const struct mnt_agent *a, const char *action)
 	return OCF_ERR_UNIMPLEMENTED;
 }
 
-int mnt_depth(void)
+int mnt_status(const char *src, const char *dir, int quick)
 {
-	const char *s = getenv("OCF_CHECK_LEVEL");
+	const char *level = getenv("OCF_CHECK_LEVEL");
+	char other[PATH_MAX];
+	int ro = 0, rc = mnt_where(src, dir, other, sizeof other, &ro);
 
-	return s ? atoi(s) : 0;
+	if (rc != MNT_HERE) {
+		warn_msg("%s is not mounted on %s", src, dir);
+		return rc < 0 ? OCF_ERR_GENERIC : OCF_NOT_RUNNING;
+	}
+	if (quick)
+		return OCF_SUCCESS;
+	return mnt_alive(dir, level ? atoi(level) : 0, ro) < 0 ?
+	       OCF_ERR_GENERIC : OCF_SUCCESS;
 }
 
 static void child(char *const argv[], int out, int err)

@@ -91,7 +91,8 @@ int mnt_alive(const char *dir, int depth, int ro);
 /* mkdir -p dir (mode 0755); 0, or -1 with a message. */
 int mnt_mkdirs(const char *dir);
 
-/* OCF_CHECK_LEVEL as a number (0 when unset). */
-int mnt_depth(void);
+/* The status of src on dir at OCF_CHECK_LEVEL (quick: the mount only):
+ * OCF_SUCCESS, OCF_NOT_RUNNING, or OCF_ERR_GENERIC, with a message. */
+int mnt_status(const char *src, const char *dir, int quick);
 
 #endif

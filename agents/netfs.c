@@ -146,18 +146,9 @@ static int netfs_stop(void)
 
 static int netfs_status(void)
 {
-	char other[PATH_MAX];
-	int rc = netfs_params(), ro = 0;
+	int rc = netfs_params();
 
-	if (rc)
-		return rc;
-	rc = mnt_where(nf.src, nf.dir, other, sizeof other, &ro);
-	if (rc != MNT_HERE) {
-		warn_msg("%s is not mounted on %s", nf.src, nf.dir);
-		return rc < 0 ? OCF_ERR_GENERIC : OCF_NOT_RUNNING;
-	}
-	return mnt_alive(nf.dir, mnt_depth(), ro) ? OCF_ERR_GENERIC
-						   : OCF_SUCCESS;
+	return rc ? rc : mnt_status(nf.src, nf.dir, 0);
 }
 
 int agent_netfs(const char *action)
