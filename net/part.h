@@ -84,6 +84,9 @@ struct view {
 	/* the rgmanager part: every service's resources were stopped
 	 * here since this daemon started (the clean slate) */
 	int slate;
+	/* ...and at the daemon's stop: a service's stop failed or did not
+	 * end in time, so this node must not leave cleanly (be fenced) */
+	int unclean;
 	/* the ccsd part */
 	uint32_t behind;	/* the cluster's config version when it is
 				 * not ours: we act as inquorate */

@@ -235,6 +235,12 @@ static void stop(void)
 	F.timer = 0;
 	if (!F.v->member)
 		return;
+	if (F.v->unclean) {
+		log_msg(LOG_LVL_ERR, "fencing: a service did not stop here: "
+			"leaving without a clean leave, so that the members "
+			"fence this node before they take its services over");
+		return;
+	}
 	fd_leaving(&F.dom);
 	while (!fd_left(&F.dom) && now_ms() < end)
 		loop_once(end - now_ms());

@@ -70,6 +70,7 @@ static struct {
 	unsigned lock_ticket;
 	int lock_want;
 	uint64_t starts, stops, failures, checks, check_failures;
+	uint64_t failures_at_stop;
 } G;
 
 static int quorate(void)
@@ -611,10 +612,15 @@ static void stop(void)
 			G.t.s[i].busy = G.t.s[i].stopping = 1;
 			run_job(i, 1);
 		}
+	G.failures_at_stop = G.failures;
 	while (busy() && now_ms() < end)
 		loop_once(end - now_ms());
-	if (busy())
-		log_msg(LOG_LVL_WARN, "services: not every stop ended in time");
+	if (busy() || G.failures > G.failures_at_stop) {
+		log_msg(LOG_LVL_ERR, "services: %s: resources may still be "
+			"held here", busy() ? "not every stop ended in time" :
+			"a stop failed");
+		G.v->unclean = 1;
+	}
 	forget_jobs(G.job);
 	for (int i = 0; i < ST_MAX; i++)
 		hold_tree(i, NULL);

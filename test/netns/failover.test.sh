@@ -21,7 +21,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 nn_binary "$0" "${1:-}"
 LABEL=netns-failover
-NCHECKS=25
+NCHECKS=27
 LIMIT=${NN_LIMIT:-20}
 VIP=$NN_NET.100
 DUMMY=/usr/lib/ocf/resource.d/heartbeat/Dummy
@@ -67,8 +67,9 @@ pieces()
 {
 	mkdir -p "$NN_DIR/www"
 	nn_httpd "$NN_DIR/httpd" "$VIP" "$NN_DIR/www"
-	printf '#!/bin/sh\necho "$1 $(hostname)" >>"%s/x.log"\nexit 0\n' \
-		"$NN_DIR" >"$NN_DIR/x.sh"
+	# x's stop fails while x.stuck exists (resources it cannot free)
+	printf '#!/bin/sh\necho "$1 $(hostname)" >>"%s/x.log"\n[ "$1" = stop ] && [ -e "%s/x.stuck" ] && exit 1\nexit 0\n' \
+		"$NN_DIR" "$NN_DIR" >"$NN_DIR/x.sh"
 	chmod +x "$NN_DIR/x.sh"
 }
 
@@ -164,6 +165,16 @@ body()
 	nn_link 3 up			# healed: quorate again
 	LIMIT=30 nn_expect "healed: web runs again and answers; x alone" \
 		eval 'answers "$(where web)" && x_alone'
+	nn_link 1 up			# node1 back: three members again
+	nn_start 1
+	touch "$NN_DIR/x.stuck"
+	t=$(where x)
+	local fenced; fenced=$(wc -l <"$NN_DIR/fence_agent.log")
+	nn_stop "${t#node}"
+	nn_check "a clean stop whose service cannot stop ($t): no clean leave, said why" \
+		eval "grep -q 'leaving without a clean leave' '$NN_DIR/$t/log'"
+	LIMIT=30 nn_expect "...so the others fence $t" \
+		eval "tail -n +$((fenced + 1)) '$NN_DIR/fence_agent.log' | grep -q 'port=${t#node} action=off .*result=ok'"
 	nn_tally "$LABEL"
 }
 
