@@ -17,6 +17,19 @@
  *          ask; nothing is forwarded.
  *   LOCK   clusvcadm -l / -u: while locked nothing is evaluated (no
  *          start, no failover); regaining quorum unlocks (spec 4.5).
+ *   RELEASE a node that is not a member was fenced (or left clean): its
+ *          records run nowhere now.  Every member that learns it sends
+ *          it (again after each change of configuration while the node
+ *          still owns something): a duplicate changes nothing.
+ *
+ * Agreement: until every member's SYNC of a configuration is in (the
+ * table is settled), EVENT, LOCK and RELEASE messages are held, then
+ * applied in their order: so every member applies the same sequence to
+ * the same merged records (the merge keeps, per service, the record
+ * that is larger in a total order).  Held messages of a configuration
+ * that never settled are dropped with it; owners report again what
+ * runs where (evaluation: a record that says otherwise than this
+ * node's agents is corrected by its owner).
  *
  * Safety: a record owned by a node that is gone stays its until that
  * node is released (st_released: fenced, or started again holding
@@ -43,7 +56,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { OP_SYNC = 1, OP_EVENT, OP_LOCK };
+enum { OP_SYNC = 1, OP_EVENT, OP_LOCK, OP_RELEASE };
 
 static void say(struct svc_table *t, int level, const char *fmt, ...)
 	PRINTF(3, 4);
@@ -168,11 +181,31 @@ static void send_event(struct svc_table *t, int i, enum svc_event ev,
  * owner, the same on every member. */
 static int newer(const struct svc_rec *a, const struct svc_rec *b)
 {
-	if (a->version != b->version)
-		return a->version > b->version;
-	if (a->state != b->state)
-		return a->state > b->state;
-	return a->owner > b->owner;
+	const int64_t ka[] = { a->version, a->state, a->owner, a->last_owner,
+			       a->frozen, a->next, a->restarts, a->transition,
+			       a->stop_to, a->plan };
+	const int64_t kb[] = { b->version, b->state, b->owner, b->last_owner,
+			       b->frozen, b->next, b->restarts, b->transition,
+			       b->stop_to, b->plan };
+
+	for (size_t k = 0; k < sizeof ka / sizeof ka[0]; k++)
+		if (ka[k] != kb[k])
+			return ka[k] > kb[k];
+	return 0;
+}
+
+static void dispatch(struct svc_table *t, uint32_t from, const uint8_t *msg,
+		     size_t len, int64_t wall);
+
+/* Settled now: what was held is applied, in order. */
+static void replay(struct svc_table *t)
+{
+	int n = t->nheld;
+
+	t->nheld = 0;
+	for (int k = 0; k < n; k++)
+		dispatch(t, t->held[k].from, t->held[k].m, t->held[k].len,
+			 t->held[k].wall);
 }
 
 static void heard(struct svc_table *t, uint32_t from)
@@ -184,6 +217,8 @@ static void heard(struct svc_table *t, uint32_t from)
 		return;
 	t->heard[t->nheard++] = from;
 	t->settled = t->nheard == t->nmembers;
+	if (t->settled)
+		replay(t);
 }
 
 static void on_sync(struct svc_table *t, uint32_t from, struct wire_r *r)
@@ -289,8 +324,28 @@ static void on_lock(struct svc_table *t, uint32_t from, struct wire_r *r)
 	    "locked" : "unlocked", from);
 }
 
-void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
-		size_t len, int64_t wall)
+/* RELEASE: node's records run nowhere (unless it is a member again:
+ * then it corrects its own records). */
+static void on_release(struct svc_table *t, struct wire_r *r, int64_t wall)
+{
+	uint32_t node = wire_get_u32(r);
+
+	if (r->short_read || is_member(t, node))
+		return;
+	for (int i = 0; i < t->ns; i++) {
+		struct svc_rec *rec = &t->s[i].rec;
+
+		if (rec->owner == node && (running(rec->state) ||
+					   rec->state == SVC_FAILED) &&
+		    svc_apply(rec, SE_OWNER_GONE, node, 0, wall) == SR_OK)
+			say(t, LOG_LVL_NOTICE, "%s: its owner, node %u, is "
+			    "released: it may run elsewhere", t->s[i].name,
+			    node);
+	}
+}
+
+static void dispatch(struct svc_table *t, uint32_t from, const uint8_t *msg,
+		     size_t len, int64_t wall)
 {
 	struct wire_r r;
 
@@ -299,7 +354,29 @@ void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
 	case OP_SYNC: on_sync(t, from, &r); break;
 	case OP_EVENT: on_event(t, from, &r, wall); break;
 	case OP_LOCK: on_lock(t, from, &r); break;
+	case OP_RELEASE: on_release(t, &r, wall); break;
 	}
+}
+
+void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
+		size_t len, int64_t wall)
+{
+	struct st_held *h;
+
+	if (t->settled || !len || msg[0] == OP_SYNC) {
+		dispatch(t, from, msg, len, wall);
+		return;
+	}
+	if (t->nheld == ST_HELD || len > sizeof h->m) {
+		say(t, LOG_LVL_WARN, "services: a message of node %u is "
+		    "dropped (too many before the table settled)", from);
+		return;
+	}
+	h = &t->held[t->nheld++];
+	h->from = from;
+	h->wall = wall;
+	h->len = len;
+	memcpy(h->m, msg, len);
 }
 
 void st_done(struct svc_table *t, int i, int ok)
@@ -310,6 +387,7 @@ void st_done(struct svc_table *t, int i, int ok)
 	s->busy = s->migrating = s->local = 0;
 	if (!migrate)
 		s->mine = !stop && ok;
+	s->stop_failed = stop && !ok;
 	if (local || !is_member(t, t->me) || !t->quorate)
 		return;		/* a stop of this node's own: the record stays */
 	if (migrate)
@@ -373,6 +451,11 @@ void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
 	t->ring = ring;
 	t->nheard = 0;
 	t->settled = 0;
+	t->nheld = 0;		/* of a configuration that never settled */
+	t->release_due = 1;
+	for (int k = 0; k < t->nreleased; k++)
+		if (is_member(t, t->released[k]))	/* back: alive */
+			t->released[k--] = t->released[--t->nreleased];
 	for (int i = 0; i < t->ns; i++) {
 		t->s[i].asked = 0;	/* lost with the ring, if not back */
 		t->s[i].starting_here = 0;
@@ -398,25 +481,46 @@ void st_quorate(struct svc_table *t, int quorate)
 	t->quorate = quorate;
 }
 
+/* node owns a record that runs (or failed) */
+static int owns(const struct svc_table *t, uint32_t node)
+{
+	for (int i = 0; i < t->ns; i++)
+		if (t->s[i].rec.owner == node && (running(t->s[i].rec.state) ||
+						  t->s[i].rec.state == SVC_FAILED))
+			return 1;
+	return 0;
+}
+
 void st_released(struct svc_table *t, uint32_t node, int64_t wall)
 {
-	if (!is_member(t, node))
-		for (int i = 0; i < t->ns; i++)
-			if (t->s[i].rec.owner == node &&
-			    running(t->s[i].rec.state)) {
-				say(t, LOG_LVL_NOTICE, "Node #%u fenced; "
-				    "continuing", node);
-				break;
-			}
-	for (int i = 0; i < t->ns; i++) {
-		struct svc_rec *r = &t->s[i].rec;
+	for (int k = 0; k < t->nreleased; k++)
+		if (t->released[k] == node)
+			return;
+	if (t->nreleased == ST_MAX_NODES)
+		return;
+	t->released[t->nreleased++] = node;
+	if (!is_member(t, node) && owns(t, node))
+		say(t, LOG_LVL_NOTICE, "Node #%u fenced; continuing", node);
+	t->release_due = 1;
+}
 
-		if (r->owner == node && (running(r->state) ||
-					 r->state == SVC_FAILED) &&
-		    svc_apply(r, SE_OWNER_GONE, node, 0, wall) == SR_OK)
-			say(t, LOG_LVL_NOTICE, "%s: its owner, node %u, is "
-			    "released: it may run elsewhere", t->s[i].name,
-			    node);
+/* Every released node that is not a member and still owns something:
+ * RELEASE, once per configuration and fencing news. */
+static void send_releases(struct svc_table *t)
+{
+	uint8_t m[8];
+	struct wire_w w;
+
+	if (!t->release_due)
+		return;
+	t->release_due = 0;
+	for (int k = 0; k < t->nreleased; k++) {
+		if (is_member(t, t->released[k]) || !owns(t, t->released[k]))
+			continue;
+		wire_w_init(&w, m, sizeof m);
+		wire_put_u8(&w, OP_RELEASE);
+		wire_put_u32(&w, t->released[k]);
+		emit(t, &w);
 	}
 }
 
@@ -529,18 +633,34 @@ static int lost_dep(struct svc_table *t, int i)
 	return 1;
 }
 
-/* The record says it runs here, but nothing of it does (it was stopped
- * when quorum was lost, or an earlier run of the daemon started it and
- * the clean slate stopped it): recovered as after a failed check. */
+/* The owner corrects a record that says otherwise than its agents:
+ * started, but nothing of it runs here (stopped when quorum was lost,
+ * or by the clean slate): recovered as after a failed check; a start or
+ * a stop whose end was lost with a configuration: reported again (or,
+ * not begun here, begun now).  1 when it did something. */
 static int not_here(struct svc_table *t, int i)
 {
-	const struct st_svc *s = &t->s[i];
+	struct st_svc *s = &t->s[i];
+	enum svc_state st = s->rec.state;
 
-	if (s->rec.state != SVC_STARTED || s->rec.owner != t->me || s->mine)
+	if (s->rec.owner != t->me || s->busy || s->asked)
 		return 0;
-	say(t, LOG_LVL_NOTICE, "%s is recorded as running here, but does "
-	    "not: recovering it", s->name);
-	send_event(t, i, SE_STATUS_FAILED, 0, 0);
+	if (st == SVC_STARTED && !s->mine) {
+		say(t, LOG_LVL_NOTICE, "%s is recorded as running here, but "
+		    "does not: recovering it", s->name);
+		send_event(t, i, SE_STATUS_FAILED, 0, 0);
+	} else if (st == SVC_STARTING && s->mine) {
+		send_event(t, i, SE_STARTED, 0, 0);
+	} else if ((st == SVC_STOPPING || st == SVC_RECOVERABLE) && !s->mine) {
+		send_event(t, i, s->stop_failed ? SE_STOP_FAILED : SE_STOPPED,
+			   0, 0);
+	} else if (st == SVC_STARTING || st == SVC_STOPPING ||
+		   st == SVC_RECOVERABLE) {
+		act_on(t, i);
+		return s->busy;
+	} else {
+		return 0;
+	}
 	return 1;
 }
 
@@ -577,8 +697,10 @@ static void evaluate_one(struct svc_table *t, int i)
 
 void st_evaluate(struct svc_table *t)
 {
-	if (!t->settled || !t->quorate || !t->ready || t->leaving ||
-	    !is_member(t, t->me))
+	if (!t->settled || !t->quorate || !is_member(t, t->me))
+		return;
+	send_releases(t);	/* (whether or not this node may act) */
+	if (!t->ready || t->leaving)
 		return;
 	for (int i = 0; i < t->ns; i++)
 		evaluate_one(t, i);

@@ -14,6 +14,14 @@
 #define ST_NAME		64	/* bytes of a name, with NUL ("service:X") */
 #define ST_MAX_NODES	64
 #define ST_MAX_MSG	(32 + ST_MAX * (ST_NAME + 48))
+#define ST_HELD		64	/* messages held until the table settles */
+
+struct st_held {
+	uint32_t from;
+	int64_t wall;
+	size_t len;
+	uint8_t m[32 + ST_NAME];
+};
 
 struct conf;
 
@@ -39,6 +47,7 @@ struct st_svc {
 	int stopping;		/* ...and it is a stop */
 	int migrating;		/* ...or a live migration */
 	int local;		/* ...a stop of this node's own, no event */
+	int stop_failed;	/* its last stop here failed */
 	int mine;		/* this node's agents hold it (started here) */
 	int asked;		/* this node sent an event, not back yet */
 	int starting_here;	/* ...to start it here: it counts as load
@@ -59,9 +68,12 @@ struct svc_table {
 				 * carries the later one */
 	int joined;		/* a node joined: failback is due once */
 	uint32_t members[ST_MAX_NODES], heard[ST_MAX_NODES];
-	/* nodes whose services may be taken over: fenced, or gone clean */
+	/* nodes whose services may be taken over: fenced, or gone clean
+	 * (until they are members again) */
 	uint32_t released[ST_MAX_NODES];
-	int nreleased;
+	int nreleased, release_due;
+	struct st_held held[ST_HELD];
+	int nheld;
 	struct st_svc s[ST_MAX];
 	int ns;
 };
@@ -76,7 +88,8 @@ void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
  * the shared records are not touched. */
 void st_quorate(struct svc_table *t, int quorate);
 /* node's services may be recovered: it was fenced (or started again
- * holding nothing).  Called at the same point of the stream everywhere. */
+ * holding nothing, or left clean).  The members apply it in order
+ * (RELEASE), while node is not a member. */
 void st_released(struct svc_table *t, uint32_t node, int64_t wall);
 void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
 		size_t len, int64_t wall);
