@@ -115,11 +115,11 @@ $(BUILD)/unit: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o) $(DEPS)
 $(BUILD)/tool_%: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_%.o $(DEPS)
 	$(MUSLCC) $(OPT) $(LTO) -static $(OBJS) -o $@
 
-# the simulator has more files: the quorum service and the fence domain on
-# its nodes, the envelope and a replaying adversary
+# the simulator has more files: the quorum service, the fence domain and
+# the services on its nodes, the envelope and a replaying adversary
 $(BUILD)/tool_sim: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_sim.o \
 		   $(OBJ)/test/sim_quorum.o $(OBJ)/test/sim_fence.o \
-		   $(OBJ)/test/sim_replay.o $(DEPS)
+		   $(OBJ)/test/sim_svc.o $(OBJ)/test/sim_replay.o $(DEPS)
 	$(MUSLCC) $(OPT) $(LTO) -static $(OBJS) -o $@
 
 ASAN_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \

@@ -52,6 +52,10 @@ enum part_news {
 			 * the operator, or it started again holding
 			 * nothing): its services may be recovered */
 	NEWS_SLATE,	/* rgmanager: view->slate is set */
+	NEWS_FENCING,	/* fenced: view->fence_pending changed */
+	NEWS_TRANSITIONAL,	/* the ring: this node's configuration is
+			 * breaking; until the next one, deliveries reach
+			 * only some of its members */
 };
 
 struct view {
@@ -81,6 +85,8 @@ struct view {
 	int config_differs;	/* whether some member holds another */
 	/* the qdiskd part */
 	int qdisk_master;	/* we hold the quorum disk's master role */
+	/* the fenced part: nodes that must still be fenced */
+	int fence_pending;
 	/* the rgmanager part: every service's resources were stopped
 	 * here since this daemon started (the clean slate) */
 	int slate;

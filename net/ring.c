@@ -399,6 +399,8 @@ static void io_confchg(void *ctx, const struct totem_confchg *c)
 		log_msg(LOG_LVL_INFO, "transitional configuration on ring %"
 			PRIu64 ": %d member%s stay", c->ring_seq,
 			c->nmembers, c->nmembers == 1 ? "" : "s");
+		if (R.member && R.cfg.transitional)
+			R.cfg.transitional(R.cfg.ctx);
 		return;
 	}
 	note_left(c);

@@ -43,6 +43,10 @@ struct ring_cfg {
 	 * in one order; -1 when no one takes its kind (counted). */
 	int (*deliver)(void *ctx, uint32_t from, int kind,
 		       const uint8_t *body, size_t len);
+	/* The configuration this node is in is breaking: what is delivered
+	 * until the next regular one reaches only some of its members
+	 * (NULL: not told). */
+	void (*transitional)(void *ctx);
 	/* Another machine runs with our node id and this node is alone:
 	 * it must stay out (addr: that machine), or no longer (NULL). */
 	void (*refused)(void *ctx, const char *addr);

@@ -76,6 +76,11 @@ static void on_confchg(void *ctx, uint64_t ring, const uint32_t *members,
 	V->confchg();
 }
 
+static void on_transitional(void *ctx)
+{
+	V->post(NEWS_TRANSITIONAL, 0);
+}
+
 static void on_refused(void *ctx, const char *addr)
 {
 	V->refused = addr;
@@ -95,7 +100,7 @@ static int start(struct view *v, char *err, size_t errlen)
 			       c->totem.keyfile, .cluster = c->name,
 		.cluster_id = (uint16_t)c->cman.cluster_id, .name = name_of,
 		.confchg = on_confchg, .deliver = on_deliver,
-		.refused = on_refused };
+		.transitional = on_transitional, .refused = on_refused };
 
 	V = v;
 	transport_cfg(c, &rc.tp);

@@ -714,3 +714,12 @@ int fd_pending(const struct fence_dom *f, uint32_t id)
 {
 	return pending(fd_node(f, id));
 }
+
+int fd_npending(const struct fence_dom *f)
+{
+	int n = 0;
+
+	for (int i = 0; i < f->nn; i++)
+		n += fd_pending(f, f->n[i].id);
+	return n;
+}

@@ -113,6 +113,8 @@ int fd_joined(const struct fence_dom *f);
 int fd_left(const struct fence_dom *f);
 /* 1 while id must still be fenced. */
 int fd_pending(const struct fence_dom *f, uint32_t id);
+/* How many nodes must still be fenced. */
+int fd_npending(const struct fence_dom *f);
 /* The decider of this configuration: its lowest member that is not a
  * victim itself (0 when not quorate, settling, or every member is). */
 uint32_t fd_decider(const struct fence_dom *f);

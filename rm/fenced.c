@@ -146,6 +146,10 @@ static void rearm(void)
 	}
 	loop_timer_cancel(F.timer);
 	F.timer = next == INT64_MAX ? 0 : loop_timer_add(next, on_timer, NULL);
+	if (fd_npending(&F.dom) != F.v->fence_pending) {
+		F.v->fence_pending = fd_npending(&F.dom);
+		F.v->post(NEWS_FENCING, (uint32_t)F.v->fence_pending);
+	}
 }
 
 /* --- hooks ------------------------------------------------------------------ */

@@ -285,6 +285,7 @@ static void clean_slate(void)
 enum { RG_OK = 0, RG_FAIL = -1, RG_EABORT = -2, RG_ENOTOWNER = -3,
        RG_ENOSERVICE = -4, RG_EAGAIN = -6, RG_EDEPEND = -7, RG_EINVAL = -8,
        RG_EQUORUM = -9, RG_ERUN = -10, RG_EFROZEN = -11, RG_ENODE = -12,
+       RG_EFENCE = -13,
        RG_ERUNNABLE = -15 };
 
 /* What a request waits for once its event is applied. */
@@ -482,6 +483,8 @@ static int v_svc(void *ctx, struct ctl_req *r)
 		return request_fails(r, RG_FAIL);
 	if (ev == SE_START && G.t.locked)
 		return request_fails(r, RG_EAGAIN);
+	if (ev == SE_START && G.t.fence_pending)
+		return request_fails(r, RG_EFENCE);
 	G.req_svc = i;
 	G.req_ev = ev;
 	G.req_want = ev == SE_START ? W_STARTED : o->want;
@@ -569,6 +572,10 @@ static void deliver(uint32_t from, const uint8_t *body, size_t len)
 
 static void news(int what, uint32_t arg)
 {
+	if (what == NEWS_TRANSITIONAL)
+		st_transitional(&G.t);
+	if (what == NEWS_FENCING)
+		st_fencing(&G.t, G.v->fence_pending);
 	if (what == NEWS_FENCED)
 		st_released(&G.t, arg, (int64_t)time(NULL));
 	if (what == NEWS_QUORATE || what == NEWS_SETTLED)
@@ -596,6 +603,15 @@ static void forget_jobs(struct res_job **jobs)
 		}
 }
 
+static void stop_mine(void)
+{
+	for (int i = 0; i < G.t.ns; i++)
+		if (G.t.s[i].mine && !G.t.s[i].busy) {
+			G.t.s[i].busy = G.t.s[i].stopping = 1;
+			run_job(i, 1);
+		}
+}
+
 /* A clean stop: what runs here stops, and the cluster hears it, before
  * the node leaves (bounded: an agent's time-out, then 2 s). */
 static void stop(void)
@@ -607,14 +623,12 @@ static void stop(void)
 	forget_jobs(G.chk);
 	memset(G.checking, 0, sizeof G.checking);
 	G.t.quorate = quorate();
-	for (int i = 0; i < G.t.ns; i++)
-		if (G.t.s[i].mine && !G.t.s[i].busy) {
-			G.t.s[i].busy = G.t.s[i].stopping = 1;
-			run_job(i, 1);
-		}
 	G.failures_at_stop = G.failures;
-	while (busy() && now_ms() < end)
+	stop_mine();
+	while (busy() && now_ms() < end) {
 		loop_once(end - now_ms());
+		stop_mine();	/* a start that ended meanwhile */
+	}
 	if (busy() || G.failures > G.failures_at_stop) {
 		log_msg(LOG_LVL_ERR, "services: %s: resources may still be "
 			"held here", busy() ? "not every stop ended in time" :

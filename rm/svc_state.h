@@ -44,7 +44,8 @@ enum svc_refusal {
 	SR_OK, SR_FROZEN, SR_FAILED, SR_RUNNING, SR_INVALID, SR_NOT_OWNER,
 };
 
-#define SVC_MAX_RESTARTS	32	/* restart times kept per service */
+#define SVC_MAX_RESTARTS	16	/* restart times kept per service
+					 * (max_restarts above: 16) */
 
 struct svc_rec {
 	enum svc_state state;

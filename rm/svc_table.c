@@ -123,6 +123,9 @@ static void put_rec(struct wire_w *w, const struct svc_rec *r)
 	wire_put_u8(w, (uint8_t)r->plan);
 	wire_put_u32(w, r->version);
 	wire_put_u32(w, r->next);
+	wire_put_u8(w, (uint8_t)r->nrestart);
+	for (int k = 0; k < r->nrestart; k++)
+		wire_put_u64(w, (uint64_t)r->restart_at[k]);
 }
 
 static void get_rec(struct wire_r *rd, struct svc_rec *r)
@@ -138,6 +141,11 @@ static void get_rec(struct wire_r *rd, struct svc_rec *r)
 	r->plan = wire_get_u8(rd);
 	r->version = wire_get_u32(rd);
 	r->next = wire_get_u32(rd);
+	r->nrestart = wire_get_u8(rd);
+	if (r->nrestart > SVC_MAX_RESTARTS)
+		rd->short_read = 1;
+	for (int k = 0; k < r->nrestart && !rd->short_read; k++)
+		r->restart_at[k] = (int64_t)wire_get_u64(rd);
 }
 
 static void send_sync(struct svc_table *t)
@@ -183,10 +191,12 @@ static int newer(const struct svc_rec *a, const struct svc_rec *b)
 {
 	const int64_t ka[] = { a->version, a->state, a->owner, a->last_owner,
 			       a->frozen, a->next, a->restarts, a->transition,
-			       a->stop_to, a->plan };
+			       a->stop_to, a->plan, a->nrestart,
+			       a->nrestart ? a->restart_at[0] : 0 };
 	const int64_t kb[] = { b->version, b->state, b->owner, b->last_owner,
 			       b->frozen, b->next, b->restarts, b->transition,
-			       b->stop_to, b->plan };
+			       b->stop_to, b->plan, b->nrestart,
+			       b->nrestart ? b->restart_at[0] : 0 };
 
 	for (size_t k = 0; k < sizeof ka / sizeof ka[0]; k++)
 		if (ka[k] != kb[k])
@@ -240,7 +250,9 @@ static void on_sync(struct svc_table *t, uint32_t from, struct wire_r *r)
 			t->s[i].rec = in;
 	}
 	if (!r->short_read && ring == t->ring) {
-		if (seq > t->lock_seq) {	/* a later -l or -u */
+		if (seq > t->lock_seq || (seq == t->lock_seq &&
+					  locked > t->locked)) {
+			/* a later -l or -u (of two, the lock) */
 			t->locked = locked;
 			t->lock_seq = seq;
 		}
@@ -257,7 +269,8 @@ static void act_on(struct svc_table *t, int i)
 
 	if (s->rec.owner != t->me || !t->ready)
 		return;
-	if (st == SVC_STARTING && !s->busy && !t->leaving) {
+	if (st == SVC_STARTING && !s->busy && !t->leaving && t->quorate &&
+	    !t->fence_pending) {
 		s->busy = 1;
 		s->stopping = 0;
 		t->out.start(t->out.ctx, i);
@@ -465,10 +478,20 @@ void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
 	send_sync(t);
 }
 
+void st_fencing(struct svc_table *t, int pending)
+{
+	t->fence_pending = pending;
+}
+
+void st_transitional(struct svc_table *t)
+{
+	t->settled = 0;
+}
+
 void st_quorate(struct svc_table *t, int quorate)
 {
-	if (!t->quorate && quorate)
-		t->locked = 0;
+	if (!t->quorate && quorate && t->locked)
+		t->unlock_due = 1;	/* spec 4.5, in order: evaluation */
 	if (t->quorate && !quorate)
 		for (int i = 0; i < t->ns; i++)
 			if (t->s[i].mine || (t->s[i].busy &&
@@ -700,7 +723,10 @@ void st_evaluate(struct svc_table *t)
 	if (!t->settled || !t->quorate || !is_member(t, t->me))
 		return;
 	send_releases(t);	/* (whether or not this node may act) */
-	if (!t->ready || t->leaving)
+	if (t->unlock_due && t->locked && t->me == t->members[0])
+		st_lock(t, 0);	/* quorum regained: unlocked */
+	t->unlock_due = 0;
+	if (!t->ready || t->leaving || t->fence_pending)
 		return;
 	for (int i = 0; i < t->ns; i++)
 		evaluate_one(t, i);

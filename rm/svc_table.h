@@ -13,7 +13,7 @@
 #define ST_MAX		128	/* services (CONF_MAX_SERVICES) */
 #define ST_NAME		64	/* bytes of a name, with NUL ("service:X") */
 #define ST_MAX_NODES	64
-#define ST_MAX_MSG	(32 + ST_MAX * (ST_NAME + 48))
+#define ST_MAX_MSG	(32 + ST_MAX * (ST_NAME + 49 + 8 * SVC_MAX_RESTARTS))
 #define ST_HELD		64	/* messages held until the table settles */
 
 struct st_held {
@@ -62,8 +62,13 @@ struct svc_table {
 	uint64_t ring;
 	int quorate, settled, nmembers, nheard;
 	int locked;		/* clusvcadm -l: no evaluation */
+	int unlock_due;		/* quorum regained here: the lowest member
+				 * unlocks, in order */
 	int ready;		/* the clean slate is done: it may act */
 	int leaving;		/* the daemon stops: it starts nothing more */
+	int fence_pending;	/* nodes still to be fenced: nothing starts
+				 * (they may have started what this side
+				 * never heard of: spec 4.7) */
 	uint32_t lock_seq;	/* -l and -u applied: a SYNC with more
 				 * carries the later one */
 	int joined;		/* a node joined: failback is due once */
@@ -87,6 +92,12 @@ void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
 /* Quorum lost: every service this node runs is stopped here at once;
  * the shared records are not touched. */
 void st_quorate(struct svc_table *t, int quorate);
+/* The configuration is breaking (a transitional one): what is delivered
+ * until the next reaches only some members: it is held, then dropped. */
+void st_transitional(struct svc_table *t);
+/* How many nodes the fence domain must still fence: while any, this
+ * node starts nothing. */
+void st_fencing(struct svc_table *t, int pending);
 /* node's services may be recovered: it was fenced (or started again
  * holding nothing, or left clean).  The members apply it in order
  * (RELEASE), while node is not a member. */

@@ -68,6 +68,32 @@ void simf_step(void);				   /* after every step */
 void simf_free(void);
 void simf_totals(void);
 
+/* sim_svc.c: the service table on every node, simulated agents and an
+ * administrator; messages starting with SIMV_TAG are the services'. */
+#define SIMV_TAG 0xfd
+void simv_setup(struct node *nodes, int n, int on);
+void simv_start(struct node *n);		   /* started afresh */
+void simv_stop(struct node *n, int off);	   /* crashed, left, off */
+int simv_leave(struct node *n);	/* 1: services stop, sim_leave follows */
+int simv_slate(const struct node *n);		   /* 1: holds nothing */
+void simv_fenced(const struct node *n, uint32_t victim);
+void simv_quorum(struct node *n);
+void simv_confchg(struct node *n, const struct totem_confchg *c);
+void simv_deliver(struct node *n, uint32_t from, const void *p, size_t len);
+int64_t simv_next(void);
+int simv_due(void);
+void simv_step(void);
+void simv_heal(void);
+void simv_final(int64_t since_heal);
+int64_t simv_bound(void);			   /* ms more for a seed */
+void simv_free(void);
+void simv_totals(void);
+/* tool_sim.c: a clean leave after the services stopped; sim_fence.c: the
+ * node holds nothing now */
+void sim_leave(struct node *n);
+void simf_slate(struct node *n);
+int simf_pending(const struct node *n);	/* victims still to fence */
+
 /* sim_replay.c (REPLAY=1): the envelope on every packet, and an
  * adversary that replays old ones. */
 void simr_setup(int on, int token);

@@ -3,7 +3,8 @@
  * tool_sim.c for the list).
  *
  * Each node drives its core as rm/fenced.c does: fd_confchg at every
- * regular configuration (slate: nothing runs here), fd_quorate whenever
+ * regular configuration (slate: its services' clean slate is done,
+ * sim_svc.c), fd_quorate whenever
  * the quorum core's agreed decision may have changed, fd_deliver for
  * every message of this kind, fd_tick as its timer (re-armed after every
  * event, as fenced.c's rearm), fd_result when its job ends, fd_leaving
@@ -251,6 +252,20 @@ static void out_fenced(void *ctx, uint32_t victim)
 			 x->n->id, victim);
 	else
 		lawful(x, victim, e->cleared);
+	simv_fenced(x->n, victim);
+}
+
+int simf_pending(const struct node *n)
+{
+	return F.on && F.f[n->idx].on ? fd_npending(&F.f[n->idx].fd) : 0;
+}
+
+void simf_slate(struct node *n)
+{
+	struct fnode *x = &F.f[n->idx];
+
+	if (F.on && x->member)
+		fd_slate(&x->fd);
 }
 
 /* ---- the device ---------------------------------------------------------- */
@@ -375,6 +390,8 @@ static void job_end(int i)
 			F.agent_inc[j.victim] = inc_of(v);
 		if (v->alive)
 			sim_power_off(v);
+		else
+			simv_stop(v, 1);	/* a crashed daemon's machine */
 	} else {
 		tot.failed++;
 	}
@@ -415,7 +432,8 @@ void simf_confchg(struct node *n, const struct totem_confchg *c)
 	}
 	x->in_trans = 0;
 	x->member = 1;
-	fd_confchg(&x->fd, c->ring_seq, c->members, c->nmembers, 1, sim_now());
+	fd_confchg(&x->fd, c->ring_seq, c->members, c->nmembers,
+		   simv_slate(n), sim_now());
 	x->quorate = simq_quorate(n);
 	fd_quorate(&x->fd, x->quorate, sim_now());
 	x->tick_at = sim_now();
@@ -596,6 +614,7 @@ static void operator_ack(void)
 	if (!nc)
 		return;
 	v = cand[sim_rnd(nc)];
+	simv_stop(&F.nodes[v], 1);	/* the operator reset the machine */
 	if (inc_of(&F.nodes[v]) > F.ack_inc[v])
 		F.ack_inc[v] = inc_of(&F.nodes[v]);
 	tot.acks++;

@@ -49,10 +49,24 @@
  *     ring, its members agree on being settled, and once settled, on
  *     the pending victims and their incarnations.
  *
+ * Every node also runs the resource manager (rm/svc_table.c) on its
+ * ring, quorum and fence domain, with simulated agents and an
+ * administrator (test/sim_svc.c; SVC=0 leaves it out); checked:
+ *   - a service's start begins only where no other node holds it (a
+ *     node's resources go with a stop that ended or a power-off, not with
+ *     a crashed daemon);
+ *   - a start begins only on a member of a ring its quorum says quorate;
+ *   - after each services message delivered in the regular phase of a
+ *     settled ring, its members hold the same records;
+ *   - at the end, 20 s at least after the heal (and after fencing came
+ *     to rest), every service runs on exactly one live node, as every
+ *     live node records it (an exclusive one may have no room).
+ *
  * Environment: SEED=n replays one seed (VERBOSE=1 prints its trace),
  * SEEDS=n (default 300) seeds starting at FIRST (default 1), NODES=n
  * fixes the cluster size, CHAOS_MS the chaos phase, STEPS the step cap,
- * FENCE=0 leaves the fence domain out, FENCE_WARN=1 counts its broken
+ * FENCE=0 leaves the fence domain out (and the services), SVC=0
+ * the services, FENCE_WARN=1 counts its broken
  * checks instead of failing (2: prints them), FENCE_STRICT=1 also fails
  * a job on a node that started again;
  * `make soak` style: SEEDS=5000.  Prints `sim: N passed, N failed`,
@@ -393,6 +407,11 @@ static void io_deliver(void *ctx, uint32_t from, const void *p, size_t len)
 	if (len && *(const uint8_t *)p == SIMQ_TAG) {
 		simq_deliver(n, from, p, len);
 		simf_quorum(n);
+		simv_quorum(n);
+		return;
+	}
+	if (len && *(const uint8_t *)p == SIMV_TAG) {
+		simv_deliver(n, from, p, len);
 		return;
 	}
 	if (len && *(const uint8_t *)p == SIMF_TAG) {
@@ -490,6 +509,7 @@ static void io_confchg(void *ctx, const struct totem_confchg *c)
 			sim_fail("node %u conf members not ascending", n->id);
 	simq_confchg(n, c);
 	simf_confchg(n, c);
+	simv_confchg(n, c);
 	if (c->kind == TOTEM_TRANSITIONAL) {
 		if (c->ring_seq != n->ep_seq || c->rep != n->ep_rep)
 			sim_fail("node %u transitional conf names ring %" PRIu64
@@ -554,6 +574,7 @@ static void node_start(struct node *n)
 	n->ep_rep = 0;
 	n->ep_n = 0;
 	simf_start(n);
+	simv_start(n);
 	n->next_send = w.now + sim_rnd(300);
 	sim_trace("node %u starts (ring seq %" PRIu64 ")", n->id, n->saved_seq);
 }
@@ -566,12 +587,20 @@ static void node_stop(struct node *n, int clean)
 	n->t = NULL;
 	n->alive = 0;
 	simf_stop(n);
+	simv_stop(n, 0);
 	sim_trace("node %u %s", n->id, clean ? "leaves" : "crashes");
 }
 
 void sim_stop(struct node *n, int clean)
 {
 	node_stop(n, clean);
+}
+
+/* A clean leave, its services stopped: LEAVING, then the ring. */
+void sim_leave(struct node *n)
+{
+	if (n->alive && !simf_leave(n))
+		node_stop(n, 1);	/* else once LEAVING is back */
 }
 
 /* A fence device powers n off.  After the heal it reboots at once, and
@@ -582,6 +611,7 @@ void sim_power_off(struct node *n)
 {
 	sim_trace("node %u powered off", n->id);
 	node_stop(n, 0);
+	simv_stop(n, 1);		/* its resources go with it */
 	if (w.heal_at < 0)
 		return;
 	if (++w.late_fences > 2 * w.n + 4)
@@ -589,8 +619,8 @@ void sim_power_off(struct node *n)
 			 "power-offs", w.late_fences);
 	node_start(n);
 	w.heal_at = w.now;
-	if (w.end < w.now + w.bound + 5000)
-		w.end = w.now + w.bound + 5000;
+	if (w.end < w.now + w.bound + 5000 + simv_bound())
+		w.end = w.now + w.bound + 5000 + simv_bound();
 }
 
 /* ---- faults ---------------------------------------------------------- */
@@ -624,8 +654,10 @@ static void random_fault(void)
 
 		if (!n->alive)
 			node_start(n);
-		else if (!clean || !simf_leave(n))
-			node_stop(n, clean);	/* else once LEAVING is back */
+		else if (!clean)
+			node_stop(n, 0);
+		else if (!simv_leave(n))
+			sim_leave(n);		/* else once its services stop */
 	} else if (r < 85) {
 		n->mute = !n->mute;
 		sim_trace("node %u %s multicast", n->id,
@@ -639,6 +671,7 @@ static void random_fault(void)
 static void heal(void)
 {
 	w.loss = w.dup = 0;
+	simv_heal();
 	simf_heal();
 	for (int i = 0; i < w.n; i++) {
 		w.node[i].group = 0;
@@ -720,6 +753,8 @@ static void check_final(void)
 				     "node %u", i, w.node[j].id);
 	}
 	check_order();
+	if (!w.failed)
+		simv_final(w.now - w.heal_at);
 }
 
 /* ---- the loop ------------------------------------------------------- */
@@ -743,6 +778,8 @@ static int64_t next_event(int64_t fault_at, int64_t end)
 	}
 	if (simf_next() < m)
 		m = simf_next();
+	if (simv_next() < m)
+		m = simv_next();
 	return m < w.now ? w.now : m;
 }
 
@@ -836,7 +873,8 @@ static void run_due(void)
 			return;
 		}
 	}
-	simf_due();
+	if (!simf_due())
+		simv_due();
 }
 
 static void after_step(void)
@@ -860,6 +898,7 @@ static void after_step(void)
 		     "the heal", w.bound);
 	simq_step(w.node, w.n);
 	simf_step();
+	simv_step();
 	if (++w.steps > w.max_steps)
 		sim_fail("step limit %" PRIu64 " reached", w.max_steps);
 }
@@ -896,6 +935,7 @@ static void setup(uint64_t seed, int fixed_n)
 	}
 	simq_setup(w.node, w.n);
 	simf_setup(w.node, w.n, (int)envnum("FENCE", 1));
+	simv_setup(w.node, w.n, envnum("FENCE", 1) && envnum("SVC", 1));
 }
 
 static void run_seed(uint64_t seed, int fixed_n, int64_t chaos)
@@ -914,7 +954,7 @@ static void run_seed(uint64_t seed, int fixed_n, int64_t chaos)
 		node_start(&w.node[i]);
 	heal_at = chaos / 2 + sim_rnd((int)chaos);
 	next_fault = sim_rnd(1500);
-	w.end = heal_at + w.bound + 5000;
+	w.end = heal_at + w.bound + 5000 + simv_bound();
 	while (!w.failed && w.now < w.end) {
 		int64_t t = next_event(w.heal_at < 0 ? (next_fault < heal_at ?
 				       next_fault : heal_at) : next_replay <
@@ -961,6 +1001,7 @@ static void cleanup(void)
 	free(w.moves);
 	simq_free();
 	simf_free();
+	simv_free();
 	simr_free();
 }
 
@@ -1006,6 +1047,7 @@ int main(void)
 	       tot.confs, tot.merges, tot.leaves, tot.fail_recv);
 	simq_totals();
 	simf_totals();
+	simv_totals();
 	simr_totals();
 	printf("sim: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
