@@ -170,6 +170,7 @@ test: $(BIN) $(BUILD)/unit $(BUILD)/unit-asan $(TOOLS) fuzzers | tools-xmllint
 # the performance table (root: uses network namespaces); never asserts time
 bench: $(BIN) $(BUILD)/tool_ringbench
 	bash test/bench/bench.sh $(BIN) $(BUILD)
+	bash test/bench/services.sh $(BIN)
 
 # long chaos: many more simulator seeds, then longer fuzz runs
 soak: $(BIN) $(BUILD)/tool_sim fuzzers

@@ -386,26 +386,33 @@ static int arp_heard(int fd, const struct link *l, int ms)
 	return 0;
 }
 
-/* Two probes (sender 0.0.0.0, RFC 5227), half a second for an answer. */
+/* Two probes (sender 0.0.0.0, RFC 5227), 100 ms each for an answer: a
+ * holder on the link answers in well under that, and every millisecond
+ * here is failover time. */
 static int arp_taken(int fd, int index, const struct link *l)
 {
 	static const unsigned char none[4];
 
 	for (int i = 0; i < 2; i++) {
 		arp_send(fd, index, l, none);
-		if (arp_heard(fd, l, 500))
+		if (arp_heard(fd, l, 100))
 			return 1;
 	}
 	return 0;
 }
 
+/* Three gratuitous ARPs, 250 ms apart: the first now, the others from a
+ * child that outlives the agent, so the start does not wait for them. */
 static void arp_announce(int fd, int index, const struct link *l)
 {
-	for (int i = 0; i < 3; i++) {
-		if (i)
-			nap(250);
+	arp_send(fd, index, l, ip.want.a);
+	if (fork() != 0)
+		return;
+	for (int i = 0; i < 2; i++) {
+		nap(250);
 		arp_send(fd, index, l, ip.want.a);
 	}
+	_exit(0);
 }
 
 /* 1 when the new IPv6 address is usable, 0 still tentative after 3 s,

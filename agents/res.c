@@ -124,11 +124,69 @@ static void finish(struct res_job *j)
 
 static const char *const names[] = { "start", "stop", "status", "migrate" };
 
+/* --- at most RES_PARALLEL agents at once ---------------------------------------- */
+/* A job whose next agent would be one too many waits in line; each
+ * agent that ends lets the first in line go on (a clean slate of a
+ * hundred services must not run out of the loop's children and fds). */
+static int running;
+static struct res_job *line_head, *line_tail;
+
+static void began(struct res_job *j)
+{
+	j->active = 1;
+	running++;
+}
+
+static void ended(struct res_job *j)
+{
+	if (j->active)
+		running--;
+	j->active = 0;
+}
+
+static void wait_in_line(struct res_job *j)
+{
+	j->in_line = 1;
+	j->line_next = NULL;
+	if (line_tail)
+		line_tail->line_next = j;
+	else
+		line_head = j;
+	line_tail = j;
+}
+
+static void leave_line(struct res_job *j)
+{
+	struct res_job **p = &line_head, *last = NULL;
+
+	while (*p && *p != j) {
+		last = *p;
+		p = &(*p)->line_next;
+	}
+	if (*p)
+		*p = j->line_next;
+	if (line_tail == j)
+		line_tail = last;
+	j->in_line = 0;
+}
+
+static void next_in_line(void)
+{
+	while (line_head && running < RES_PARALLEL) {
+		struct res_job *j = line_head;
+
+		leave_line(j);
+		step(j);
+	}
+}
+
 static void action_done(void *ctx, int rc)
 {
 	struct res_job *j = ctx;
 	char label[160];
 
+	ended(j);
+	next_in_line();
 	rt_label(j->order[j->next], label, sizeof label);
 	if (rc != 0) {
 		log_msg(LOG_LVL_ERR, "%s on %s returned %d%s", names[j->action],
@@ -190,6 +248,7 @@ static void meta_done(void *ctx, int rc)
 	const char *type = j->order[j->next]->x->name;
 	struct meta *m = meta_of(type);
 
+	ended(j);
 	if (!m && nmetas < META_TYPES) {	/* (two jobs may ask at once) */
 		m = &metas[nmetas++];
 		memset(m, 0, sizeof *m);
@@ -222,6 +281,7 @@ static int agent_timeout(struct res_job *j, const char *path,
 	}
 	j->run.capture = j->meta;
 	j->run.capmax = META_MAX;
+	began(j);
 	return -1;
 }
 
@@ -242,6 +302,10 @@ static int run_one(struct res_job *j)
 	if (j->action == RES_STATUS && j->check &&
 	    (depth = j->check(j->ctx, j->next, r, &timeout)) < 0)
 		return 1;
+	if (running >= RES_PARALLEL) {
+		wait_in_line(j);
+		return 0;		/* next_in_line goes on */
+	}
 	rt_label(r, label, sizeof label);
 	if (res_agent(r, path, sizeof path, &ocf, &builtin) < 0) {
 		log_msg(LOG_LVL_ERR, "%s: no agent for it on this node", label);
@@ -265,6 +329,8 @@ static int run_one(struct res_job *j)
 	rc = run_start(&j->run, path, argv, e.v, NULL, (timeout > 0 ?
 		       timeout : RES_TIMEOUT_S) * 1000, label, action_done, j);
 	j->run.keep = 1;	/* an init script's server goes on running */
+	if (rc == 0)
+		began(j);
 	env_free(&e);
 	return rc;
 }
@@ -330,6 +396,9 @@ int res_failed_label(const struct res_job *j, char *out, unsigned size)
 void res_cancel(struct res_job *j)
 {
 	run_cancel(&j->run);
+	ended(j);
+	if (j->in_line)
+		leave_line(j);
 	free(j->meta);
 	j->meta = NULL;
 	loop_timer_cancel(j->timer);

@@ -9,6 +9,7 @@
 #include "../xml/restree.h"
 
 #define RES_TIMEOUT_S	60	/* an action's time-out */
+#define RES_PARALLEL	16	/* agents running at once, at most */
 
 struct conf_res;
 struct conf_service;
@@ -31,6 +32,8 @@ struct res_job {
 	res_done_fn *done;
 	res_check_fn *check;
 	char *meta;		/* an OCF agent's meta-data, being read */
+	int active, in_line;	/* an agent of it runs; it waits for one */
+	struct res_job *line_next;
 	void *ctx;
 	int timer;
 };

@@ -170,9 +170,14 @@ int run_start(struct run *r, const char *path, char *const *args,
 	close(in[1]);
 	r->out = out[0];
 	fcntl(r->out, F_SETFL, O_NONBLOCK);
-	loop_fd_add(r->out, LOOP_READ, on_output, r);
-	loop_child_watch(r->pid, on_exit_, r);
-	r->timer = loop_timer_add(now_ms() + timeout_ms, on_timeout, r);
+	if (loop_fd_add(r->out, LOOP_READ, on_output, r) < 0 ||
+	    loop_child_watch(r->pid, on_exit_, r) < 0 ||
+	    (r->timer = loop_timer_add(now_ms() + timeout_ms, on_timeout,
+				       r)) < 0) {
+		log_msg(LOG_LVL_ERR, "cannot watch %s: too many at once", path);
+		run_cancel(r);
+		return -1;
+	}
 	return 0;
 }
 
