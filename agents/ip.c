@@ -402,7 +402,9 @@ static int arp_taken(int fd, int index, const struct link *l)
 }
 
 /* Three gratuitous ARPs, 250 ms apart: the first now, the others from a
- * child that outlives the agent, so the start does not wait for them. */
+ * child that outlives the agent, so the start does not wait for them;
+ * it stops as soon as the address is gone (a quick move elsewhere must
+ * not hear it as a duplicate). */
 static void arp_announce(int fd, int index, const struct link *l)
 {
 	arp_send(fd, index, l, ip.want.a);
@@ -410,6 +412,8 @@ static void arp_announce(int fd, int index, const struct link *l)
 		return;
 	for (int i = 0; i < 2; i++) {
 		nap(250);
+		if (dump() || !find())
+			break;
 		arp_send(fd, index, l, ip.want.a);
 	}
 	_exit(0);
