@@ -175,6 +175,8 @@ bench: $(BIN) $(BUILD)/tool_ringbench
 # long chaos: many more simulator seeds, then longer fuzz runs
 soak: $(BIN) $(BUILD)/tool_sim fuzzers
 	SEEDS=$${SEEDS:-5000} $(BUILD)/tool_sim
+	SEEDS="$${CHAOS_SEEDS:-$$(shuf -i 1-32767 -n 5 | tr '\n' ' ')}" CHAOS_S=$${CHAOS_S:-120} bash test/netns/chaos.test.sh $(BIN)
+	NODES=5 SEEDS="$${CHAOS_SEEDS:-$$(shuf -i 1-32767 -n 3 | tr '\n' ' ')}" CHAOS_S=$${CHAOS_S:-120} bash test/netns/chaos.test.sh $(BIN)
 	$(MAKE) -s BUILD=$(BUILD) BIN=$(BIN) fuzz
 
 demo: $(BIN)

@@ -28,6 +28,7 @@ STAGES=(
 	"netns-clustat|bash test/netns/clustat.test.sh $BIN"
 	"netns-ip|bash test/netns/ip_agent.test.sh $BIN"
 	"netns-failover|bash test/netns/failover.test.sh $BIN"
+	"netns-chaos|bash test/netns/chaos.test.sh $BIN"
 	"demo|bash test/demo.sh $BIN"
 	"fuzz|make -s BUILD=$BUILD BIN=$BIN fuzz-short"
 )
