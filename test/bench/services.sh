@@ -134,17 +134,8 @@ rm_many()
 # conf TOTEM_ATTRS RM: cluster.conf of 3 nodes fenced by the test agent
 conf()
 {
-	local f i dev
-	NN_TOTEM=$1 nn_conf multicast 3 || return 1
-	dev="<fencedevice name=\"pwr\" agent=\"$NN_DIR/fence_agent\" prefix=\"$NN_PFX\" dir=\"$NN_DIR\" host=\"$$\"/>"
-	for f in "$NN_DIR/cluster.conf" "$NN_DIR"/node*/etc-cluster/cluster.conf; do
-		[ -f "$f" ] || continue
-		for i in 1 2 3; do
-			sed -i "s|<clusternode name=\"node$i\" nodeid=\"$i\"/>|<clusternode name=\"node$i\" nodeid=\"$i\"><fence><method name=\"1\"><device name=\"pwr\" port=\"$i\"/></method></fence></clusternode>|" "$f"
-		done
-		sed -i "s|<fencedevices/>|<fencedevices>$dev</fencedevices>|" "$f"
-	done
-	nn_rm "$2" &&
+	NN_TOTEM=$1 nn_conf multicast 3 &&
+		nn_powered "$NN_DIR/fence_agent" && nn_rm "$2" &&
 	"$HACLUSTER" ccs_config_validate -q -c "$NN_DIR/cluster.conf"
 }
 

@@ -88,17 +88,9 @@ rm_section()
 }
 conf()
 {
-	local f i dev s
-	NN_EXTRA='<fence_daemon post_join_delay="3"/>' nn_conf multicast ||
-		return 1
-	dev="<fencedevice name=\"pwr\" agent=\"$HERE/fence_agent\" prefix=\"$NN_PFX\" dir=\"$NN_DIR\" host=\"$$\"/>"
-	for f in "$NN_DIR/cluster.conf" "$NN_DIR"/node*/etc-cluster/cluster.conf; do
-		for i in $(seq 1 "$NODES"); do
-			sed -i "s|<clusternode name=\"node$i\" nodeid=\"$i\"/>|<clusternode name=\"node$i\" nodeid=\"$i\"><fence><method name=\"1\"><device name=\"pwr\" port=\"$i\"/></method></fence></clusternode>|" "$f"
-		done
-		sed -i "s|<fencedevices/>|<fencedevices>$dev</fencedevices>|" "$f"
-	done
-	nn_rm "$(rm_section)" || return 1
+	local s
+	NN_EXTRA='<fence_daemon post_join_delay="3"/>' nn_conf multicast &&
+		nn_powered "$HERE/fence_agent" && nn_rm "$(rm_section)" || return 1
 	for s in "${SVCS[@]}"; do
 		printf '#!/bin/sh\nexec "%s/chaos_hold" "%s" %s "$1"\n' \
 			"$HERE" "$C" "$s" >"$C/svc-$s.sh"

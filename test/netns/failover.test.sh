@@ -48,18 +48,8 @@ EOF
 }
 conf()
 {
-	local f i dev
-	NN_EXTRA='<fence_daemon post_join_delay="3"/>' nn_conf multicast 3 ||
-		return 1
-	dev="<fencedevice name=\"pwr\" agent=\"$HERE/fence_agent\" prefix=\"$NN_PFX\" dir=\"$NN_DIR\" host=\"$$\"/>"
-	for f in "$NN_DIR/cluster.conf" "$NN_DIR"/node*/etc-cluster/cluster.conf; do
-		[ -f "$f" ] || continue
-		for i in 1 2 3; do
-			sed -i "s|<clusternode name=\"node$i\" nodeid=\"$i\"/>|<clusternode name=\"node$i\" nodeid=\"$i\"><fence><method name=\"1\"><device name=\"pwr\" port=\"$i\"/></method></fence></clusternode>|" "$f"
-		done
-		sed -i "s|<fencedevices/>|<fencedevices>$dev</fencedevices>|" "$f"
-	done
-	nn_rm "$(rm_section)" || return 1
+	NN_EXTRA='<fence_daemon post_join_delay="3"/>' nn_conf multicast 3 &&
+		nn_powered "$HERE/fence_agent" && nn_rm "$(rm_section)" || return 1
 	nn_check "cluster.conf (ip, fs, script, Dummy, domains, exclusive) validates" \
 		"$HACLUSTER" ccs_config_validate -q -c "$NN_DIR/cluster.conf"
 }

@@ -323,6 +323,23 @@ nn_rm()
 	done
 }
 
+# nn_powered AGENT: after nn_conf, every node of every copy of
+# cluster.conf is fenced by AGENT (the test's fence_agent: power off),
+# device "pwr" with port=I.
+nn_powered()
+{
+	local f i dev
+	dev="<fencedevice name=\"pwr\" agent=\"$1\" prefix=\"$NN_PFX\" dir=\"$NN_DIR\" host=\"$$\"/>"
+	for f in "$NN_DIR/cluster.conf" "$NN_DIR"/node*/etc-cluster/cluster.conf; do
+		[ -f "$f" ] || continue
+		for i in $(seq 1 "$NN_N"); do
+			sed -i "s|<clusternode name=\"node$i\" nodeid=\"$i\"/>|<clusternode name=\"node$i\" nodeid=\"$i\"><fence><method name=\"1\"><device name=\"pwr\" port=\"$i\"/></method></fence></clusternode>|" "$f"
+		done
+		sed -i "s|<fencedevices/>|<fencedevices>$dev</fencedevices>|" "$f" ||
+			return 1
+	done
+}
+
 # nn_key FILE: a new key, from `hacluster keygen` when it exists, else 32
 # random bytes.
 nn_key()
