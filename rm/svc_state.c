@@ -17,6 +17,8 @@ typedef int act(struct svc_rec *r, uint32_t node, int recovery);
 
 static int begin_start(struct svc_rec *r, uint32_t node, int recovery)
 {
+	if (r->state == SVC_DISABLED)
+		r->start_fails = 0;	/* enabled again: tries anew */
 	r->state = SVC_STARTING;
 	r->owner = node;
 	r->next = 0;
@@ -26,12 +28,15 @@ static int begin_start(struct svc_rec *r, uint32_t node, int recovery)
 
 static int now_started(struct svc_rec *r, uint32_t node, int recovery)
 {
+	r->start_fails = 0;
 	r->state = SVC_STARTED;
 	return SR_OK;
 }
 
 static int stop_for_recovery(struct svc_rec *r, uint32_t node, int recovery)
 {
+	if (r->state == SVC_STARTING)
+		r->start_fails++;
 	r->state = SVC_RECOVERABLE;
 	return SR_OK;
 }
@@ -240,6 +245,10 @@ static int restart_fits(struct svc_rec *r, const struct conf_service *s,
 enum svc_action svc_recovery(struct svc_rec *r,
 			     const struct conf_service *s, int64_t wall)
 {
+	if (r->start_fails >= SVC_START_TRIES)
+		return SA_DISABLE;
+	if (r->start_fails)
+		return SA_RELOCATE;
 	switch (s->recovery) {
 	case CONF_RELOCATE:
 		return SA_RELOCATE;

@@ -61,6 +61,7 @@ struct svc_rec {
 	int64_t restart_at[SVC_MAX_RESTARTS];
 	int nrestart;
 	uint32_t version;		/* transitions applied */
+	int start_fails;		/* starts that failed in a row */
 	/* where it goes once stopped (set with the stop that leads
 	 * there, cleared by the next start): 0 where evaluation puts
 	 * it, a node id (relocation's target, or its owner for a
@@ -83,7 +84,10 @@ int svc_apply(struct svc_rec *r, enum svc_event ev, uint32_t node,
 
 /* After a status failure or a failed start: what the service's recovery
  * policy says (spec 4.3), counting this restart against max_restarts
- * inside restart_expire_time. */
+ * inside restart_expire_time.  A failed start is not retried where it
+ * failed: the service relocates, and after SVC_START_TRIES failed
+ * starts in a row it is disabled (RHCS ended such a service stopped). */
+#define SVC_START_TRIES	3
 enum svc_action { SA_RESTART, SA_RELOCATE, SA_DISABLE };
 enum svc_action svc_recovery(struct svc_rec *r,
 			     const struct conf_service *s, int64_t wall);

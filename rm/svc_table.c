@@ -123,6 +123,7 @@ static void put_rec(struct wire_w *w, const struct svc_rec *r)
 	wire_put_u8(w, (uint8_t)r->plan);
 	wire_put_u32(w, r->version);
 	wire_put_u32(w, r->next);
+	wire_put_u8(w, (uint8_t)r->start_fails);
 	wire_put_u8(w, (uint8_t)r->nrestart);
 	for (int k = 0; k < r->nrestart; k++)
 		wire_put_u64(w, (uint64_t)r->restart_at[k]);
@@ -141,6 +142,7 @@ static void get_rec(struct wire_r *rd, struct svc_rec *r)
 	r->plan = wire_get_u8(rd);
 	r->version = wire_get_u32(rd);
 	r->next = wire_get_u32(rd);
+	r->start_fails = wire_get_u8(rd);
 	r->nrestart = wire_get_u8(rd);
 	if (r->nrestart > SVC_MAX_RESTARTS)
 		rd->short_read = 1;
@@ -191,11 +193,11 @@ static int newer(const struct svc_rec *a, const struct svc_rec *b)
 {
 	const int64_t ka[] = { a->version, a->state, a->owner, a->last_owner,
 			       a->frozen, a->next, a->restarts, a->transition,
-			       a->stop_to, a->plan, a->nrestart,
+			       a->stop_to, a->plan, a->nrestart, a->start_fails,
 			       a->nrestart ? a->restart_at[0] : 0 };
 	const int64_t kb[] = { b->version, b->state, b->owner, b->last_owner,
 			       b->frozen, b->next, b->restarts, b->transition,
-			       b->stop_to, b->plan, b->nrestart,
+			       b->stop_to, b->plan, b->nrestart, b->start_fails,
 			       b->nrestart ? b->restart_at[0] : 0 };
 
 	for (size_t k = 0; k < sizeof ka / sizeof ka[0]; k++)
@@ -317,9 +319,13 @@ static void on_event(struct svc_table *t, uint32_t from, struct wire_r *r,
 			    svc_refusal_text(rc));
 		return;
 	}
-	if (t->s[i].rec.state == SVC_RECOVERING && cs(t, i))
+	if (t->s[i].rec.state == SVC_RECOVERING && cs(t, i)) {
 		t->s[i].rec.plan = svc_recovery(&t->s[i].rec, cs(t, i),
 						t->s[i].rec.transition);
+		if (t->s[i].rec.start_fails >= SVC_START_TRIES)
+			say(t, LOG_LVL_ERR, "%s failed to start %d times in a "
+			    "row: disabling it", name, t->s[i].rec.start_fails);
+	}
 	act_on(t, i);
 }
 

@@ -13,7 +13,7 @@
 #define ST_MAX		128	/* services (CONF_MAX_SERVICES) */
 #define ST_NAME		64	/* bytes of a name, with NUL ("service:X") */
 #define ST_MAX_NODES	64
-#define ST_MAX_MSG	(32 + ST_MAX * (ST_NAME + 49 + 8 * SVC_MAX_RESTARTS))
+#define ST_MAX_MSG	(32 + ST_MAX * (ST_NAME + 50 + 8 * SVC_MAX_RESTARTS))
 #define ST_HELD		64	/* messages held until the table settles */
 
 struct st_held {

@@ -32,6 +32,7 @@ static struct node {
 } nodes[N + 1];
 
 static struct { uint32_t from; uint8_t b[ST_MAX_MSG]; size_t len; } bus[64];
+static int fail_starts;		/* every start fails */
 static int nbus;
 static uint64_t ring;
 
@@ -94,8 +95,11 @@ static void settle(void)
 		for (int id = 1; id <= N; id++)
 			for (int i = 0; i < 8; i++)
 				if (nodes[id].up && nodes[id].job[i]) {
+					int ok = nodes[id].job[i] != 1 ||
+						 !fail_starts;
+
 					nodes[id].job[i] = 0;
-					st_done(&nodes[id].t, i, 1);
+					st_done(&nodes[id].t, i, ok);
 					jobs++;
 				}
 		sent += flush();
@@ -387,4 +391,24 @@ TEST(svctable_depend_waits_and_a_hard_dependent_stops_with_it)
 	settle();
 	CHECK_INT(rec(3, "service:app")->state, SVC_STOPPED);	/* hard */
 	CHECK_INT(rec(3, "service:soft")->state, SVC_STARTED);	/* soft */
+}
+
+TEST(svctable_failed_starts_move_then_disable)
+{
+	three();
+	st_request(&nodes[1].t, web(1), SE_DISABLE, 0);
+	settle();
+	fail_starts = 1;
+	st_request(&nodes[1].t, web(1), SE_START, 0);
+	settle();
+	fail_starts = 0;
+	CHECK_INT(rec(2, "service:web")->state, SVC_DISABLED);
+	CHECK_INT(rec(2, "service:web")->start_fails, SVC_START_TRIES);
+	CHECK_INT(nodes[1].starts[web(1)] + nodes[2].starts[web(2)] +
+		  nodes[3].starts[web(3)], 1 + SVC_START_TRIES);
+	CHECK(nodes[2].starts[web(2)] + nodes[3].starts[web(3)] > 0);
+	st_request(&nodes[1].t, web(1), SE_START, 0);	/* -e: anew */
+	settle();
+	CHECK_INT(rec(3, "service:web")->state, SVC_STARTED);
+	CHECK_INT(rec(3, "service:web")->start_fails, 0);
 }
