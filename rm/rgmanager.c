@@ -78,11 +78,6 @@ static int quorate(void)
 	return G.v->quorate && !G.v->behind && !G.v->refused;
 }
 
-static void evaluate(void)
-{
-	st_evaluate(&G.t);
-}
-
 static struct res_job *job_slot(struct res_job **slot)
 {
 	if (!*slot)
@@ -130,7 +125,7 @@ static void job_done(void *ctx, int ok)
 	if (G.t.s[i].stopping || (G.t.s[i].migrating && ok))
 		hold_tree(i, NULL);	/* nothing of it runs here now */
 	st_done(&G.t, i, ok);
-	evaluate();
+	st_evaluate(&G.t);
 }
 
 static void run_job(int i, int stop)
@@ -214,7 +209,7 @@ static void check_done(void *ctx, int ok)
 	log_msg(LOG_LVL_ERR, "status of %s failed (%s): recovering it",
 		G.t.s[i].name, label);
 	st_status_failed(&G.t, i);
-	evaluate();
+	st_evaluate(&G.t);
 }
 
 static int checkable(int i)
@@ -263,7 +258,7 @@ static void slate_done(void *ctx, int ok)
 	G.v->slate = 1;
 	G.v->post(NEWS_SLATE, 0);
 	st_ready(&G.t);
-	evaluate();
+	st_evaluate(&G.t);
 }
 
 /* Stop every configured service's resources here, all at once. */
@@ -551,7 +546,7 @@ static void conf_changed(void)
 			"it here", s->name);
 		st_request(&G.t, i, SE_STOP, G.t.me);
 	}
-	evaluate();
+	st_evaluate(&G.t);
 }
 
 static void confchg(void)
@@ -560,13 +555,13 @@ static void confchg(void)
 		return;
 	st_confchg(&G.t, G.v->ring, G.v->members, G.v->nmembers);
 	st_quorate(&G.t, quorate());
-	evaluate();
+	st_evaluate(&G.t);
 }
 
 static void deliver(uint32_t from, const uint8_t *body, size_t len)
 {
 	st_deliver(&G.t, from, body, len, (int64_t)time(NULL));
-	evaluate();
+	st_evaluate(&G.t);
 	check_request();
 }
 
@@ -580,7 +575,7 @@ static void news(int what, uint32_t arg)
 		st_released(&G.t, arg, (int64_t)time(NULL));
 	if (what == NEWS_QUORATE || what == NEWS_SETTLED)
 		st_quorate(&G.t, quorate());
-	evaluate();
+	st_evaluate(&G.t);
 }
 
 static int busy(void)
@@ -603,31 +598,21 @@ static void forget_jobs(struct res_job **jobs)
 		}
 }
 
-static void stop_mine(void)
-{
-	for (int i = 0; i < G.t.ns; i++)
-		if (G.t.s[i].mine && !G.t.s[i].busy) {
-			G.t.s[i].busy = G.t.s[i].stopping = 1;
-			run_job(i, 1);
-		}
-}
-
 /* A clean stop: what runs here stops, and the cluster hears it, before
  * the node leaves (bounded: an agent's time-out, then 2 s). */
 static void stop(void)
 {
 	int64_t end = now_ms() + (RES_TIMEOUT_S + 2) * 1000;
 
-	G.t.leaving = 1;
 	loop_timer_cancel(G.poll_timer);
 	forget_jobs(G.chk);
 	memset(G.checking, 0, sizeof G.checking);
 	G.t.quorate = quorate();
 	G.failures_at_stop = G.failures;
-	stop_mine();
+	st_leave(&G.t);
 	while (busy() && now_ms() < end) {
 		loop_once(end - now_ms());
-		stop_mine();	/* a start that ended meanwhile */
+		st_leave(&G.t);	/* a start that ended meanwhile */
 	}
 	if (busy() || G.failures > G.failures_at_stop) {
 		log_msg(LOG_LVL_ERR, "services: %s: resources may still be "

@@ -484,6 +484,21 @@ void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
 	send_sync(t);
 }
 
+int st_leave(struct svc_table *t)
+{
+	int busy = 0;
+
+	t->leaving = 1;
+	for (int i = 0; i < t->ns; i++) {
+		if (t->s[i].mine && !t->s[i].busy) {
+			t->s[i].busy = t->s[i].stopping = 1;
+			t->out.stop(t->out.ctx, i);
+		}
+		busy |= t->s[i].busy;
+	}
+	return busy;
+}
+
 void st_fencing(struct svc_table *t, int pending)
 {
 	t->fence_pending = pending;

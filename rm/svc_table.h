@@ -95,6 +95,10 @@ void st_quorate(struct svc_table *t, int quorate);
 /* The configuration is breaking (a transitional one): what is delivered
  * until the next reaches only some members: it is held, then dropped. */
 void st_transitional(struct svc_table *t);
+/* The daemon stops cleanly: it starts nothing more, and what it runs
+ * here (its starts done) stops; again after each job that ends, until
+ * nothing runs here.  1 while a job of this node is still under way. */
+int st_leave(struct svc_table *t);
 /* How many nodes the fence domain must still fence: while any, this
  * node starts nothing. */
 void st_fencing(struct svc_table *t, int pending);

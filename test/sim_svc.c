@@ -1,6 +1,16 @@
 /* test/sim_svc.c - the resource manager (rm/svc_table.c) on every node of
  * the simulator, simulated agents, an administrator, and the services'
- * checks (see tool_sim.c for the list).
+ * checks:
+ *   (a) a service's start begins only where no other node holds it (a
+ *       node's resources go with a stop that ended or a power-off, not
+ *       with a crashed daemon);
+ *   (b) a start begins only on a member of a ring its quorum says
+ *       quorate;
+ *   (c) after each services message delivered in the regular phase of a
+ *       settled ring, its members hold the same records;
+ *   (d) at the end, 20 s at least after the heal (and after fencing came
+ *       to rest), every service runs on exactly one live node, as every
+ *       live node records it (an exclusive one may have no room).
  *
  * Each node drives its table as rm/rgmanager.c does: st_confchg at every
  * regular configuration, st_quorate when its quorum core's decision may
@@ -277,16 +287,8 @@ static void job_end(struct vnode *v, int s)
 	}
 	st_done(&v->t, s, ok);
 	st_evaluate(&v->t);
-	if (!v->leaving)
-		return;
-	for (int k = 0; k < V.ns; k++)	/* a start that ended meanwhile */
-		if (v->t.s[k].mine && !v->t.s[k].busy) {
-			v->t.s[k].busy = v->t.s[k].stopping = 1;
-			out_stop(v, k);
-		}
-	for (int k = 0; k < V.ns; k++)
-		if (v->job[k].kind)
-			return;
+	if (!v->leaving || st_leave(&v->t))
+		return;		/* (a start that ended meanwhile stops) */
 	{
 		sim_trace("node %u: services stopped, it leaves", v->n->id);
 		v->leaving = 0;
@@ -350,22 +352,13 @@ void simv_stop(struct node *n, int off)
 int simv_leave(struct node *n)
 {
 	struct vnode *v = &V.v[n->idx];
-	int busy = 0;
 
 	if (!V.on || !v->on || v->leaving)
 		return V.on && v->leaving;
-	v->t.leaving = 1;
-	for (int s = 0; s < V.ns; s++)
-		if (v->t.s[s].mine && !v->t.s[s].busy) {
-			v->t.s[s].busy = v->t.s[s].stopping = 1;
-			out_stop(v, s);
-		}
-	for (int s = 0; s < V.ns; s++)
-		busy |= v->job[s].kind != J_NONE;
-	v->leaving = busy;
+	v->leaving = st_leave(&v->t);
 	sim_trace("node %u: stopping its services before it leaves",
 		  n->id);
-	return busy;
+	return v->leaving;
 }
 
 void simv_fenced(const struct node *n, uint32_t victim)

@@ -51,16 +51,8 @@
  *
  * Every node also runs the resource manager (rm/svc_table.c) on its
  * ring, quorum and fence domain, with simulated agents and an
- * administrator (test/sim_svc.c; SVC=0 leaves it out); checked:
- *   - a service's start begins only where no other node holds it (a
- *     node's resources go with a stop that ended or a power-off, not with
- *     a crashed daemon);
- *   - a start begins only on a member of a ring its quorum says quorate;
- *   - after each services message delivered in the regular phase of a
- *     settled ring, its members hold the same records;
- *   - at the end, 20 s at least after the heal (and after fencing came
- *     to rest), every service runs on exactly one live node, as every
- *     live node records it (an exclusive one may have no room).
+ * administrator; its checks are listed in test/sim_svc.c (SVC=0 leaves
+ * it out).
  *
  * Environment: SEED=n replays one seed (VERBOSE=1 prints its trace),
  * SEEDS=n (default 300) seeds starting at FIRST (default 1), NODES=n
