@@ -359,13 +359,22 @@ static void begin(struct res_job *j, const struct conf_service *s,
 	static const char *const doing[] = { "Starting", "Stopping", NULL,
 					     "Migrating" };
 
+	static const struct conf_res *scratch[RT_MAX];
+	const struct conf_res **order = j->order;
+	int cap = j->cap, n = rt_order(s, action == RES_STOP, scratch, RT_MAX);
+
+	if (n > cap)
+		order = xrealloc(order, sizeof *order * (size_t)(cap = n));
+	memcpy(order, scratch, sizeof *order * (size_t)n);
 	memset(j, 0, sizeof *j);
+	j->order = order;
+	j->cap = cap;
+	j->n = n;
 	j->action = action;
 	j->arg = arg;
 	j->check = check;
 	j->done = done;
 	j->ctx = ctx;
-	j->n = rt_order(s, action == RES_STOP, j->order, RT_MAX);
 	if (doing[action])
 		log_msg(LOG_LVL_NOTICE, "%s %s%s%s", doing[action], s->name ?
 			s->name : "?", arg ? " to " : "", arg ? arg : "");
@@ -404,4 +413,13 @@ void res_cancel(struct res_job *j)
 	loop_timer_cancel(j->timer);
 	j->timer = 0;
 	j->done = NULL;
+}
+
+void res_free(struct res_job *j)
+{
+	if (j) {
+		res_cancel(j);
+		free(j->order);
+		free(j);
+	}
 }

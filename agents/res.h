@@ -24,8 +24,8 @@ typedef int res_check_fn(void *ctx, int k, const struct conf_res *r,
 enum res_action { RES_START, RES_STOP, RES_STATUS, RES_MIGRATE };
 
 struct res_job {
-	const struct conf_res *order[RT_MAX];
-	int n, next, failed;
+	const struct conf_res **order;	/* n of them, room for cap */
+	int n, cap, next, failed;
 	enum res_action action;
 	const char *arg;
 	struct run run;
@@ -53,6 +53,8 @@ void res_migrate(struct res_job *j, const struct conf_service *s,
 int res_failed_label(const struct res_job *j, char *out, unsigned size);
 /* Forget a job: its agent is killed, done is not called. */
 void res_cancel(struct res_job *j);
+/* Forget a job allocated with malloc, and free it. */
+void res_free(struct res_job *j);
 
 /* The program that runs resource r's actions into out, and whether it
  * is an OCF agent (monitor, not status); -1 when this node has none.

@@ -214,13 +214,22 @@ static int report_child(pid_t pid, int status)
 	return 1;
 }
 
+/* The children that ended, then their callbacks: one that starts a
+ * child which ends at once is heard on the next turn, so a line of
+ * quick children cannot keep one turn going (timers and packets wait
+ * for it).  More than a table's worth: the next turn reaps again. */
 static int reap(void)
 {
-	int status, n = 0;
-	pid_t pid;
+	struct { pid_t pid; int status; } done[LOOP_MAX_CHILDREN];
+	int n = 0, k = 0;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		n += report_child(pid, status);
+	while (k < LOOP_MAX_CHILDREN &&
+	       (done[k].pid = waitpid(-1, &done[k].status, WNOHANG)) > 0)
+		k++;
+	if (k == LOOP_MAX_CHILDREN)
+		on_signal(SIGCHLD);
+	for (int i = 0; i < k; i++)
+		n += report_child(done[i].pid, done[i].status);
 	return n;
 }
 

@@ -1,11 +1,20 @@
 /* quorum/ccsd.c - the ccsd part: configuration distribution on the
  * ordered stream.
  *
- * Spec 7.  Two messages of this part's kind carry a whole cluster.conf:
+ * Spec 7.  Two messages of this part's kind carry a whole cluster.conf,
+ * in parts of at most PART_BYTES (a file of up to MAX_FILE):
  *
- *   UPDATE  op=1 ticket:u32 version:u32 file   ccs_tool update, hacluster
- *                                           update, cman_tool version -r
- *   OFFER   op=2 version:u32 file           the settled source's copy
+ *   UPDATE  op=1 ticket:u32 version:u32 total:u32 offset:u32 bytes
+ *                         ccs_tool update, hacluster update,
+ *                         cman_tool version -r
+ *   OFFER   op=2 ticket:u32(0) version:u32 total:u32 offset:u32 bytes
+ *                         the settled source's copy
+ *
+ * A file is acted on where its last part is delivered.  A sender's parts
+ * arrive in order; a file whose parts straddle a configuration change
+ * is dropped by every member of the new one (the change is delivered
+ * at the same point of the stream to all), and its sender's request
+ * fails: "try again".
  *
  * UPDATE applies where it is delivered on every member whose running
  * version is lower, while quorate: all members switch at the same point
@@ -43,7 +52,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FILE	(TOTEM_MAX_MSG - 64)
+#define MAX_FILE	(512u << 10)	/* bytes of a cluster.conf */
+#define PART_BYTES	(TOTEM_MAX_MSG - 64)
+#define PARTIALS	8		/* files coming in at once */
 
 enum { OP_UPDATE = 1, OP_OFFER };
 
@@ -55,6 +66,11 @@ static struct {
 	uint8_t *copy;		/* its file, when we could not write it */
 	size_t copy_len;
 	int retry, offer_retry;
+	/* files whose first parts are in: by sender */
+	struct partial {
+		uint32_t from, ticket, version, total, got;
+		uint8_t op, *file;
+	} in[PARTIALS];
 } C;
 
 static int adopt(const uint8_t *file, size_t len, uint32_t version,
@@ -181,17 +197,13 @@ static void answer(uint32_t from, uint32_t ticket, int code,
 		ctl_resume(ticket, code ? NULL : text, code, text);
 }
 
-static void on_update(uint32_t from, struct wire_r *r)
+static void on_update(uint32_t from, uint32_t t, uint32_t v,
+		      const uint8_t *file, size_t len)
 {
-	uint32_t t = wire_get_u32(r), v = wire_get_u32(r);
-	size_t len = wire_left(r);
-	const uint8_t *file = wire_get_bytes(r, len);
 	int was = C.d->conf->config_version;
 	char text[160];
 	int ok;
 
-	if (!file)
-		return;
 	if ((int64_t)v <= was || !C.d->quorate) {
 		log_msg(LOG_LVL_NOTICE, "configuration update to version %"
 			PRIu32 " from node %" PRIu32 " not taken: %s", v,
@@ -214,42 +226,124 @@ static void on_update(uint32_t from, struct wire_r *r)
 	       "not be written here (see the log)");
 }
 
-static void on_offer(uint32_t from, struct wire_r *r)
+static void on_offer(uint32_t from, uint32_t v, const uint8_t *file,
+		     size_t len)
 {
-	uint32_t v = wire_get_u32(r);
-	size_t len = wire_left(r);
-	const uint8_t *file = wire_get_bytes(r, len);
 	char how[48];
 
-	if (!file || (int64_t)v == C.d->conf->config_version)
+	if ((int64_t)v == C.d->conf->config_version)
 		return;
 	snprintf(how, sizeof how, "the copy of node %" PRIu32, from);
 	adopt(file, len, v, how);
 }
 
+static void on_file(const struct partial *p)
+{
+	if (p->op == OP_UPDATE)
+		on_update(p->from, p->ticket, p->version, p->file, p->total);
+	else
+		on_offer(p->from, p->version, p->file, p->total);
+}
+
+static void forget(struct partial *p)
+{
+	free(p->file);
+	memset(p, 0, sizeof *p);
+}
+
+/* The slot of from's file coming in (a free one for a first part). */
+static struct partial *partial_of(uint32_t from)
+{
+	struct partial *free_slot = NULL;
+
+	for (int i = 0; i < PARTIALS; i++) {
+		if (C.in[i].file && C.in[i].from == from)
+			return &C.in[i];
+		if (!C.in[i].file && !free_slot)
+			free_slot = &C.in[i];
+	}
+	return free_slot ? free_slot : &C.in[0];
+}
+
 static void deliver(uint32_t from, const uint8_t *body, size_t len)
 {
 	struct wire_r r;
-	uint8_t op;
+	struct partial head, *p;
+	uint32_t offset;
+	const uint8_t *bytes;
+	size_t n;
 
 	wire_r_init(&r, body, len);
-	op = wire_get_u8(&r);
-	if (op == OP_UPDATE)
-		on_update(from, &r);
-	else if (op == OP_OFFER)
-		on_offer(from, &r);
+	head.op = wire_get_u8(&r);
+	head.ticket = wire_get_u32(&r);
+	head.version = wire_get_u32(&r);
+	head.total = wire_get_u32(&r);
+	offset = wire_get_u32(&r);
+	n = wire_left(&r);
+	bytes = wire_get_bytes(&r, n);
+	if (!bytes || (head.op != OP_UPDATE && head.op != OP_OFFER) ||
+	    head.total > MAX_FILE || offset > head.total ||
+	    n > head.total - offset)
+		return;
+	p = partial_of(from);
+	if (!offset) {
+		forget(p);	/* a new file: an unfinished one is dropped */
+		*p = head;
+		p->from = from;
+		p->file = xmalloc(head.total ? head.total : 1);
+	} else if (!p->file || p->from != from || p->got != offset ||
+		   p->op != head.op || p->version != head.version ||
+		   p->total != head.total)
+		return;		/* its start was not delivered here */
+	memcpy(p->file + offset, bytes, n);
+	p->got += (uint32_t)n;
+	if (p->got == p->total) {
+		struct partial done = *p;
+
+		memset(p, 0, sizeof *p);
+		on_file(&done);
+		free(done.file);
+	}
 }
 
-/* Put version and file after the header in C.msg and send; -1 when it
- * is too large or the queue is full. */
-static int send_file(struct wire_w *w, uint32_t version, const char *file,
-		     size_t len)
+/* Files coming in when the configuration changed are dropped (by every
+ * member alike); this node's own update fails. */
+static void confchg(void)
 {
-	wire_put_u32(w, version);
-	wire_put_bytes(w, file, len);
-	if (w->over)
-		return -1;
-	return C.d->send(&ccsd_part, C.msg, w->len);
+	for (int i = 0; i < PARTIALS; i++) {
+		struct partial *p = &C.in[i];
+
+		if (p->file && p->from == C.d->nodeid && p->op == OP_UPDATE)
+			answer(p->from, p->ticket, EXIT_REFUSED, "the "
+			       "membership changed while the file was sent; "
+			       "try again");
+		forget(p);
+	}
+}
+
+/* Send file in parts; -1 when the queue is full (members that got its
+ * first parts drop them once another file of this node begins). */
+static int send_file(uint8_t op, uint32_t ticket, uint32_t version,
+		     const char *file, size_t len)
+{
+	size_t off = 0;
+
+	do {
+		size_t n = len - off < PART_BYTES ? len - off : PART_BYTES;
+		struct wire_w w;
+
+		wire_w_init(&w, C.msg, sizeof C.msg);
+		wire_put_u8(&w, op);
+		wire_put_u32(&w, ticket);
+		wire_put_u32(&w, version);
+		wire_put_u32(&w, (uint32_t)len);
+		wire_put_u32(&w, (uint32_t)off);
+		wire_put_bytes(&w, file + off, n);
+		if (w.over || C.d->send(&ccsd_part, C.msg, w.len) < 0)
+			return -1;
+		off += n;
+	} while (off < len);
+	return 0;
 }
 
 /* Send this node's file as the cluster's copy; retried every ccsd_poll
@@ -258,7 +352,6 @@ static int send_file(struct wire_w *w, uint32_t version, const char *file,
 static void offer(void *ctx)
 {
 	struct view *d = C.d;
-	struct wire_w w;
 	size_t len;
 	char *file = read_file(d->conf_path, MAX_FILE, &len);
 
@@ -268,9 +361,8 @@ static void offer(void *ctx)
 			d->conf_path, strerror(errno));
 		return;
 	}
-	wire_w_init(&w, C.msg, sizeof C.msg);
-	wire_put_u8(&w, OP_OFFER);
-	if (send_file(&w, (uint32_t)d->conf->config_version, file, len) < 0)
+	if (send_file(OP_OFFER, 0, (uint32_t)d->conf->config_version, file,
+		      len) < 0)
 		C.offer_retry = loop_timer_add(now_ms() + d->conf->cman.ccsd_poll,
 					       offer, NULL);
 	else
@@ -369,7 +461,6 @@ static int check_file(struct ctl_req *r, const char *path, long want)
 static int distribute(struct ctl_req *r, const char *path, long want)
 {
 	int v = check_file(r, path, want);
-	struct wire_w w;
 	unsigned t;
 	size_t len;
 	char *file;
@@ -380,11 +471,8 @@ static int distribute(struct ctl_req *r, const char *path, long want)
 		return ctl_fail(r, EXIT_REFUSED, "%s: %s", path,
 				errno == EFBIG ? "too large to distribute" :
 				strerror(errno));
-	wire_w_init(&w, C.msg, sizeof C.msg);
-	wire_put_u8(&w, OP_UPDATE);
 	ctl_defer(r, PART_ANSWER_MS, &t);
-	wire_put_u32(&w, t);
-	v = send_file(&w, (uint32_t)v, file, len);
+	v = send_file(OP_UPDATE, t, (uint32_t)v, file, len);
 	free(file);
 	if (v < 0)
 		return ctl_fail(r, EXIT_REFUSED, "the send queue is full; "
@@ -432,6 +520,7 @@ const struct part ccsd_part = {
 	.name = "ccsd",
 	.start = start,
 	.deliver = deliver,
+	.confchg = confchg,
 	.news = news,
 	.verbs = verbs,
 	.nverbs = (int)ARRAY_LEN(verbs),

@@ -53,8 +53,8 @@ const char clustat_help[] =
 "  -h          this help\n"
 "  --json      one JSON object (schema 1)\n";
 
-#define MAXN	64
-#define MAXS	128
+#define MAXN	64		/* CONF_MAX_NODES */
+#define MAXS	1024		/* ST_MAX */
 
 struct member {
 	unsigned id;

@@ -71,7 +71,19 @@ static struct {
 	int lock_want;
 	uint64_t starts, stops, failures, checks, check_failures;
 	uint64_t failures_at_stop;
+	/* messages the ring's queue had no room for, in order */
+	struct out_msg *out_head, **out_tail;
+	int nout, out_timer;
 } G;
+
+struct out_msg {
+	struct out_msg *next;
+	size_t len;
+	uint8_t m[];
+};
+
+#define OUT_MAX		4096	/* messages waiting for the ring's queue */
+#define OUT_RETRY_MS	10
 
 static int quorate(void)
 {
@@ -86,11 +98,51 @@ static struct res_job *job_slot(struct res_job **slot)
 }
 
 /* --- the table's requests ----------------------------------------------------- */
+/* Queue the waiting messages while the ring takes them; again soon
+ * while some wait. */
+static void out_flush(void *ctx)
+{
+	struct out_msg *m;
+
+	G.out_timer = 0;
+	while ((m = G.out_head) &&
+	       G.v->send(&rgmanager_part, m->m, m->len) == 0) {
+		if (!(G.out_head = m->next))
+			G.out_tail = &G.out_head;
+		G.nout--;
+		free(m);
+	}
+	if (G.out_head)
+		G.out_timer = loop_timer_add(now_ms() + OUT_RETRY_MS,
+					     out_flush, NULL);
+}
+
+/* The table's messages keep their order: one the ring's queue has no
+ * room for waits, and so does every later one. */
 static void out_send(void *ctx, const uint8_t *msg, size_t len)
 {
-	if (G.v->send(&rgmanager_part, msg, len) < 0)
-		log_msg(LOG_LVL_WARN, "services: the send queue is full; an "
-			"event is lost (the next change repeats it)");
+	struct out_msg *m;
+
+	if (!G.out_head && G.v->send(&rgmanager_part, msg, len) == 0)
+		return;
+	if (G.nout == OUT_MAX) {
+		log_msg(LOG_LVL_WARN, "services: %d messages wait for the "
+			"ring; one more is lost (the next change repeats it)",
+			OUT_MAX);
+		return;
+	}
+	m = xmalloc(sizeof *m + len);
+	m->next = NULL;
+	m->len = len;
+	memcpy(m->m, msg, len);
+	if (!G.out_head)
+		G.out_tail = &G.out_head;
+	*G.out_tail = m;
+	G.out_tail = &m->next;
+	G.nout++;
+	if (!G.out_timer)
+		G.out_timer = loop_timer_add(now_ms() + OUT_RETRY_MS,
+					     out_flush, NULL);
 }
 
 /* The tree service i was started with here (held until it stopped),
@@ -580,7 +632,7 @@ static void news(int what, uint32_t arg)
 
 static int busy(void)
 {
-	if (G.slating)
+	if (G.slating || G.out_head)
 		return 1;
 	for (int i = 0; i < G.t.ns; i++)
 		if (G.t.s[i].busy || G.t.s[i].asked)
@@ -590,12 +642,10 @@ static int busy(void)
 
 static void forget_jobs(struct res_job **jobs)
 {
-	for (int i = 0; i < ST_MAX; i++)
-		if (jobs[i]) {
-			res_cancel(jobs[i]);
-			free(jobs[i]);
-			jobs[i] = NULL;
-		}
+	for (int i = 0; i < ST_MAX; i++) {
+		res_free(jobs[i]);
+		jobs[i] = NULL;
+	}
 }
 
 /* A clean stop: what runs here stops, and the cluster hears it, before

@@ -4,10 +4,11 @@
  *
  * Messages, all ordered:
  *   SYNC   after every configuration change each member sends its
- *          records (with the ring); a record with a higher version (more
- *          transitions) wins, so the partitions of a merge agree; the
- *          configuration is settled once every member's SYNC for it came
- *          back.  Nothing is decided before.
+ *          records (with the ring), ST_SYNC_PER a message; a record with
+ *          a higher version (more transitions) wins, so the partitions
+ *          of a merge agree; the configuration is settled once every
+ *          member's last SYNC for it came back.  Nothing is decided
+ *          before.
  *   EVENT  one transition of one service (rm/svc_state.c), applied where
  *          it is delivered, the same on every member, with a target: the
  *          node that starts (SE_START), or where a stop leads (SE_STOP:
@@ -150,22 +151,36 @@ static void get_rec(struct wire_r *rd, struct svc_rec *r)
 		r->restart_at[k] = (int64_t)wire_get_u64(rd);
 }
 
-static void send_sync(struct svc_table *t)
+/* One SYNC: the records of services from..from+ST_SYNC_PER-1; the last
+ * says so (a member's SYNC counts once its last part is in). */
+static void send_sync_part(struct svc_table *t, int from)
 {
 	uint8_t m[ST_MAX_MSG];
 	struct wire_w w;
+	int to = from + ST_SYNC_PER < t->ns ? from + ST_SYNC_PER : t->ns;
 
 	wire_w_init(&w, m, sizeof m);
 	wire_put_u8(&w, OP_SYNC);
 	wire_put_u64(&w, t->ring);
 	wire_put_u8(&w, (uint8_t)t->locked);
 	wire_put_u32(&w, t->lock_seq);
-	wire_put_u16(&w, (uint16_t)t->ns);
-	for (int i = 0; i < t->ns; i++) {
+	wire_put_u8(&w, to == t->ns);
+	wire_put_u16(&w, (uint16_t)(to - from));
+	for (int i = from; i < to; i++) {
 		wire_put_str(&w, t->s[i].name, ST_NAME);
 		put_rec(&w, &t->s[i].rec);
 	}
 	emit(t, &w);
+}
+
+static void send_sync(struct svc_table *t)
+{
+	int i = 0;
+
+	do {
+		send_sync_part(t, i);
+		i += ST_SYNC_PER;
+	} while (i < t->ns);
 }
 
 static void send_event(struct svc_table *t, int i, enum svc_event ev,
@@ -238,6 +253,7 @@ static void on_sync(struct svc_table *t, uint32_t from, struct wire_r *r)
 	uint64_t ring = wire_get_u64(r);
 	int locked = wire_get_u8(r);
 	uint32_t seq = wire_get_u32(r);
+	int last = wire_get_u8(r);
 	int count = wire_get_u16(r);
 
 	for (int k = 0; k < count && !r->short_read; k++) {
@@ -258,7 +274,8 @@ static void on_sync(struct svc_table *t, uint32_t from, struct wire_r *r)
 			t->locked = locked;
 			t->lock_seq = seq;
 		}
-		heard(t, from);
+		if (last)
+			heard(t, from);
 	}
 }
 

@@ -10,11 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ST_MAX		128	/* services (CONF_MAX_SERVICES) */
+#define ST_MAX		1024	/* services (CONF_MAX_SERVICES) */
 #define ST_NAME		64	/* bytes of a name, with NUL ("service:X") */
 #define ST_MAX_NODES	64
-#define ST_MAX_MSG	(32 + ST_MAX * (ST_NAME + 50 + 8 * SVC_MAX_RESTARTS))
-#define ST_HELD		64	/* messages held until the table settles */
+#define ST_SYNC_PER	64	/* records in one SYNC message */
+#define ST_MAX_MSG	(32 + ST_SYNC_PER * \
+			 (ST_NAME + 50 + 8 * SVC_MAX_RESTARTS))
+#define ST_HELD		ST_MAX	/* messages held until the table settles
+				 * (a start's end per service, at most) */
 
 struct st_held {
 	uint32_t from;

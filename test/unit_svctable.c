@@ -412,3 +412,58 @@ TEST(svctable_failed_starts_move_then_disable)
 	CHECK_INT(rec(3, "service:web")->state, SVC_STARTED);
 	CHECK_INT(rec(3, "service:web")->start_fails, 0);
 }
+
+/* A table larger than one SYNC goes in parts; a member counts as heard
+ * once its last part is in, and every part's records merge. */
+static struct { uint8_t b[ST_MAX_MSG]; size_t len; } parts[8];
+static int nparts;
+
+static void on_part(void *ctx, const uint8_t *m, size_t len)
+{
+	if (nparts < 8) {
+		memcpy(parts[nparts].b, m, len);
+		parts[nparts++].len = len;
+	}
+}
+
+TEST(svctable_sync_in_parts)
+{
+	enum { SERVICES = 3 * ST_SYNC_PER + 10 };
+	char *xml = malloc(SERVICES * 48 + 512), *p = xml;
+	struct st_out out = { .send = on_part };
+	static struct svc_table a, b;
+	uint32_t both[] = { 1, 2 };
+	struct conf *c;
+	char name[32];
+	int last;
+
+	p += sprintf(p, "<cluster name=\"s\" config_version=\"1\"><clusternodes>"
+		     "<clusternode name=\"n1\" nodeid=\"1\"/><clusternode "
+		     "name=\"n2\" nodeid=\"2\"/></clusternodes><rm>");
+	for (int i = 0; i < SERVICES; i++)
+		p += sprintf(p, "<service name=\"s%d\" autostart=\"0\"/>", i);
+	sprintf(p, "</rm></cluster>");
+	c = load(xml);
+	CHECK_INT(c->nservices, SERVICES);
+	st_init(&a, &out, 1);
+	st_init(&b, &out, 2);
+	st_config(&a, c);
+	st_config(&b, c);
+	sprintf(name, "service:s%d", SERVICES - 1);
+	last = st_find(&a, name);
+	a.s[last].rec.version = 7;	/* a's is newer: it must win */
+	nparts = 0;
+	st_confchg(&a, 1, both, 2);
+	CHECK_INT(nparts, 4);
+	st_confchg(&b, 1, both, 2);
+	CHECK_INT(nparts, 8);
+	for (int k = 0; k < 8; k++) {
+		st_deliver(&b, (uint32_t)(k < 4 ? 1 : 2), parts[k].b,
+			   parts[k].len, 0);
+		CHECK_INT(b.nheard, k < 3 ? 0 : k < 7 ? 1 : 2);
+	}
+	CHECK_INT(b.settled, 1);
+	CHECK_INT(b.s[st_find(&b, name)].rec.version, 7);
+	conf_free(c);
+	free(xml);
+}

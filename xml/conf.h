@@ -27,8 +27,8 @@
 #define CONF_MAX_FENCEDEVS	64
 #define CONF_MAX_DOMAINS	64
 #define CONF_MAX_DOMNODES	512	/* failoverdomainnodes, all domains */
-#define CONF_MAX_SERVICES	128	/* services and vms together */
-#define CONF_MAX_RES		1024	/* resource elements incl. services */
+#define CONF_MAX_SERVICES	1024	/* services and vms together */
+#define CONF_MAX_RES		8192	/* resource elements incl. services */
 #define CONF_MAX_DEPTH		16	/* resource nesting below a service */
 #define CONF_MAX_HEURISTICS	10
 

@@ -47,6 +47,19 @@ newver()
 	    -e "s|<fencedevices/>|<fencedevices><fencedevice name=\"d$1${3:-}\" agent=\"fence_manual\"/></fencedevices>|" \
 	    "$NN_DIR/cluster.conf" >"$2"
 }
+# big V N: the cluster's file with config_version V and N disabled
+# services of a script each (NN_DIR/apps/aI: /bin/true)
+big()
+{
+	local i svc=
+	mkdir -p "$NN_DIR/apps"
+	for i in $(seq 1 "$2"); do
+		ln -sf /bin/true "$NN_DIR/apps/a$i"
+		svc+="<service name=\"s$i\" autostart=\"0\"><script name=\"a$i\" file=\"$NN_DIR/apps/a$i\"/></service>"
+	done
+	sed -e "s/config_version=\"[0-9]*\"/config_version=\"$1\"/" \
+	    -e "s|<rm/>|<rm>$svc</rm>|" "$NN_DIR/cluster.conf"
+}
 same_files()
 {
 	local a b c
@@ -153,6 +166,24 @@ Update complete." ]
 	nn_expect "node3 writable again: it takes config 7 on a retry and resumes" \
 		eval "version_is 7 '1 2 3' && grep -q 'configuration version 7 in place: activity resumed' \"$NN_DIR/node3/log\" &&
 		      nn_exec 3 cman_tool wait -q -t 1"
+
+	# a file larger than one message (64 KiB) goes in parts: an update,
+	# and the offer that catches up a node that was down meanwhile
+	nn_stop 3
+	big 8 1000 >"$NN_DIR/v8.conf"
+	out=$(nn_exec 1 ccs_tool update "$NN_DIR/v8.conf" 2>&1)
+	nn_check "a $(stat -c %s "$NN_DIR/v8.conf")-byte file (1000 services): ccs_tool update spreads it" \
+		eval "echo \"\$out\" | grep -qx 'Config file updated from version 7 to 8'" ||
+		echo "  the update said: $out"
+	nn_expect "the large file: node1 and node2 run config 8" version_is 8 "1 2"
+	nn_start 3
+	nn_expect "node3, down during the update, takes the large file from the members' offer" \
+		eval "version_is 8 '1 2 3' && same_files"
+	out=$(nn_exec 2 clustat 2>&1)
+	nn_check "clustat lists the 1000 services, disabled" \
+		[ "$(echo "$out" | grep -c ' disabled *$')" = 1000 ]
+	[ "$(echo "$out" | grep -c ' disabled *$')" = 1000 ] ||
+		echo "$out" | awk '/^ service:/ { n[$NF]++ } END { for (k in n) print "  clustat: " k, n[k] }'
 	echo "  whole run: $(( ($(nn_now_ms) - t0) / 1000 )) s"
 	nn_tally "$LABEL"
 }
