@@ -44,8 +44,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -66,10 +69,14 @@ static const struct part *const parts[] = { PARTS(ROW) };
 #define NPARTS		((int)ARRAY_LEN(parts))
 
 const char daemon_help[] =
-"usage: hacluster daemon [-f] [-d] [-c FILE] [-n NODENAME] [-e VOTES]\n"
-"                        [--cluster NAME]\n"
+"usage: hacluster daemon [-f] [-d] [-p] [-c FILE] [-n NODENAME]\n"
+"                        [-e VOTES] [--cluster NAME]\n"
 "  -f           stay in the foreground and log on stderr\n"
 "  -d           log debug messages too\n"
+"  -p           normal priority, nothing locked in memory (by default\n"
+"               the daemon runs round-robin at the highest real-time\n"
+"               priority with its text locked, its agents at normal\n"
+"               priority)\n"
 "  -c FILE      the configuration (default " CONF_PATH ")\n"
 "  -n NODENAME  this node's clusternode name (default: uname -n, its\n"
 "               short form, else the node whose address is local)\n"
@@ -83,7 +90,7 @@ const char daemon_help[] =
 "2 usage.\n";
 
 static struct {
-	int foreground, debug, restart;
+	int foreground, debug, restart, no_rt;
 	int argc;
 	char **argv;
 	long expected;
@@ -360,6 +367,41 @@ static void detach_stdio(void)
 	close(fd);
 }
 
+/* The token must not wait for the scheduler or for paging: real-time
+ * round-robin (children start at normal priority) and this program's
+ * text locked in memory (file pages are what a machine short of memory
+ * drops first).  The heap is not locked: a locked heap keeps every page
+ * it ever used (5.5 MB with 1000 services, 3.9 MB unlocked).  -p:
+ * neither.  (musl's sched_setscheduler is ENOSYS by design; the daemon
+ * is one thread, so the system call is its own.) */
+extern char __executable_start[], etext[];
+
+static void realtime(void)
+{
+	struct sched_param sp = {
+		.sched_priority = sched_get_priority_max(SCHED_RR) };
+	int rt, locked;
+
+	if (D.no_rt) {
+		log_msg(LOG_LVL_NOTICE, "normal priority, text not locked "
+			"(-p): a busy machine may delay the token");
+		return;
+	}
+	rt = syscall(SYS_sched_setscheduler, 0,
+		     SCHED_RR | SCHED_RESET_ON_FORK, &sp) == 0;
+	if (!rt)
+		log_msg(LOG_LVL_WARN, "cannot run at real-time priority: %s: "
+			"a busy machine may delay the token", strerror(errno));
+	locked = mlock(__executable_start,
+		       (size_t)(etext - __executable_start)) == 0;
+	if (!locked)
+		log_msg(LOG_LVL_WARN, "cannot lock the program in memory: %s:"
+			" paging may delay the token", strerror(errno));
+	if (rt && locked)
+		log_msg(LOG_LVL_INFO, "real-time round-robin priority %d, "
+			"program text locked in memory", sp.sched_priority);
+}
+
 static void background(void)
 {
 	int sv[2];
@@ -552,7 +594,7 @@ static void parse(int argc, char **argv)
 
 	V.conf_path = CONF_PATH;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":fdc:n:e:h", longs,
+	while ((opt = getopt_long(argc, argv, ":fdpc:n:e:h", longs,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'e':
@@ -567,6 +609,7 @@ static void parse(int argc, char **argv)
 			break;
 		case 'f': D.foreground = 1; break;
 		case 'd': D.debug = 1; break;
+		case 'p': D.no_rt = 1; break;
 		case 'c': V.conf_path = optarg; break;
 		case 'n': D.name = optarg; break;
 		case 'h': fputs(daemon_help, stdout); exit(0);
@@ -603,6 +646,7 @@ int daemon_main(int argc, char **argv)
 		background();
 		log_set_level(D.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	}
+	realtime();
 	run();
 	return 0;
 }

@@ -112,16 +112,19 @@ uint32_t sp_best(const struct conf_service *s, uint32_t except,
 		 const struct sp_view *v)
 {
 	uint32_t best = 0;
-	int top = -1;
+	int top = -1, least = 0;
 
 	for (int i = 0; i < v->nonline; i++) {	/* sorted: ties go low */
-		int score;
+		int score, load;
 
 		if (v->online[i] == except)
 			continue;
 		score = as_target(s, v->online[i], v);
-		if (score > top) {
+		load = v->spread && score >= 0 ?
+		       v->spread_load(v->ctx, v->online[i]) : 0;
+		if (score > top || (score == top && load < least)) {
 			top = score;
+			least = load;
 			best = v->online[i];
 		}
 	}

@@ -21,14 +21,18 @@ struct sp_view {
 	/* per member: services it runs, and whether one is exclusive */
 	int (*load)(void *ctx, uint32_t node, int *exclusive);
 	void *ctx;
+	/* an automatic start: of the nodes with the top score, the one
+	 * with the least spread load (ties to the lowest id) */
+	int spread;
+	int (*spread_load)(void *ctx, uint32_t node);
 };
 
 /* The score of node for service s. */
 int sp_score(const struct conf_service *s, uint32_t node,
 	     const struct sp_view *v);
 /* The best other member to move s to (skipping except, 0 none): the
- * highest score, exclusivity kept, ties to the lowest id; 0 when none
- * may take it. */
+ * highest score, exclusivity kept, ties to the lowest id (v->spread:
+ * to the least load, then the lowest id); 0 when none may take it. */
 uint32_t sp_best(const struct conf_service *s, uint32_t except,
 		 const struct sp_view *v);
 

@@ -74,6 +74,8 @@ static void say(struct svc_table *t, int level, const char *fmt, ...)
 		t->out.log(t->out.ctx, level, text);
 }
 
+static void recount(struct svc_table *t);
+
 static int is_member(const struct svc_table *t, uint32_t id)
 {
 	for (int i = 0; i < t->nmembers; i++)
@@ -198,6 +200,7 @@ static void send_event(struct svc_table *t, int i, enum svc_event ev,
 	t->s[i].asked = 1;
 	t->s[i].starting_here = ev == SE_START && (!target || target == t->me);
 	emit(t, &w);
+	recount(t);
 }
 
 /* --- applying them --------------------------------------------------------- */
@@ -392,6 +395,7 @@ static void dispatch(struct svc_table *t, uint32_t from, const uint8_t *msg,
 	case OP_LOCK: on_lock(t, from, &r); break;
 	case OP_RELEASE: on_release(t, &r, wall); break;
 	}
+	recount(t);	/* applied within a pass */
 }
 
 void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
@@ -593,11 +597,71 @@ void st_ready(struct svc_table *t)
 }
 
 /* --- evaluation ---------------------------------------------------------------- */
+static int member_index(const struct svc_table *t, uint32_t id)
+{
+	for (int m = 0; m < t->nmembers; m++)
+		if (t->members[m] == id)
+			return m;
+	return -1;
+}
+
+static void count_at(struct svc_table *t, int *load, uint8_t *excl,
+		     uint32_t node, int i)
+{
+	int m = member_index(t, node);
+
+	if (m >= 0) {
+		load[m]++;
+		excl[m] |= (uint8_t)cs(t, i)->exclusive;
+	}
+}
+
+/* Each member's load, for one evaluation pass: a pass places every
+ * service, and counting per placement made a pass quadratic (280 ms
+ * of CPU a pass with 1000 services: the token was lost).  load counts
+ * this node's own starts in flight; placed only what every member
+ * knows alike. */
+static void count_loads(struct svc_table *t)
+{
+	memset(t->load, 0, sizeof t->load);
+	memset(t->load_excl, 0, sizeof t->load_excl);
+	memset(t->placed, 0, sizeof t->placed);
+	memset(t->placed_excl, 0, sizeof t->placed_excl);
+	t->inflight = t->inflight_excl = 0;
+	for (int i = 0; i < t->ns; i++) {
+		const struct svc_rec *r = &t->s[i].rec;
+		int runs = running(r->state);
+
+		if (!cs(t, i))
+			continue;
+		if (runs) {
+			count_at(t, t->load, t->load_excl, r->owner, i);
+			count_at(t, t->placed, t->placed_excl, r->owner, i);
+		}
+		if (t->s[i].starting_here && !(runs && r->owner == t->me)) {
+			count_at(t, t->load, t->load_excl, t->me, i);
+			t->inflight++;
+			t->inflight_excl |= cs(t, i)->exclusive;
+		}
+	}
+}
+
+static void recount(struct svc_table *t)
+{
+	if (t->loads_valid)
+		count_loads(t);
+}
+
 static int load_of(void *ctx, uint32_t node, int *exclusive)
 {
 	const struct svc_table *t = ctx;
-	int n = 0;
+	int n = 0, m;
 
+	if (t->loads_valid) {
+		m = member_index(t, node);
+		*exclusive = m >= 0 ? t->load_excl[m] : 0;
+		return m >= 0 ? t->load[m] : 0;
+	}
 	*exclusive = 0;
 	for (int i = 0; i < t->ns; i++)
 		if (cs(t, i) && ((t->s[i].rec.owner == node &&
@@ -609,11 +673,32 @@ static int load_of(void *ctx, uint32_t node, int *exclusive)
 	return n;
 }
 
+/* For exclusivity: the shared records, what this pass placed, and
+ * (known here only) this node's own starts in flight. */
+static int placed_of(void *ctx, uint32_t node, int *exclusive)
+{
+	const struct svc_table *t = ctx;
+	int m = member_index(t, node), mine = node == t->me;
+
+	*exclusive = (m >= 0 && t->placed_excl[m]) ||
+		     (mine && t->inflight_excl);
+	return (m >= 0 ? t->placed[m] : 0) + (mine ? t->inflight : 0);
+}
+
+/* For the choice among equals: what every member knows alike. */
+static int spread_of(void *ctx, uint32_t node)
+{
+	const struct svc_table *t = ctx;
+	int m = member_index(t, node);
+
+	return m >= 0 ? t->placed[m] : 0;
+}
+
 static void view_of(const struct svc_table *t, int i, struct sp_view *v)
 {
 	*v = (struct sp_view){ t->members, t->nmembers,
 		running(t->s[i].rec.state), t->s[i].rec.owner, load_of,
-		(void *)t };
+		(void *)t, 0, NULL };
 }
 
 /* Where a service stopped to move goes (spec 4.6): its target, when it
@@ -651,7 +736,7 @@ static uint32_t target(const struct svc_table *t, int i,
 	if (r->state == SVC_STOPPED && r->next)
 		return moved(t, i, v);
 	if (r->state == SVC_STOPPED)
-		return sp_best(c, 0, v);
+		return t->s[i].spread_to;
 	if (r->state != SVC_RECOVERING)
 		return 0;
 	if (r->plan == SA_RESTART && is_member(t, r->last_owner) &&
@@ -725,6 +810,15 @@ static int not_here(struct svc_table *t, int i)
 	return 1;
 }
 
+/* Exclusivity with what this node runs and starts now (a stopped
+ * service's place was chosen before this pass started others). */
+static int room_here(const struct svc_table *t, int i)
+{
+	int excl, load = load_of((void *)t, t->me, &excl);
+
+	return cs(t, i)->exclusive ? !load : !excl;
+}
+
 static void evaluate_one(struct svc_table *t, int i)
 {
 	const struct svc_rec *r = &t->s[i].rec;
@@ -743,7 +837,8 @@ static void evaluate_one(struct svc_table *t, int i)
 			send_event(t, i, SE_DISABLE, 0, 0);
 		return;
 	}
-	if ((to = target(t, i, &v, &recovery)) == t->me && st_dep_ok(t, i)) {
+	if ((to = target(t, i, &v, &recovery)) == t->me && st_dep_ok(t, i) &&
+	    room_here(t, i)) {
 		send_event(t, i, SE_START, recovery, 0);
 		return;
 	}
@@ -753,6 +848,30 @@ static void evaluate_one(struct svc_table *t, int i)
 		say(t, LOG_LVL_NOTICE, "Relocating %s to better node %u",
 		    t->s[i].name, to);
 		send_event(t, i, SE_STOP, 0, 0);
+	}
+}
+
+/* Where each stopped service starts (an automatic start), decided the
+ * same on every member from the shared records alone: of the nodes
+ * with the top score the least loaded, counting what this pass placed
+ * before it (so services spread; RHCS let the nodes race for them). */
+static void place_stopped(struct svc_table *t)
+{
+	for (int i = 0; i < t->ns; i++) {
+		const struct svc_rec *r = &t->s[i].rec;
+		struct sp_view v;
+
+		t->s[i].spread_to = 0;
+		if (!cs(t, i) || r->state != SVC_STOPPED || r->next ||
+		    r->frozen || !st_dep_ok(t, i))
+			continue;
+		view_of(t, i, &v);
+		v.load = placed_of;
+		v.spread = 1;
+		v.spread_load = spread_of;
+		if ((t->s[i].spread_to = sp_best(cs(t, i), 0, &v)))
+			count_at(t, t->placed, t->placed_excl,
+				 t->s[i].spread_to, i);
 	}
 }
 
@@ -766,8 +885,13 @@ void st_evaluate(struct svc_table *t)
 	t->unlock_due = 0;
 	if (!t->ready || t->leaving || t->fence_pending)
 		return;
+	t->loads_valid = 1;
+	count_loads(t);
+	if (!t->locked)
+		place_stopped(t);
 	for (int i = 0; i < t->ns; i++)
 		evaluate_one(t, i);
+	t->loads_valid = 0;
 	t->joined = 0;		/* failback: when a node joins, not after */
 }
 

@@ -56,6 +56,7 @@ struct st_svc {
 	int starting_here;	/* ...to start it here: it counts as load
 				 * here (only this node starts things here,
 				 * so exclusivity holds within one pass) */
+	uint32_t spread_to;	/* stopped: where this pass starts it */
 };
 
 struct svc_table {
@@ -84,6 +85,17 @@ struct svc_table {
 	int nheld;
 	struct st_svc s[ST_MAX];
 	int ns;
+	/* while st_evaluate runs: each member's load (services running or
+	 * starting there, by its index in members) and whether one of
+	 * them is exclusive; counted once a pass, again after a change */
+	int loads_valid;
+	int load[ST_MAX_NODES];
+	uint8_t load_excl[ST_MAX_NODES];
+	/* the same from the shared records only, plus the stopped services
+	 * this pass places (every member places them alike) */
+	int placed[ST_MAX_NODES];
+	uint8_t placed_excl[ST_MAX_NODES];
+	int inflight, inflight_excl;	/* this node's starts in flight */
 };
 
 void st_init(struct svc_table *t, const struct st_out *out, uint32_t me);

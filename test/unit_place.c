@@ -52,6 +52,11 @@ static int ids(const char *s, uint32_t *out)
 
 static int busy[5], exclusive_busy[5];
 
+static int spread_of(void *ctx, uint32_t node)
+{
+	return busy[node];
+}
+
 static int load_of(void *ctx, uint32_t node, int *excl)
 {
 	*excl = exclusive_busy[node];
@@ -98,7 +103,7 @@ TEST(place_scores_table)
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		uint32_t on[8];
 		struct sp_view v = { on, ids(t[i].online, on), t[i].started,
-				     (uint32_t)t[i].owner, NULL, NULL };
+				     (uint32_t)t[i].owner, NULL, NULL, 0, NULL };
 		int got = sp_score(conf_service(c, t[i].svc),
 				   (uint32_t)t[i].node, &v);
 
@@ -114,27 +119,33 @@ TEST(place_best_target_table)
 {
 	static const struct {
 		const char *svc, *online, *busy, *excl;
-		int except, want;
+		int except, want, spread;
 	} t[] = {
-		{ "ord", "123", "", "", 1, 2 },		/* next in order */
-		{ "ord", "1234", "", "", 0, 1 },
-		{ "free", "1234", "", "", 1, 2 },	/* ties: lowest id */
-		{ "unord", "1234", "", "", 0, 2 },
-		{ "restr", "12", "", "", 0, 0 },	/* nowhere */
-		{ "restr", "1234", "", "", 3, 4 },
+		{ "ord", "123", "", "", 1, 2, 0 },		/* next in order */
+		{ "ord", "1234", "", "", 0, 1, 0 },
+		{ "free", "1234", "", "", 1, 2, 0 },	/* ties: lowest id */
+		{ "unord", "1234", "", "", 0, 2, 0 },
+		{ "restr", "12", "", "", 0, 0, 0 },	/* nowhere */
+		{ "restr", "1234", "", "", 3, 4, 0 },
 		/* an exclusive service wants an empty node */
-		{ "excl", "123", "12", "", 0, 3 },
-		{ "excl", "12", "12", "", 0, 0 },
+		{ "excl", "123", "12", "", 0, 3, 0 },
+		{ "excl", "12", "12", "", 0, 0, 0 },
 		/* nobody joins a node running an exclusive one */
-		{ "free", "123", "1", "1", 0, 2 },
-		{ "ord", "23", "2", "2", 0, 3 },
+		{ "free", "123", "1", "1", 0, 2, 0 },
+		{ "ord", "23", "2", "2", 0, 3, 0 },
+		/* an automatic start spreads over the top score's nodes */
+		{ "free", "123", "1", "", 0, 1, 0 },
+		{ "free", "123", "1", "", 0, 2, 1 },
+		{ "free", "123", "12", "", 0, 3, 1 },
+		{ "unord", "1234", "2", "", 0, 3, 1 },
+		{ "ord", "123", "1", "", 0, 1, 1 },	/* the score first */
 	};
 	struct conf *c = load();
 
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		uint32_t on[8];
 		struct sp_view v = { on, ids(t[i].online, on), 0, 0, load_of,
-				     NULL };
+				     NULL, t[i].spread, spread_of };
 		uint32_t got;
 
 		for (int k = 0; k < 5; k++)

@@ -317,25 +317,26 @@ TEST(svctable_vm_migrates_live_and_a_dead_source_restarts_on_target)
 
 	three();
 	g = st_find(&nodes[2].t, "vm:g");
-	CHECK_INT(rec(2, "vm:g")->owner, 1);
-	st_request(&nodes[2].t, g, SE_MIGRATE, 3);	/* -M vm:g -m n3 */
-	settle();
-	CHECK_INT(nodes[1].migrates[g], 1);
-	CHECK_INT(nodes[1].stops[g] + nodes[3].starts[g], 0);
-	CHECK_INT(rec(2, "vm:g")->state, SVC_STARTED);
+	/* web went to n1 (its domain), db to n2: g spread to n3 */
 	CHECK_INT(rec(2, "vm:g")->owner, 3);
-	CHECK_INT(nodes[3].t.s[g].mine, 1);
-	CHECK_INT(nodes[1].t.s[g].mine, 0);
-	st_request(&nodes[2].t, g, SE_MIGRATE, 1);	/* back, but n3 dies */
-	flush();
-	nodes[3].up = 0;
-	nodes[3].job[g] = 0;
-	config(1);
-	st_released(&nodes[1].t, 3, 600);
-	st_released(&nodes[2].t, 3, 600);
+	st_request(&nodes[2].t, g, SE_MIGRATE, 1);	/* -M vm:g -m n1 */
 	settle();
-	CHECK_INT(rec(1, "vm:g")->state, SVC_STARTED);
-	CHECK_INT(rec(1, "vm:g")->owner, 1);		/* its target */
+	CHECK_INT(nodes[3].migrates[g], 1);
+	CHECK_INT(nodes[3].stops[g] + nodes[1].starts[g], 0);
+	CHECK_INT(rec(2, "vm:g")->state, SVC_STARTED);
+	CHECK_INT(rec(2, "vm:g")->owner, 1);
+	CHECK_INT(nodes[1].t.s[g].mine, 1);
+	CHECK_INT(nodes[3].t.s[g].mine, 0);
+	st_request(&nodes[2].t, g, SE_MIGRATE, 3);	/* back, but n1 dies */
+	flush();
+	nodes[1].up = 0;
+	nodes[1].job[g] = 0;
+	config(1);
+	st_released(&nodes[2].t, 1, 600);
+	st_released(&nodes[3].t, 1, 600);
+	settle();
+	CHECK_INT(rec(3, "vm:g")->state, SVC_STARTED);
+	CHECK_INT(rec(3, "vm:g")->owner, 3);		/* its target */
 }
 
 static const char excl[] =
@@ -466,4 +467,32 @@ TEST(svctable_sync_in_parts)
 	CHECK_INT(b.s[st_find(&b, name)].rec.version, 7);
 	conf_free(c);
 	free(xml);
+}
+
+/* Services without a domain spread: every member places them alike
+ * (one start each), the least loaded node first. */
+TEST(svctable_automatic_starts_spread)
+{
+	static struct conf *c;
+	int per[N + 1] = { 0 }, starts = 0;
+
+	if (!c)
+		c = load("<cluster name=\"s\" config_version=\"1\"><clusternodes>"
+			 "<clusternode name=\"n1\" nodeid=\"1\"/><clusternode "
+			 "name=\"n2\" nodeid=\"2\"/><clusternode name=\"n3\" "
+			 "nodeid=\"3\"/></clusternodes><rm><service name=\"a\"/>"
+			 "<service name=\"b\"/><service name=\"c\"/><service "
+			 "name=\"d\"/><service name=\"e\"/><service name=\"f\"/>"
+			 "</rm></cluster>");
+	some(c, N);
+	for (int i = 0; i < 6; i++) {
+		per[nodes[1].t.s[i].rec.owner]++;
+		CHECK_INT(nodes[2].t.s[i].rec.state, SVC_STARTED);
+		for (int id = 1; id <= N; id++)
+			starts += nodes[id].starts[i];
+	}
+	CHECK_INT(starts, 6);
+	CHECK_INT(per[1], 2);
+	CHECK_INT(per[2], 2);
+	CHECK_INT(per[3], 2);
 }

@@ -23,7 +23,7 @@
 # median run from those lines.
 #
 # Settings (environment): RUNS (5) runs of each row, BENCH_ONLY (all,
-# or a list of: cold reloc fail many), BENCH_SERVICES ("64 100")
+# or a list of: cold reloc fail many), BENCH_SERVICES ("100 1000")
 # service counts of the last row, BENCH_TIMELINES=1 prints every row's
 # median timeline, NN_KEEP=1 keeps the logs (NN_DIR).
 set -u
@@ -33,7 +33,7 @@ nn_binary "$0" "${1:-}"
 W=$HERE/svcwatch.py
 RUNS=${RUNS:-${BENCH_RUNS:-5}}
 ONLY=${BENCH_ONLY:-all}
-MANY=${BENCH_SERVICES:-64 100}
+MANY=${BENCH_SERVICES:-100 1000}
 TIMELINES=${BENCH_TIMELINES:-0}
 VIP=$NN_NET.100
 LIMIT=30			# seconds any one step may take
@@ -118,17 +118,27 @@ rm_web()
 <script name=\"app\" file=\"$NN_DIR/app.sh\"/></service></rm>"
 }
 
-# rm_many N: N services sI, each an address NN_NET.(100+I) and a script
+# rm_many N: N services sI, each an address in MANY_NET.0.0/16 (every
+# node has one there: many_net) and a script
+MANY_NET=10.214
 rm_many()
 {
 	local i
 	printf '<rm>'
 	for i in $(seq 0 $(($1 - 1))); do
 		ln -sf ../app.sh "$NN_DIR/apps/a$i"
-		printf '<service name="s%d" recovery="relocate"><ip address="%s/24" sleeptime="0"/><script name="a%d" file="%s"/></service>' \
-			"$i" "$NN_NET.$((100 + i))" "$i" "$NN_DIR/apps/a$i"
+		printf '<service name="s%d" recovery="relocate"><ip address="%s/16" sleeptime="0"/><script name="a%d" file="%s"/></service>' \
+			"$i" "$MANY_NET.$((i / 250)).$((i % 250 + 1))" "$i" "$NN_DIR/apps/a$i"
 	done
 	printf '</rm>'
+}
+many_net()
+{
+	local i
+	for i in 1 2 3 4; do
+		ip -n "$(nn_ns "$i")" addr replace "$MANY_NET.255.$i/16" dev eth0 ||
+			return 1
+	done
 }
 
 # conf TOTEM_ATTRS RM: cluster.conf of 3 nodes fenced by the test agent
@@ -179,7 +189,7 @@ stop_all()
 		for a in $(ip -n "$(nn_ns "$i")" -4 -o addr show dev eth0 |
 			   awk '{ print $4 }'); do
 			[ "$a" = "$(nn_addr "$i")/24" ] ||
-				ip -n "$(nn_ns "$i")" addr del "$a" dev eth0
+				ip -n "$(nn_ns "$i")" addr del "$a" dev eth0 2>/dev/null
 		done
 	done
 	ip -n "$(nn_ns 4)" neigh flush dev eth0 2>/dev/null
@@ -461,7 +471,7 @@ many()
 {
 	local n=$1 t0 i c per
 	stop_all
-	if ! conf "" "$(rm_many "$n")"; then
+	if ! conf "" "$(rm_many "$n")" || ! many_net; then
 		row "$n services" "3 nodes" "not measured: cluster.conf refused ($n > ST_MAX?)"
 		return
 	fi

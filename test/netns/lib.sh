@@ -315,11 +315,14 @@ nn_conf()
 # <rm/>, in every node's cluster.conf and the shared copy.
 nn_rm()
 {
-	local f rm
-	rm=$(printf '%s' "$1" | tr -d '\n' | sed 's/[&|\\]/\\&/g')
+	local f rm=$NN_DIR/rm.xml
+	printf '%s' "$1" | tr -d '\n' >"$rm" && echo >>"$rm" || return 1
 	for f in "$NN_DIR/cluster.conf" "$NN_DIR"/node*/etc-cluster/cluster.conf; do
 		[ -f "$f" ] || continue
-		sed -i "s|<rm/>|$rm|" "$f" || return 1
+		awk -v f="$rm" 'BEGIN { getline rm <f }
+			{ i = index($0, "<rm/>") }
+			i { $0 = substr($0, 1, i - 1) rm substr($0, i + 5) }
+			{ print }' "$f" >"$f.rm" && mv "$f.rm" "$f" || return 1
 	done
 }
 
