@@ -159,8 +159,7 @@ static void run_end(struct parser *p)
 
 	if (p->in_run && !all_ws(p->text.p, p->text.len) &&
 	    (n = add_node(p, XML_TEXT, p->text_at))) {
-		n->text = p->text.p;
-		p->text = (struct buf){0};
+		n->text = xstrdup(p->text.p);	/* its size; the buf is reused */
 	}
 	p->text.len = 0;
 	p->in_run = 0;
@@ -254,7 +253,8 @@ static void keep_attr(struct parser *p, struct xml_node *e, size_t from,
 	e->attrs = xrealloc(e->attrs, (size_t)(e->nattrs + 1) * sizeof *a);
 	a = &e->attrs[e->nattrs++];
 	a->name = name;
-	a->value = v->p ? v->p : xstrdup("");
+	a->value = xstrdup(v->p ? v->p : "");	/* its size, not the buf's */
+	buf_free(v);
 	xp_where(p, from, &a->line, &a->col);
 }
 
