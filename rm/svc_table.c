@@ -923,7 +923,7 @@ uint32_t st_best(const struct svc_table *t, int i, uint32_t except)
 /* --- set-up ---------------------------------------------------------------------- */
 void st_init(struct svc_table *t, const struct st_out *out, uint32_t me)
 {
-	memset(t, 0, sizeof *t);
+	memset(t, 0, offsetof(struct svc_table, held));
 	t->out = *out;
 	t->me = me;
 }

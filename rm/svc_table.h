@@ -81,9 +81,7 @@ struct svc_table {
 	 * (until they are members again) */
 	uint32_t released[ST_MAX_NODES];
 	int nreleased, release_due;
-	struct st_held held[ST_HELD];
 	int nheld;
-	struct st_svc s[ST_MAX];
 	int ns;
 	/* while st_evaluate runs: each member's load (services running or
 	 * starting there, by its index in members) and whether one of
@@ -96,6 +94,10 @@ struct svc_table {
 	int placed[ST_MAX_NODES];
 	uint8_t placed_excl[ST_MAX_NODES];
 	int inflight, inflight_excl;	/* this node's starts in flight */
+	/* last: st_init leaves them untouched (a slot is cleared when it is
+	 * taken), so the pages of unused ones are never touched */
+	struct st_held held[ST_HELD];
+	struct st_svc s[ST_MAX];
 };
 
 void st_init(struct svc_table *t, const struct st_out *out, uint32_t me);

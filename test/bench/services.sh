@@ -467,17 +467,16 @@ slate()
 	fi
 }
 
-many()
+# many_once N RUN: one cold start of N services; the time into SAMPLES,
+# the placement into PER, the largest VmRSS so far into RSS_MAX.
+many_once()
 {
-	local n=$1 t0 i c per
+	local n=$1 t0 i c k
 	stop_all
-	if ! conf "" "$(rm_many "$n")" || ! many_net; then
-		row "$n services" "3 nodes" "not measured: cluster.conf refused ($n > ST_MAX?)"
-		return
-	fi
+	many_net || return 1
 	mark "launching the daemons ($n services)"; t0=$MS
 	for i in 1 2 3; do nn_launch "$i"; done
-	for i in 1 2 3; do nn_started "$i" || return; done
+	for i in 1 2 3; do nn_started "$i" || return 1; done
 	ms; c=0
 	while [ $((MS - t0)) -lt $((LIMIT * 1000)) ]; do
 		c=$(started_count 2)
@@ -486,20 +485,38 @@ many()
 		sleep 0.05
 	done
 	if [ "$c" -lt "$n" ]; then
-		row "$n services" "3 nodes, default timers" "$c of $n started after $LIMIT s"
+		row "$n services" "run $2" "$c of $n started after $LIMIT s"
 		for i in 1 2 3; do
 			row "" "node$i" "$(slate "$i"); $(grep -c '^daemon.*Starting s' "$NN_DIR/node$i/log") starts begun"
 		done
-	else
-		row "$n services" "3 nodes, cold start until all started" "$((MS - t0)) ms (1 run)"
+		return 1
 	fi
+	SAMPLES+=("$((MS - t0)) many.$n.$2")
 	sleep 2
-	per=$(nn_exec 2 clustat 2>/dev/null | awk '/ started/ { n[$2]++ }
+	PER=$(nn_exec 2 clustat 2>/dev/null | awk '/ started/ { n[$2]++ }
 		END { for (k in n) printf "%s %d, ", k, n[k] }')
-	row "" "services per node" "${per%, }"
 	for i in 1 2 3; do
-		row "" "node$i daemon memory" "VmRSS $(status_kib "$(nn_pid "$i")" VmRSS) KiB, VmHWM $(status_kib "$(nn_pid "$i")" VmHWM) KiB"
+		k=$(status_kib "$(nn_pid "$i")" VmRSS)
+		[ "${k:-0}" -le "$RSS_MAX" ] || RSS_MAX=$k
 	done
+}
+
+# many N: RUNS cold starts of N services (an address and a script each)
+many()
+{
+	local n=$1 r target=
+	PER= RSS_MAX=0
+	stop_all
+	if ! conf "" "$(rm_many "$n")"; then
+		row "$n services" "3 nodes" "not measured: cluster.conf refused ($n > ST_MAX?)"
+		return
+	fi
+	[ "$n" -lt 1000 ] || target=10000
+	for r in $(seq 1 "$RUNS"); do many_once "$n" "$r"; done
+	summary "$n services" "3 nodes, cold start until all started" \
+		"$target" "${target:+corosync+pacemaker: not measured}"
+	row "" "services per node (last run)" "${PER%, }"
+	row "" "daemon VmRSS, largest node and run" "$RSS_MAX KiB${target:+ (target < 4096 KiB) [pacemaker stack: about 200 MiB per node with one service]}"
 	stop_all
 }
 
