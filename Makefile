@@ -9,6 +9,7 @@
 #   make bench      ring formation, failover, throughput, idle cost (root)
 #
 # Missing tools are installed from Debian packages (apt-get), and said so.
+# Quiet: a line per link; V=1 prints every command.
 
 MUSLCC   ?= musl-gcc
 CLANG    ?= clang
@@ -63,6 +64,16 @@ ASAN     := $(BUILD)/asan
 FUZZ     := $(BUILD)/fuzz
 TOOLS    := $(patsubst test/tool_%.c,$(BUILD)/tool_%,$(wildcard test/tool_*.c))
 
+# $(Q) before a command hides it unless V=1; $(call said,WHAT) says
+# what is linked instead
+ifeq ($(V),1)
+Q        :=
+said      =
+else
+Q        := @
+said      = @echo "  LD      $(1)"
+endif
+
 all: $(BIN)
 
 # --- tools ---------------------------------------------------------------
@@ -99,48 +110,54 @@ OBJS      = $(filter %.o,$^)
 # --- the product -----------------------------------------------------------
 $(OBJ)/%.o: %.c Makefile | tools-musl
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(OPT) $(BASE) $(SMALL) $(LTO) -c $< -o $@
+	$(Q)$(MUSLCC) $(OPT) $(BASE) $(SMALL) $(LTO) -c $< -o $@
 
 $(BIN): $(SRCS:%.c=$(OBJ)/%.o) $(DEPS)
-	$(MUSLCC) $(OPT) $(LTO) -static -s $(LDSMALL) $(LDFLAGS) $(OBJS) -o $@
+	$(call said,$@)
+	$(Q)$(MUSLCC) $(OPT) $(LTO) -static -s $(LDSMALL) $(LDFLAGS) $(OBJS) -o $@
 	@size=$$(stat -c %s $@); \
 	 echo "hacluster: $$size bytes stripped, budget $(BUDGET) ($$((size * 100 / $(BUDGET)))%)"; \
 	 [ $$size -le $(BUDGET) ] || { echo "hacluster: over budget"; rm -f $@; exit 1; }
 
 # --- unit tests: musl static, then clang ASan+UBSan on host libc -----------
 $(BUILD)/unit: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o) $(DEPS)
-	$(MUSLCC) $(OPT) $(LTO) -static $(OBJS) -o $@
+	$(call said,$@)
+	$(Q)$(MUSLCC) $(OPT) $(LTO) -static $(OBJS) -o $@
 
 # test-only tools: test/tool_NAME.c linked with the library objects
 $(BUILD)/tool_%: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_%.o $(DEPS)
-	$(MUSLCC) $(OPT) $(LTO) -static $(OBJS) -o $@
+	$(call said,$@)
+	$(Q)$(MUSLCC) $(OPT) $(LTO) -static $(OBJS) -o $@
 
 # the simulator has more files: the quorum service, the fence domain and
 # the services on its nodes, the envelope and a replaying adversary
 $(BUILD)/tool_sim: $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/test/tool_sim.o \
 		   $(OBJ)/test/sim_quorum.o $(OBJ)/test/sim_fence.o \
 		   $(OBJ)/test/sim_svc.o $(OBJ)/test/sim_replay.o $(DEPS)
-	$(MUSLCC) $(OPT) $(LTO) -static $(OBJS) -o $@
+	$(call said,$@)
+	$(Q)$(MUSLCC) $(OPT) $(LTO) -static $(OBJS) -o $@
 
 ASAN_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	      -fno-omit-frame-pointer
 $(ASAN)/%.o: %.c Makefile | tools-clang
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BASE) $(ASAN_FLAGS) -Wno-unknown-warning-option -c $< -o $@
+	$(Q)$(CLANG) $(BASE) $(ASAN_FLAGS) -Wno-unknown-warning-option -c $< -o $@
 
 $(BUILD)/unit-asan: $(LIB_SRCS:%.c=$(ASAN)/%.o) $(UNIT_SRCS:%.c=$(ASAN)/%.o) \
 		    $(DEPS)
-	$(CLANG) $(ASAN_FLAGS) $(OBJS) -o $@
+	$(call said,$@)
+	$(Q)$(CLANG) $(ASAN_FLAGS) $(OBJS) -o $@
 
 # --- fuzzers ---------------------------------------------------------------
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	      -fno-sanitize-recover=all
 $(FUZZ)/%.o: %.c Makefile | tools-clang
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BASE) $(FUZZ_FLAGS) -Wno-unknown-warning-option -c $< -o $@
+	$(Q)$(CLANG) $(BASE) $(FUZZ_FLAGS) -Wno-unknown-warning-option -c $< -o $@
 
 $(FUZZ)/fuzz_%: $(LIB_SRCS:%.c=$(FUZZ)/%.o) $(FUZZ)/test/fuzz_%.o $(DEPS)
-	$(CLANG) -fsanitize=fuzzer,address,undefined $(OBJS) -o $@
+	$(call said,$@)
+	$(Q)$(CLANG) -fsanitize=fuzzer,address,undefined $(OBJS) -o $@
 
 fuzzers: $(FUZZERS:%=$(FUZZ)/%)
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # test/run-all.sh - the whole suite, as `make test` runs it: every stage
-# runs even when an earlier one fails; the last line is the total.
+# runs even when an earlier one fails, its output shown as it comes; the
+# last line is the total.
 # Each stage ends its output with a line "... N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -34,12 +35,15 @@ STAGES=(
 )
 
 total_p=0 total_f=0 broken=()
+log=$(mktemp) || exit 2
+trap 'rm -f "$log"' EXIT
 for s in "${STAGES[@]}"; do
 	name=${s%%|*} cmd=${s#*|}
 	echo "=== $name: $cmd"
-	out=$(eval "$cmd" 2>&1)
-	rc=$?
-	echo "$out"
+	# streamed as it comes, and kept for the tally
+	eval "$cmd" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	out=$(cat "$log")
 	tally=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
 	p=$(echo "$tally" | sed -n 's/.*\b\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1/p')
 	f=$(echo "$tally" | sed -n 's/.*\b\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\2/p')
