@@ -37,6 +37,8 @@ run ccs_tool -c "$conf" addresource ip ref=10.1.1.100/24 -s web
 run ccs_tool -c "$conf" addresource script name=httpd file=/etc/init.d/httpd -s web
 run ccs_tool -c "$conf" lsdomain
 run ccs_tool -c "$conf" lsservice
+echo "# A mistake on purpose: node id 2 is taken.  ccs_tool refuses it"
+echo "# and leaves the file as it was; the validator below finds no error."
 run ccs_tool -c "$conf" addnode -n 2 -f meatware node4.example.com
 run ccs_config_validate -c "$conf"
 run cat "$conf"
@@ -44,7 +46,9 @@ run ls "$dir"
 
 # The running half: a 3-node ring in network namespaces (root only).
 if [ "$(id -u)" = 0 ]; then
-	cd / && bash "$here/demo-services.sh" "$bin"
+	cd / && bash "$here/demo-services.sh" "$bin" || exit
+	echo "demo: done (the applets, a cluster.conf, and a running cluster)"
 else
 	echo "(the running cluster needs root: run make demo as root)"
+	echo "demo: done (the applets and a cluster.conf)"
 fi
