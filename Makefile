@@ -7,6 +7,7 @@
 #   make fuzz       longer fuzz runs (FUZZ_SECONDS each, default 300)
 #   make soak       thousands of simulator seeds (SEEDS), then make fuzz
 #   make bench      ring formation, failover, throughput, idle cost (root)
+#   make install    hacluster and its symlinks in SBINDIR, man pages
 #
 # Missing tools are installed from Debian packages (apt-get), and said so.
 # Quiet: a line per link; V=1 prints every command.
@@ -199,10 +200,24 @@ soak: $(BIN) $(BUILD)/tool_sim fuzzers
 demo: $(BIN)
 	@bash test/demo.sh $(BIN)
 
+# install: the executable in SBINDIR with its applet symlinks, and the
+# man pages where a man directory exists (DESTDIR for a staged image)
+SBINDIR ?= /usr/sbin
+MANDIR  ?= /usr/share/man
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/hacluster
+	$(DESTDIR)$(SBINDIR)/hacluster install $(DESTDIR)$(SBINDIR)
+	@if [ -d $(DESTDIR)$(MANDIR) ]; then \
+	  install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 && \
+	  install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5 && \
+	  install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8 && \
+	  echo "man pages in $(DESTDIR)$(MANDIR)/man5 and man8"; \
+	else echo "no $(DESTDIR)$(MANDIR): man pages not installed"; fi
+
 clean:
 	rm -rf $(BUILD) $(BIN)
 
-.PHONY: all test demo bench soak fuzz fuzz-short fuzzers clean tools-musl tools-clang \
+.PHONY: all test demo install bench soak fuzz fuzz-short fuzzers clean tools-musl tools-clang \
 	tools-xmllint
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

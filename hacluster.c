@@ -4,6 +4,7 @@
  * the basename of argv[0] (a symlink made by `hacluster install`), else by
  * the first argument: an applet name or one of the short verbs below. */
 #include "net/sys.h"
+#include "rm/units.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -160,6 +161,8 @@ static const char main_help[] =
 "usage: hacluster APPLET [ARGS...] | hacluster VERB [ARGS...]\n"
 "       hacluster --list | --version | help [APPLET|VERB]\n"
 "       hacluster install [-f] [DIR]\n"
+"       hacluster install --units|--systemd|--sysv [-f] [DIR]\n"
+"       hacluster completion bash\n"
 "\n"
 "A high-availability cluster node and its tools in one executable.\n"
 "Run as a symlink named after an applet, or name the applet first.\n"
@@ -168,7 +171,10 @@ static const char main_help[] =
 "  --version   print the version (also: hacluster version)\n"
 "  help        this text; help APPLET or help VERB: that tool's\n"
 "  install     create a symlink per applet in DIR (default /usr/sbin);\n"
-"              -f replaces files that are not symlinks\n"
+"              -f replaces files that are not symlinks; --units: start\n"
+"              at boot (see help install)\n"
+"  completion bash  the bash completion script: source it, or put it\n"
+"              in /etc/bash_completion.d/hacluster\n"
 "\n"
 "Short verbs: status validate relocate enable disable stop restart migrate\n"
 "freeze unfreeze lock unlock fence nodes expected votes leave kill join,\n"
@@ -176,11 +182,21 @@ static const char main_help[] =
 
 static const char install_help[] =
 "usage: hacluster install [-f] [DIR]\n"
+"       hacluster install --units|--systemd|--sysv [-f] [DIR]\n"
 "\n"
 "Make a symlink named after each tool in DIR (default /usr/sbin; made\n"
 "when missing) that points at this executable.  Every name is checked\n"
 "first: nothing changes unless every link can be made.\n"
-"  -f  replace files that are not symlinks (never a directory)\n";
+"  -f         replace files that are not symlinks (never a directory)\n"
+"  --units    start at boot: --systemd where systemd runs, else --sysv\n"
+"  --systemd  hacluster.service in DIR (default /etc/systemd/system):\n"
+"             hacluster daemon -f; systemctl enable also names it\n"
+"             cman.service and rgmanager.service\n"
+"  --sysv     init scripts cman and rgmanager in DIR (default\n"
+"             /etc/init.d): cman starts and stops the daemon (the one\n"
+"             process); rgmanager reports on its service manager and,\n"
+"             to stop, moves this node's services elsewhere\n"
+"  With --units, -f replaces a file that differs.\n";
 
 enum { I_MAKE, I_DONE, I_REFUSED };
 
@@ -272,6 +288,17 @@ static int install(int argc, char **argv)
 	sys_usage = install_help;
 	if (i < argc && is_help(argv[i]))
 		return fputs(install_help, stdout), 0;
+	if (i < argc && (!strcmp(argv[i], "--units") ||
+			 !strcmp(argv[i], "--systemd") ||
+			 !strcmp(argv[i], "--sysv"))) {
+		const char *how = argv[i++];
+
+		if (i < argc && !strcmp(argv[i], "-f"))
+			force = 1, i++;
+		if (i + 1 < argc)
+			die_usage("unexpected argument '%s'", argv[i + 1]);
+		return units_install(how, i < argc ? argv[i] : NULL, force);
+	}
 	if (i < argc && !strcmp(argv[i], "-f"))
 		force = 1, i++;
 	if (i < argc && argv[i][0] == '-')
@@ -346,6 +373,11 @@ static int dispatch(int argc, char **argv)
 		return help(argc > 2 ? argv[2] : NULL);
 	if (!strcmp(argv[1], "install"))
 		return install(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "completion")) {
+		if (argc != 3 || strcmp(argv[2], "bash"))
+			die_code(EXIT_USAGE, "usage: hacluster completion bash");
+		return fputs(completion_bash, stdout), 0;
+	}
 	if ((a = find_applet(argv[1])))
 		return run(a, argc - 1, argv + 1);
 	if ((v = find_verb(argv[1])))

@@ -75,6 +75,7 @@ static struct {
 	struct out_msg *out_head, **out_tail;
 	int nout, out_timer;
 	int eval_timer;		/* an evaluation is due this turn */
+	int slate_timer;	/* the clean slate, on the loop's first turn */
 } G;
 
 struct out_msg {
@@ -333,6 +334,7 @@ static void slate_done(void *ctx, int ok)
 /* Stop every configured service's resources here, all at once. */
 static void clean_slate(void)
 {
+	G.slate_timer = 0;
 	const struct conf *c = G.v->conf;
 
 	G.slate_conf = G.v->conf;
@@ -582,6 +584,11 @@ static int v_rglock(void *ctx, struct ctl_req *r)
 	return CTL_DEFERRED;
 }
 
+static void on_slate(void *ctx)
+{
+	clean_slate();
+}
+
 /* --- hooks ------------------------------------------------------------------------ */
 static int start(struct view *v, char *err, size_t errlen)
 {
@@ -593,7 +600,10 @@ static int start(struct view *v, char *err, size_t errlen)
 	G.v = v;
 	st_init(&G.t, &out, v->nodeid);
 	st_config(&G.t, v->conf);
-	clean_slate();
+	/* on the loop: a daemon that goes to the background forks after
+	 * the parts started, and only it hears its agents end */
+	G.slating = 1;
+	G.slate_timer = loop_timer_add(now_ms(), on_slate, NULL);
 	poll_services(NULL);
 	return 0;
 }
@@ -686,6 +696,10 @@ static void stop(void)
 	loop_timer_cancel(G.poll_timer);
 	loop_timer_cancel(G.eval_timer);
 	G.eval_timer = 0;
+	if (G.slate_timer) {	/* stopped before it began */
+		loop_timer_cancel(G.slate_timer);
+		G.slate_timer = G.slating = 0;
+	}
 	forget_jobs(G.chk);
 	memset(G.checking, 0, sizeof G.checking);
 	G.t.quorate = quorate();
