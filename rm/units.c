@@ -57,6 +57,17 @@ static const char unit_text[] =
 "\t\tkill -0 \"$p\" 2>/dev/null && echo \"$p\"\n" \
 "}\n"
 
+/* the verbs of both scripts: start, stop and status are theirs */
+#define SCRIPT_TAIL \
+"case \"$1\" in\n" \
+"start) start ;;\n" \
+"stop) stop ;;\n" \
+"restart|force-reload) stop && start ;;\n" \
+"condrestart|try-restart) if pid >/dev/null; then stop && start; fi ;;\n" \
+"status) status ;;\n" \
+"*) echo \"Usage: $0 {start|stop|restart|condrestart|status}\"; exit 2 ;;\n" \
+"esac\n"
+
 static const char cman_text[] =
 "#!/bin/sh\n"
 "#\n"
@@ -115,14 +126,7 @@ SCRIPT_HEAD
 "\treturn 3\n"
 "}\n"
 "\n"
-"case \"$1\" in\n"
-"start) start ;;\n"
-"stop) stop ;;\n"
-"restart|force-reload) stop && start ;;\n"
-"condrestart|try-restart) if pid >/dev/null; then stop && start; fi ;;\n"
-"status) status ;;\n"
-"*) echo \"Usage: $0 {start|stop|restart|condrestart|status}\"; exit 2 ;;\n"
-"esac\n";
+SCRIPT_TAIL;
 
 static const char rgmanager_text[] =
 "#!/bin/sh\n"
@@ -184,14 +188,7 @@ SCRIPT_HEAD
 "\treturn 3\n"
 "}\n"
 "\n"
-"case \"$1\" in\n"
-"start) start ;;\n"
-"stop) stop ;;\n"
-"restart|force-reload) stop && start ;;\n"
-"condrestart|try-restart) if pid >/dev/null; then stop && start; fi ;;\n"
-"status) status ;;\n"
-"*) echo \"Usage: $0 {start|stop|restart|condrestart|status}\"; exit 2 ;;\n"
-"esac\n";
+SCRIPT_TAIL;
 
 struct unit_file {
 	const char *name, *text;
