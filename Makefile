@@ -217,6 +217,10 @@ install: $(BIN)
 clean:
 	rm -rf $(BUILD) $(BIN)
 
+# objects made through a chain of rules (the fuzzers' among them) are
+# kept: make neither deletes them after the total nor builds them again
+.SECONDARY:
+
 .PHONY: all test demo install bench soak fuzz fuzz-short fuzzers clean tools-musl tools-clang \
 	tools-xmllint
 

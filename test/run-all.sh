@@ -14,6 +14,7 @@ STAGES=(
 	"unit-asan|$BUILD/unit-asan"
 	"blackbox|bash test/blackbox.sh $BIN"
 	"man|bash test/man.test.sh $BIN"
+	"completion|bash test/completion.test.sh $BIN"
 	"xml-differential|bash test/xmldiff.sh $BUILD"
 	"crypto-oracle|bash test/crypto-oracle.sh $BUILD"
 	"sim|$BUILD/tool_sim"
