@@ -159,6 +159,22 @@ char *xvasprintf(const char *fmt, va_list ap)
 	return b.p;
 }
 
+void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;

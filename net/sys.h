@@ -51,6 +51,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) PRINTF(1, 2);
+/* s as a JSON string on stdout, quoted and escaped */
+void json_str(const char *s);
 char *xvasprintf(const char *fmt, va_list ap) PRINTF(1, 0);
 
 /* Monotonic milliseconds; never goes backwards, not wall time. */

@@ -97,22 +97,6 @@ static const char *get(const struct ctl_reply *rep, const char *key,
 }
 
 /* --- JSON ----------------------------------------------------------------- */
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 /* Words of s (blank- or comma-separated) as a JSON array of strings,
  * or of numbers as they are written. */
 static void json_array(const char *s, int strings)

@@ -349,19 +349,6 @@ static const char *tf(int b)
 	return b ? "true" : "false";
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++)
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	putchar('"');
-}
-
 static void json_node(unsigned id)
 {
 	if (id)

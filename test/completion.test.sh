@@ -17,7 +17,7 @@
 # Prints PASS:/FAIL: lines and, last, "completion: N passed, M failed";
 # exit status 0 only when nothing failed.
 
-HACLUSTER=${1:-./hacluster}
+HACLUSTER=$(readlink -f "${1:-./hacluster}")
 PASSED=0
 FAILED=0
 T=$(mktemp -d) || exit 1

@@ -84,6 +84,12 @@ check "status --json" \
 	'ct status --json | grep -q "\"cluster_member\":true,\"cluster_generation\":$gen,"' \
 	"$(ct status --json)"
 check "version" '[ "$(ct version)" = "6.2.0 config 3" ]' "$(ct version)"
+if [ -n "${JSON_OUT:-}" ]; then	# for test/json.test.sh
+	ct status --json >"$JSON_OUT/cman_tool_status.json"
+	ct nodes --json >"$JSON_OUT/cman_tool_nodes.json"
+	ct nodes -f --json >"$JSON_OUT/cman_tool_nodes_f.json"
+	"$bin" clustat --json >"$JSON_OUT/clustat.json" 2>&1
+fi
 check "pid file holds the daemon" \
 	'[ "$(cat /run/hacluster/hacluster.pid)" = "$pid" ]'
 out=$("$bin" daemon -f -c "$conf" -n 127.0.0.1 2>&1)

@@ -15,6 +15,7 @@ STAGES=(
 	"blackbox|bash test/blackbox.sh $BIN"
 	"man|bash test/man.test.sh $BIN"
 	"completion|bash test/completion.test.sh $BIN"
+	"json|bash test/json.test.sh $BIN"
 	"xml-differential|bash test/xmldiff.sh $BUILD"
 	"crypto-oracle|bash test/crypto-oracle.sh $BUILD"
 	"sim|$BUILD/tool_sim"

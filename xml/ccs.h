@@ -72,4 +72,7 @@ struct xml_node *ccs_service(const struct ccs *c, const char *name);
 /* A service's name: its own, or the one its ref= gives it ("?"). */
 const char *ccs_service_name(const struct xml_node *s);
 
+/* ccs_json.c: ls* --json; 0 when cmd lists nothing. */
+int ccs_json(const struct ccs *c, const char *cmd);
+
 #endif

@@ -85,7 +85,8 @@ struct cmd {
 
 static ccs_fn cmd_update, cmd_help;
 
-#define LIST "[options]\n -v --verbose       Print all properties of the item\n"
+#define LIST "[options]\n -v --verbose       Print all properties of the item\n" \
+	" -j --json          One JSON object (schema 1): the elements as written\n"
 #define DEL "[options] <name>\n"
 #define PAIRS "[<attr>=<value>]...\n"
 
@@ -100,11 +101,11 @@ static const struct cmd cmds[] = {
 	  " -a --altname       Second name (interface) of a multihomed host\n"
 	  " -f --fence_type    Fence device to use (required)\n" },
 	{ "delnode", ccs_delnode, K_EDIT, "", "", "", 1, 1, DEL },
-	{ "lsnode", ccs_lsnode, K_READ, "v", "", "", 0, 0, LIST },
+	{ "lsnode", ccs_lsnode, K_READ, "vj", "", "", 0, 0, LIST },
 	{ "addfence", ccs_addfence, K_EDIT, "", "", "", 2, -1,
 	  "[options] <name> <agent> [param=value]\n" },
 	{ "delfence", ccs_delfence, K_EDIT, "", "", "", 1, 1, DEL },
-	{ "lsfence", ccs_lsfence, K_READ, "v", "", "", 0, 0, LIST },
+	{ "lsfence", ccs_lsfence, K_READ, "vj", "", "", 0, 0, LIST },
 	{ "addnodeids", ccs_addnodeids, K_EDIT, "n:m:v", "n", "", 0, 0,
 	  "[options]\n"
 	  " -n --nodeid        Nodeid to start with (default 1)\n"
@@ -114,7 +115,7 @@ static const struct cmd cmds[] = {
 	  "[options] <name> " PAIRS
 	  " -V --vm            A virtual machine (<vm>), not a <service>\n" },
 	{ "delservice", ccs_delservice, K_EDIT, "", "", "", 1, 1, DEL },
-	{ "lsservice", ccs_lsservice, K_READ, "v", "", "", 0, 0, LIST },
+	{ "lsservice", ccs_lsservice, K_READ, "vj", "", "", 0, 0, LIST },
 	{ "addresource", ccs_addresource, K_EDIT, "s:", "", "", 1, -1,
 	  "[options] <type> " PAIRS
 	  " -s --service       Put it inline into this service (else global;\n"
@@ -122,14 +123,14 @@ static const struct cmd cmds[] = {
 	{ "delresource", ccs_delresource, K_EDIT, "s:", "", "", 2, 2,
 	  "[options] <type> <name>\n"
 	  " -s --service       Remove it from this service (else global)\n" },
-	{ "lsresource", ccs_lsresource, K_READ, "v", "", "", 0, 0, LIST },
+	{ "lsresource", ccs_lsresource, K_READ, "vj", "", "", 0, 0, LIST },
 	{ "adddomain", ccs_adddomain, K_EDIT, "orn", "", "", 2, -1,
 	  "[options] <name> <node>[:<priority>]...\n"
 	  " -o --ordered       Prefer nodes by priority (1 = most preferred)\n"
 	  " -r --restricted    Run only on these nodes\n"
 	  " -n --nofailback    Do not move back to a more preferred node\n" },
 	{ "deldomain", ccs_deldomain, K_EDIT, "", "", "", 1, 1, DEL },
-	{ "lsdomain", ccs_lsdomain, K_READ, "v", "", "", 0, 0, LIST },
+	{ "lsdomain", ccs_lsdomain, K_READ, "vj", "", "", 0, 0, LIST },
 	{ "update", cmd_update, K_PLAIN, "", "", "", 1, 1, "<xml file>\n" },
 	{ "help", cmd_help, K_PLAIN, "", "", "", 0, -1, "\n" },
 };
@@ -146,6 +147,7 @@ static const struct option named[] = {
 	{ "nodeid", required_argument, 0, 'n' },
 	{ "votes", required_argument, 0, 'v' },
 	{ "verbose", no_argument, 0, 'v' },
+	{ "json", no_argument, 0, 'j' },
 	{ "altname", required_argument, 0, 'a' },
 	{ "fence_type", required_argument, 0, 'f' },
 	{ "multicast", required_argument, 0, 'm' },
@@ -579,7 +581,8 @@ static void frame(struct ccs *c, const struct cmd *cmd)
 		die("%s", c->st.err);
 	if (cmd->kind == K_NEW && c->st.existed)
 		die("%s already exists", c->out);
-	cmd->fn(c);
+	if (!c->opt['j'] || !ccs_json(c, cmd->name))
+		cmd->fn(c);
 	if (cmd->kind == K_NEW)
 		check_edit(c), write_out(c);
 	if (cmd->kind == K_EDIT)
