@@ -86,6 +86,8 @@ systemd()
 body()
 {
 	conf || { nn_fail "cluster.conf"; nn_tally "$LABEL"; return 1; }
+	nn_need service init-system-helpers ||
+		nn_log "service not found: the checks below will fail"
 	sysv
 	systemd
 	nn_start 1; nn_start 2
