@@ -10,7 +10,7 @@
 
 const char fence_manual_help[] =
 "usage: fence_manual [-q] [-n NODE]\n"
-"  -n NODE  the node (also read as nodename= on stdin)\n"
+"  -n NODE  the node\n"
 "  -q       quiet\n"
 "  -h       this help\n"
 "fence_manual is built into hacluster daemon: name it as a fence\n"

@@ -61,8 +61,10 @@ int ip_parse(const char *s, const char *family, struct ip_addr *out)
 		return -1;
 	memcpy(text, s, len + 1);
 	out->family = strchr(text, ':') ? AF_INET6 : AF_INET;
-	if (family && strcmp(family, "auto") &&
-	    strcmp(family, out->family == AF_INET ? "inet" : "inet6"))
+	/* inet or inet6 must agree with the address; anything else is
+	 * auto (ccs wrote family="ipv4", and RHEL 6 ran with it) */
+	if (family && ((!strcmp(family, "inet") && out->family != AF_INET) ||
+		       (!strcmp(family, "inet6") && out->family != AF_INET6)))
 		return -1;
 	if ((slash = strchr(text, '/'))) {
 		*slash = 0;
