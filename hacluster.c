@@ -18,7 +18,8 @@
 
 /* READY(name, summary): the applet's file defines name_main, name_help.
  * LATER(name, summary, usage): declared, arrives with a later feature.
- * Every applet but daemon, keygen and agent is installed as a symlink. */
+ * Every applet but daemon, keygen, agent and web is installed as a
+ * symlink. */
 #define APPLETS(READY, LATER) \
 	READY(daemon, "run this node: ring, quorum, fencing, services") \
 	READY(ccs_tool, "create, edit and list cluster.conf") \
@@ -31,7 +32,8 @@
 	READY(fence_ack_manual, "acknowledge a manual fence") \
 	READY(fence_manual, "fence agent that waits for an administrator") \
 	READY(keygen, "write a new cluster key") \
-	READY(agent, "run a built-in resource agent (ip, fs, ...)")
+	READY(agent, "run a built-in resource agent (ip, fs, ...)") \
+	READY(web, "a status page in a browser, with actions")
 
 typedef int applet_main(int argc, char **argv);
 
@@ -47,7 +49,7 @@ struct applet {
 static int is_symlinked(const char *name)
 {
 	return strcmp(name, "daemon") && strcmp(name, "keygen") &&
-	       strcmp(name, "agent");
+	       strcmp(name, "agent") && strcmp(name, "web");
 }
 
 #define AS_READY(n, s) { #n, s, n##_help, n##_main },

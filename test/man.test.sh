@@ -128,7 +128,7 @@ BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
 # --- options: page against help ------------------------------------------
 declare -A HELP=(
-	[hacluster]="--help|help install|help daemon|help keygen|help fence_manual|help agent"
+	[hacluster]="--help|help install|help daemon|help keygen|help fence_manual|help agent|help web"
 	[ccs_tool]="ccs_tool --help"
 	[ccs_config_validate]="ccs_config_validate --help"
 	[cman_tool]="cman_tool --help"

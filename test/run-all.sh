@@ -31,6 +31,7 @@ STAGES=(
 	"netns-services|bash test/netns/services.test.sh $BIN"
 	"netns-clustat|bash test/netns/clustat.test.sh $BIN"
 	"netns-units|bash test/netns/units.test.sh $BIN"
+	"netns-web|bash test/netns/web.test.sh $BIN"
 	"netns-ip|bash test/netns/ip_agent.test.sh $BIN"
 	"netns-failover|bash test/netns/failover.test.sh $BIN"
 	"netns-chaos|bash test/netns/chaos.test.sh $BIN"
