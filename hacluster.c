@@ -246,13 +246,6 @@ static int install_link(const char *path, const char *self)
 	return rc;
 }
 
-static int is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* DIR and its missing parents, as mkdir -p. */
 static void make_dirs(const char *dir)
 {

@@ -48,13 +48,6 @@ static int run(char *const argv[], struct buf *out)
 	return OCF_ERR_GENERIC;
 }
 
-static int is_dir(const char *path)
-{
-	struct stat st;
-
-	return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* --- netfs ---------------------------------------------------------------- */
 
 static int netfs_params(void)

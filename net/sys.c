@@ -265,6 +265,13 @@ int sync_dir_of(const char *path)
 	return rc;
 }
 
+int is_dir(const char *path)
+{
+	struct stat st;
+
+	return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 int replace_file(const char *path, const void *data, size_t len,
 		 unsigned mode, const char *keep)
 {

@@ -73,6 +73,9 @@ char *read_file(const char *path, size_t max, size_t *len);
 int replace_file(const char *path, const void *data, size_t len,
 		 unsigned mode, const char *keep);
 
+/* 1 when path (not NULL) is a directory, following links. */
+int is_dir(const char *path);
+
 /* fsync the directory holding path. */
 int sync_dir_of(const char *path);
 

@@ -231,8 +231,7 @@ static int same_file(const char *path, const char *text)
 }
 
 /* Write every file into dir: each checked first (an existing file that
- * differs needs force), then written as a whole (a temporary file
- * renamed). */
+ * differs needs force), then replaced as a whole (replace_file). */
 static int write_files(const char *dir, const struct unit_file *f, int n,
 		       const char *bin, int force)
 {
@@ -249,34 +248,19 @@ static int write_files(const char *dir, const struct unit_file *f, int n,
 		}
 	}
 	for (int i = 0; i < n && !bad; i++) {
-		char *tmp = xasprintf("%s.new", path[i]);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			      f[i].mode);
-		size_t len = strlen(text[i]);
-
-		if (fd < 0 || write(fd, text[i], len) != (ssize_t)len ||
-		    fchmod(fd, f[i].mode) < 0 || close(fd) < 0 ||
-		    rename(tmp, path[i]) < 0) {
+		if (replace_file(path[i], text[i], strlen(text[i]), f[i].mode,
+				 NULL) < 0) {
 			warn_sys("%s", path[i]);
-			unlink(tmp);
 			bad = 1;
 		} else {
 			printf("%s\n", path[i]);
 		}
-		free(tmp);
 	}
 	for (int i = 0; i < n; i++) {
 		free(path[i]);
 		free(text[i]);
 	}
 	return bad ? EXIT_REFUSED : 0;
-}
-
-static int is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int units_install(const char *how, const char *dir, int force)

@@ -532,9 +532,7 @@ static int listen_on(const char *spec)
 static int passwd(const char *user)
 {
 	uint8_t salt[PW_SALT], h[CRYPTO_HASH_LEN];
-	char pw[256], hs[2 * PW_SALT + 1], hh[2 * CRYPTO_HASH_LEN + 1], *tmp;
-	FILE *f;
-	int fd;
+	char pw[256], hs[2 * PW_SALT + 1], hh[2 * CRYPTO_HASH_LEN + 1], *line;
 
 	if (!plain(user))
 		die_usage("a user name: letters, digits, . _ - :");
@@ -547,15 +545,10 @@ static int passwd(const char *user)
 	crypto_wipe(pw, sizeof pw);
 	hex(salt, sizeof salt, hs);
 	hex(h, sizeof h, hh);
-	tmp = xasprintf("%s.new", W.passwd);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
-	    fchmod(fd, 0600) < 0 || !(f = fdopen(fd, "w")) ||
-	    fprintf(f, "%s:pbkdf2-sha256$%d$%s$%s\n", user, PW_ITER, hs,
-		    hh) < 0 || fclose(f) != 0 || rename(tmp, W.passwd) < 0) {
-		unlink(tmp);
+	line = xasprintf("%s:pbkdf2-sha256$%d$%s$%s\n", user, PW_ITER, hs, hh);
+	if (replace_file(W.passwd, line, strlen(line), 0600, NULL) < 0)
 		die_sys("%s", W.passwd);
-	}
-	free(tmp);
+	free(line);
 	printf("%s: user %s\n", W.passwd, user);
 	return 0;
 }
