@@ -159,20 +159,29 @@ char *xvasprintf(const char *fmt, va_list ap)
 	return b.p;
 }
 
-void json_str(const char *s)
+void buf_json(struct buf *b, const char *s, size_t n)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	buf_add(b, "\"", 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
 
 		if (c == '"' || c == '\\')
-			printf("\\%c", c);
+			buf_printf(b, "\\%c", c);
 		else if (c < 0x20)
-			printf("\\u%04x", c);
+			buf_printf(b, "\\u%04x", c);
 		else
-			putchar(c);
+			buf_add(b, &s[i], 1);
 	}
-	putchar('"');
+	buf_add(b, "\"", 1);
+}
+
+void json_str(const char *s)
+{
+	struct buf b = { 0 };
+
+	buf_json(&b, s, strlen(s));
+	fputs(b.p, stdout);
+	buf_free(&b);
 }
 
 char *xasprintf(const char *fmt, ...)

@@ -87,6 +87,8 @@ struct buf {
 void buf_add(struct buf *b, const void *data, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...) PRINTF(2, 3);
+/* n bytes of s as a JSON string (quoted, escaped) onto b */
+void buf_json(struct buf *b, const char *s, size_t n);
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) PRINTF(2, 0);
 void buf_free(struct buf *b);
 

@@ -172,15 +172,10 @@ static void reply(int fd, int code, const char *type, const char *body,
 static int fail(int fd, int code, const char *text)
 {
 	struct buf b = { 0 };
-	char *esc;
 
-	buf_puts(&b, "{\"error\":\"");
-	for (esc = (char *)text; *esc; esc++)
-		if (*esc == '"' || *esc == '\\')
-			buf_printf(&b, "\\%c", *esc);
-		else if ((unsigned char)*esc >= 0x20)
-			buf_add(&b, esc, 1);
-	buf_puts(&b, "\"}\n");
+	buf_puts(&b, "{\"error\":");
+	buf_json(&b, text, strlen(text));
+	buf_puts(&b, "}\n");
 	reply(fd, code, "application/json", b.p, b.len);
 	buf_free(&b);
 	return 0;
@@ -463,15 +458,9 @@ static int action(int fd, const char *head, const char *form)
 	}
 	args[n] = NULL;
 	rc = run_self(args, &out);
-	buf_printf(&json, "{\"rc\":%d,\"output\":\"", rc);
-	for (size_t i = 0; i < out.len; i++)
-		if (out.p[i] == '"' || out.p[i] == '\\')
-			buf_printf(&json, "\\%c", out.p[i]);
-		else if ((unsigned char)out.p[i] >= 0x20)
-			buf_add(&json, &out.p[i], 1);
-		else if (out.p[i] == '\n')
-			buf_puts(&json, "\\n");
-	buf_puts(&json, "\"}\n");
+	buf_printf(&json, "{\"rc\":%d,\"output\":", rc);
+	buf_json(&json, out.p ? out.p : "", out.len);
+	buf_puts(&json, "}\n");
 	reply(fd, 200, "application/json", json.p, json.len);
 	buf_free(&out);
 	buf_free(&json);
