@@ -38,16 +38,17 @@
  * A node that leaves cleanly stops its services first.  Nothing starts
  * without quorum, and quorum lost stops what this node runs, at once.
  *
- * Evaluation (st_evaluate) is a pure function of the table, the
- * configuration and the members, so every member picks the same node;
- * only that node sends the event.  A stopped service goes to the best
+ * Evaluation (st_evaluate, rm/svc_eval.c) is a pure function of the
+ * table, the configuration and the members, so every member picks the
+ * same node; only that node sends the event.  A stopped service goes to
+ * the best
  * node (rm/svc_place.c); a recovering one follows the plan its recovery
  * policy chose as it became recovering (restart on its last owner,
  * relocate elsewhere, disable); one that runs moves to a better node
  * when a node joins (failback), unless nofailback: an administrator's
  * enable elsewhere stays where it was put. */
 #include "svc_table.h"
-#include "svc_place.h"
+#include "svc_int.h"
 
 #include "../net/sys.h"
 #include "../net/wire.h"
@@ -59,10 +60,7 @@
 
 enum { OP_SYNC = 1, OP_EVENT, OP_LOCK, OP_RELEASE };
 
-static void say(struct svc_table *t, int level, const char *fmt, ...)
-	PRINTF(3, 4);
-
-static void say(struct svc_table *t, int level, const char *fmt, ...)
+void st_say(struct svc_table *t, int level, const char *fmt, ...)
 {
 	char text[256];
 	va_list ap;
@@ -74,9 +72,7 @@ static void say(struct svc_table *t, int level, const char *fmt, ...)
 		t->out.log(t->out.ctx, level, text);
 }
 
-static void recount(struct svc_table *t);
-
-static int is_member(const struct svc_table *t, uint32_t id)
+int st_is_member(const struct svc_table *t, uint32_t id)
 {
 	for (int i = 0; i < t->nmembers; i++)
 		if (t->members[i] == id)
@@ -84,7 +80,7 @@ static int is_member(const struct svc_table *t, uint32_t id)
 	return 0;
 }
 
-static int running(enum svc_state st)
+int st_running(enum svc_state st)
 {
 	return st == SVC_STARTING || st == SVC_STARTED ||
 	       st == SVC_STOPPING || st == SVC_RECOVERABLE ||
@@ -101,7 +97,7 @@ int st_find(const struct svc_table *t, const char *name)
 	return -1;
 }
 
-static const struct conf_service *cs(const struct svc_table *t, int i)
+const struct conf_service *st_cs(const struct svc_table *t, int i)
 {
 	return t->s[i].conf >= 0 ? &t->conf->services[t->s[i].conf] : NULL;
 }
@@ -185,11 +181,12 @@ static void send_sync(struct svc_table *t)
 	} while (i < t->ns);
 }
 
-static void send_event(struct svc_table *t, int i, enum svc_event ev,
-		       int recovery, uint32_t target)
+void st_send_event(struct svc_table *t, int i, enum svc_event ev,
+		   int recovery, uint32_t target)
 {
 	uint8_t m[24 + ST_NAME];
 	struct wire_w w;
+	int was;
 
 	wire_w_init(&w, m, sizeof m);
 	wire_put_u8(&w, OP_EVENT);
@@ -198,9 +195,11 @@ static void send_event(struct svc_table *t, int i, enum svc_event ev,
 	wire_put_u8(&w, (uint8_t)recovery);
 	wire_put_u32(&w, target);
 	t->s[i].asked = 1;
+	was = t->s[i].starting_here;
 	t->s[i].starting_here = ev == SE_START && (!target || target == t->me);
 	emit(t, &w);
-	recount(t);
+	if (t->s[i].starting_here && !was)
+		st_inflight(t, i);
 }
 
 /* --- applying them --------------------------------------------------------- */
@@ -243,7 +242,7 @@ static void heard(struct svc_table *t, uint32_t from)
 	for (int i = 0; i < t->nheard; i++)
 		if (t->heard[i] == from)
 			return;
-	if (!is_member(t, from) || t->nheard == ST_MAX_NODES)
+	if (!st_is_member(t, from) || t->nheard == ST_MAX_NODES)
 		return;
 	t->heard[t->nheard++] = from;
 	t->settled = t->nheard == t->nmembers;
@@ -284,7 +283,7 @@ static void on_sync(struct svc_table *t, uint32_t from, struct wire_r *r)
 
 /* What this node does about an event now applied: the new owner starts,
  * the owner stops (whoever asked for it). */
-static void act_on(struct svc_table *t, int i)
+void st_act_on(struct svc_table *t, int i)
 {
 	struct st_svc *s = &t->s[i];
 	enum svc_state st = s->rec.state;
@@ -327,7 +326,7 @@ static void on_event(struct svc_table *t, uint32_t from, struct wire_r *r,
 	rc = svc_apply(&t->s[i].rec, ev, ev == SE_START && target ? target :
 		       from, recovery, wall);
 	if (rc == SR_OK && (ev == SE_STOP || ev == SE_MIGRATE) &&
-	    running(t->s[i].rec.state))
+	    st_running(t->s[i].rec.state))
 		t->s[i].rec.next = target;
 	if (rc == SR_OK && ev == SE_MIGRATED)	/* the agents moved it */
 		t->s[i].mine = t->s[i].rec.owner == t->me;
@@ -335,18 +334,18 @@ static void on_event(struct svc_table *t, uint32_t from, struct wire_r *r,
 		t->out.applied(t->out.ctx, i, ev, rc);
 	if (rc != SR_OK) {
 		if (from == t->me)
-			say(t, LOG_LVL_NOTICE, "%s: %s", name,
+			st_say(t, LOG_LVL_NOTICE, "%s: %s", name,
 			    svc_refusal_text(rc));
 		return;
 	}
-	if (t->s[i].rec.state == SVC_RECOVERING && cs(t, i)) {
-		t->s[i].rec.plan = svc_recovery(&t->s[i].rec, cs(t, i),
+	if (t->s[i].rec.state == SVC_RECOVERING && st_cs(t, i)) {
+		t->s[i].rec.plan = svc_recovery(&t->s[i].rec, st_cs(t, i),
 						t->s[i].rec.transition);
 		if (t->s[i].rec.start_fails >= SVC_START_TRIES)
-			say(t, LOG_LVL_ERR, "%s failed to start %d times in a "
+			st_say(t, LOG_LVL_ERR, "%s failed to start %d times in a "
 			    "row: disabling it", name, t->s[i].rec.start_fails);
 	}
-	act_on(t, i);
+	st_act_on(t, i);
 }
 
 static void on_lock(struct svc_table *t, uint32_t from, struct wire_r *r)
@@ -359,7 +358,7 @@ static void on_lock(struct svc_table *t, uint32_t from, struct wire_r *r)
 	if (locked == t->locked)
 		return;
 	t->locked = locked;
-	say(t, LOG_LVL_NOTICE, "Resource groups %s by node %u", locked ?
+	st_say(t, LOG_LVL_NOTICE, "Resource groups %s by node %u", locked ?
 	    "locked" : "unlocked", from);
 }
 
@@ -369,15 +368,15 @@ static void on_release(struct svc_table *t, struct wire_r *r, int64_t wall)
 {
 	uint32_t node = wire_get_u32(r);
 
-	if (r->short_read || is_member(t, node))
+	if (r->short_read || st_is_member(t, node))
 		return;
 	for (int i = 0; i < t->ns; i++) {
 		struct svc_rec *rec = &t->s[i].rec;
 
-		if (rec->owner == node && (running(rec->state) ||
+		if (rec->owner == node && (st_running(rec->state) ||
 					   rec->state == SVC_FAILED) &&
 		    svc_apply(rec, SE_OWNER_GONE, node, 0, wall) == SR_OK)
-			say(t, LOG_LVL_NOTICE, "%s: its owner, node %u, is "
+			st_say(t, LOG_LVL_NOTICE, "%s: its owner, node %u, is "
 			    "released: it may run elsewhere", t->s[i].name,
 			    node);
 	}
@@ -395,7 +394,6 @@ static void dispatch(struct svc_table *t, uint32_t from, const uint8_t *msg,
 	case OP_LOCK: on_lock(t, from, &r); break;
 	case OP_RELEASE: on_release(t, &r, wall); break;
 	}
-	recount(t);	/* applied within a pass */
 }
 
 void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
@@ -408,7 +406,7 @@ void st_deliver(struct svc_table *t, uint32_t from, const uint8_t *msg,
 		return;
 	}
 	if (t->nheld == ST_HELD || len > sizeof h->m) {
-		say(t, LOG_LVL_WARN, "services: a message of node %u is "
+		st_say(t, LOG_LVL_WARN, "services: a message of node %u is "
 		    "dropped (too many before the table settled)", from);
 		return;
 	}
@@ -428,26 +426,26 @@ void st_done(struct svc_table *t, int i, int ok)
 	if (!migrate)
 		s->mine = !stop && ok;
 	s->stop_failed = stop && !ok;
-	if (local || !is_member(t, t->me) || !t->quorate)
+	if (local || !st_is_member(t, t->me) || !t->quorate)
 		return;		/* a stop of this node's own: the record stays */
 	if (migrate)
-		send_event(t, i, ok ? SE_MIGRATED : SE_MIGRATE_FAILED, 0, 0);
+		st_send_event(t, i, ok ? SE_MIGRATED : SE_MIGRATE_FAILED, 0, 0);
 	else if (stop)
-		send_event(t, i, ok ? SE_STOPPED : SE_STOP_FAILED, 0, 0);
+		st_send_event(t, i, ok ? SE_STOPPED : SE_STOP_FAILED, 0, 0);
 	else
-		send_event(t, i, ok ? SE_STARTED : SE_START_FAILED, 0, 0);
+		st_send_event(t, i, ok ? SE_STARTED : SE_START_FAILED, 0, 0);
 }
 
 void st_status_failed(struct svc_table *t, int i)
 {
 	if (t->s[i].mine && !t->s[i].busy && !t->s[i].asked)
-		send_event(t, i, SE_STATUS_FAILED, 0, 0);
+		st_send_event(t, i, SE_STATUS_FAILED, 0, 0);
 }
 
 void st_request(struct svc_table *t, int i, enum svc_event ev,
 		uint32_t target)
 {
-	send_event(t, i, ev, 0, ev == SE_START && !target ? t->me : target);
+	st_send_event(t, i, ev, 0, ev == SE_START && !target ? t->me : target);
 }
 
 void st_lock(struct svc_table *t, int locked)
@@ -466,8 +464,8 @@ void st_lock(struct svc_table *t, int locked)
 static void waits_for(struct svc_table *t, uint32_t node)
 {
 	for (int i = 0; i < t->ns; i++)
-		if (t->s[i].rec.owner == node && running(t->s[i].rec.state)) {
-			say(t, LOG_LVL_NOTICE, "Waiting for node #%u to be "
+		if (t->s[i].rec.owner == node && st_running(t->s[i].rec.state)) {
+			st_say(t, LOG_LVL_NOTICE, "Waiting for node #%u to be "
 			    "fenced (it ran %s)", node, t->s[i].name);
 			return;
 		}
@@ -477,7 +475,7 @@ void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
 		int n)
 {
 	for (int i = 0; i < n; i++)
-		t->joined |= !is_member(t, members[i]);
+		t->joined |= !st_is_member(t, members[i]);
 	for (int k = 0; k < t->nmembers; k++) {
 		int stays = 0;
 
@@ -494,7 +492,7 @@ void st_confchg(struct svc_table *t, uint64_t ring, const uint32_t *members,
 	t->nheld = 0;		/* of a configuration that never settled */
 	t->release_due = 1;
 	for (int k = 0; k < t->nreleased; k++)
-		if (is_member(t, t->released[k]))	/* back: alive */
+		if (st_is_member(t, t->released[k]))	/* back: alive */
 			t->released[k--] = t->released[--t->nreleased];
 	for (int i = 0; i < t->ns; i++) {
 		t->s[i].asked = 0;	/* lost with the ring, if not back */
@@ -538,7 +536,7 @@ void st_quorate(struct svc_table *t, int quorate)
 		for (int i = 0; i < t->ns; i++)
 			if (t->s[i].mine || (t->s[i].busy &&
 					     !t->s[i].stopping)) {
-				say(t, LOG_LVL_ERR, "quorum lost: stopping "
+				st_say(t, LOG_LVL_ERR, "quorum lost: stopping "
 				    "%s here", t->s[i].name);
 				t->s[i].busy = t->s[i].stopping = 1;
 				t->out.stop(t->out.ctx, i);
@@ -550,7 +548,7 @@ void st_quorate(struct svc_table *t, int quorate)
 static int owns(const struct svc_table *t, uint32_t node)
 {
 	for (int i = 0; i < t->ns; i++)
-		if (t->s[i].rec.owner == node && (running(t->s[i].rec.state) ||
+		if (t->s[i].rec.owner == node && (st_running(t->s[i].rec.state) ||
 						  t->s[i].rec.state == SVC_FAILED))
 			return 1;
 	return 0;
@@ -564,14 +562,14 @@ void st_released(struct svc_table *t, uint32_t node, int64_t wall)
 	if (t->nreleased == ST_MAX_NODES)
 		return;
 	t->released[t->nreleased++] = node;
-	if (!is_member(t, node) && owns(t, node))
-		say(t, LOG_LVL_NOTICE, "Node #%u fenced; continuing", node);
+	if (!st_is_member(t, node) && owns(t, node))
+		st_say(t, LOG_LVL_NOTICE, "Node #%u fenced; continuing", node);
 	t->release_due = 1;
 }
 
 /* Every released node that is not a member and still owns something:
  * RELEASE, once per configuration and fencing news. */
-static void send_releases(struct svc_table *t)
+void st_send_releases(struct svc_table *t)
 {
 	uint8_t m[8];
 	struct wire_w w;
@@ -580,7 +578,7 @@ static void send_releases(struct svc_table *t)
 		return;
 	t->release_due = 0;
 	for (int k = 0; k < t->nreleased; k++) {
-		if (is_member(t, t->released[k]) || !owns(t, t->released[k]))
+		if (st_is_member(t, t->released[k]) || !owns(t, t->released[k]))
 			continue;
 		wire_w_init(&w, m, sizeof m);
 		wire_put_u8(&w, OP_RELEASE);
@@ -593,331 +591,7 @@ void st_ready(struct svc_table *t)
 {
 	t->ready = 1;
 	for (int i = 0; i < t->ns; i++)
-		act_on(t, i);
-}
-
-/* --- evaluation ---------------------------------------------------------------- */
-static int member_index(const struct svc_table *t, uint32_t id)
-{
-	for (int m = 0; m < t->nmembers; m++)
-		if (t->members[m] == id)
-			return m;
-	return -1;
-}
-
-static void count_at(struct svc_table *t, int *load, uint8_t *excl,
-		     uint32_t node, int i)
-{
-	int m = member_index(t, node);
-
-	if (m >= 0) {
-		load[m]++;
-		excl[m] |= (uint8_t)cs(t, i)->exclusive;
-	}
-}
-
-/* Each member's load, for one evaluation pass: a pass places every
- * service, and counting per placement made a pass quadratic (280 ms
- * of CPU a pass with 1000 services: the token was lost).  load counts
- * this node's own starts in flight; placed only what every member
- * knows alike. */
-static void count_loads(struct svc_table *t)
-{
-	memset(t->load, 0, sizeof t->load);
-	memset(t->load_excl, 0, sizeof t->load_excl);
-	memset(t->placed, 0, sizeof t->placed);
-	memset(t->placed_excl, 0, sizeof t->placed_excl);
-	t->inflight = t->inflight_excl = 0;
-	for (int i = 0; i < t->ns; i++) {
-		const struct svc_rec *r = &t->s[i].rec;
-		int runs = running(r->state);
-
-		if (!cs(t, i))
-			continue;
-		if (runs) {
-			count_at(t, t->load, t->load_excl, r->owner, i);
-			count_at(t, t->placed, t->placed_excl, r->owner, i);
-		}
-		if (t->s[i].starting_here && !(runs && r->owner == t->me)) {
-			count_at(t, t->load, t->load_excl, t->me, i);
-			t->inflight++;
-			t->inflight_excl |= cs(t, i)->exclusive;
-		}
-	}
-}
-
-static void recount(struct svc_table *t)
-{
-	if (t->loads_valid)
-		count_loads(t);
-}
-
-static int load_of(void *ctx, uint32_t node, int *exclusive)
-{
-	const struct svc_table *t = ctx;
-	int n = 0, m;
-
-	if (t->loads_valid) {
-		m = member_index(t, node);
-		*exclusive = m >= 0 ? t->load_excl[m] : 0;
-		return m >= 0 ? t->load[m] : 0;
-	}
-	*exclusive = 0;
-	for (int i = 0; i < t->ns; i++)
-		if (cs(t, i) && ((t->s[i].rec.owner == node &&
-				  running(t->s[i].rec.state)) ||
-				 (node == t->me && t->s[i].starting_here))) {
-			n++;
-			*exclusive |= cs(t, i)->exclusive;
-		}
-	return n;
-}
-
-/* For exclusivity: the shared records, what this pass placed, and
- * (known here only) this node's own starts in flight. */
-static int placed_of(void *ctx, uint32_t node, int *exclusive)
-{
-	const struct svc_table *t = ctx;
-	int m = member_index(t, node), mine = node == t->me;
-
-	*exclusive = (m >= 0 && t->placed_excl[m]) ||
-		     (mine && t->inflight_excl);
-	return (m >= 0 ? t->placed[m] : 0) + (mine ? t->inflight : 0);
-}
-
-/* For the choice among equals: what every member knows alike. */
-static int spread_of(void *ctx, uint32_t node)
-{
-	const struct svc_table *t = ctx;
-	int m = member_index(t, node);
-
-	return m >= 0 ? t->placed[m] : 0;
-}
-
-static void view_of(const struct svc_table *t, int i, struct sp_view *v)
-{
-	*v = (struct sp_view){ t->members, t->nmembers,
-		running(t->s[i].rec.state), t->s[i].rec.owner, load_of,
-		(void *)t, 0, NULL };
-}
-
-/* Where a service stopped to move goes (spec 4.6): its target, when it
- * accepts (its owner, for a restart in place: no domain check); else
- * the best other node; else back where it was; else anywhere. */
-static uint32_t moved(const struct svc_table *t, int i,
-		      const struct sp_view *v)
-{
-	const struct svc_rec *r = &t->s[i].rec;
-	const struct conf_service *c = cs(t, i);
-	uint32_t to = r->next;
-
-	if (to == SVC_HOLD)
-		return 0;
-	if (to == r->last_owner && is_member(t, to))
-		return to;
-	if (to != SVC_ELSEWHERE && is_member(t, to) && sp_accepts(c, to, v))
-		return to;
-	if ((to = sp_best(c, r->last_owner, v)))
-		return to;
-	if (is_member(t, r->last_owner) && sp_accepts(c, r->last_owner, v))
-		return r->last_owner;
-	return sp_best(c, 0, v);
-}
-
-/* Where a service that runs nowhere should start; 0: nowhere. */
-static uint32_t target(const struct svc_table *t, int i,
-		       const struct sp_view *v, int *recovery)
-{
-	const struct svc_rec *r = &t->s[i].rec;
-	const struct conf_service *c = cs(t, i);
-	uint32_t best;
-
-	*recovery = 0;
-	if (r->state == SVC_STOPPED && r->next)
-		return moved(t, i, v);
-	if (r->state == SVC_STOPPED)
-		return t->s[i].spread_to;
-	if (r->state != SVC_RECOVERING)
-		return 0;
-	if (r->plan == SA_RESTART && is_member(t, r->last_owner) &&
-	    sp_score(c, r->last_owner, v) != SP_ILLEGAL) {
-		*recovery = 1;
-		return r->last_owner;
-	}
-	best = sp_best(c, r->last_owner, v);
-	return best ? best : sp_best(c, 0, v);	/* else where it was */
-}
-
-/* Service i's dependency (depend=, spec 4.4) runs, or it has none. */
-int st_dep_ok(const struct svc_table *t, int i)
-{
-	const struct conf_service *c = cs(t, i);
-	char name[ST_NAME];
-	int d;
-
-	if (!c || !c->depend)
-		return 1;
-	if (!c->dep)
-		return 0;		/* names nothing: never met */
-	snprintf(name, sizeof name, "%s:%s", c->dep->is_vm ? "vm" :
-		 "service", c->dep->name ? c->dep->name : "");
-	d = st_find(t, name);
-	return d >= 0 && t->s[d].rec.state == SVC_STARTED;
-}
-
-/* A hard dependent running here whose dependency stopped stops too. */
-static int lost_dep(struct svc_table *t, int i)
-{
-	const struct svc_rec *r = &t->s[i].rec;
-
-	if (r->state != SVC_STARTED || r->owner != t->me || st_dep_ok(t, i) ||
-	    cs(t, i)->depend_mode == 1)
-		return 0;
-	say(t, LOG_LVL_NOTICE, "%s: its dependency %s stopped: stopping it",
-	    t->s[i].name, cs(t, i)->depend);
-	send_event(t, i, SE_STOP, 0, 0);
-	return 1;
-}
-
-/* The owner corrects a record that says otherwise than its agents:
- * started, but nothing of it runs here (stopped when quorum was lost,
- * or by the clean slate): recovered as after a failed check; a start or
- * a stop whose end was lost with a configuration: reported again (or,
- * not begun here, begun now).  1 when it did something. */
-static int not_here(struct svc_table *t, int i)
-{
-	struct st_svc *s = &t->s[i];
-	enum svc_state st = s->rec.state;
-
-	if (s->rec.owner != t->me || s->busy || s->asked)
-		return 0;
-	if (st == SVC_STARTED && !s->mine) {
-		say(t, LOG_LVL_NOTICE, "%s is recorded as running here, but "
-		    "does not: recovering it", s->name);
-		send_event(t, i, SE_STATUS_FAILED, 0, 0);
-	} else if (st == SVC_STARTING && s->mine) {
-		send_event(t, i, SE_STARTED, 0, 0);
-	} else if ((st == SVC_STOPPING || st == SVC_RECOVERABLE) && !s->mine) {
-		send_event(t, i, s->stop_failed ? SE_STOP_FAILED : SE_STOPPED,
-			   0, 0);
-	} else if (st == SVC_STARTING || st == SVC_STOPPING ||
-		   st == SVC_RECOVERABLE) {
-		act_on(t, i);
-		return s->busy;
-	} else {
-		return 0;
-	}
-	return 1;
-}
-
-/* Exclusivity with what this node runs and starts now (a stopped
- * service's place was chosen before this pass started others). */
-static int room_here(const struct svc_table *t, int i)
-{
-	int excl, load = load_of((void *)t, t->me, &excl);
-
-	return cs(t, i)->exclusive ? !load : !excl;
-}
-
-static void evaluate_one(struct svc_table *t, int i)
-{
-	const struct svc_rec *r = &t->s[i].rec;
-	const struct conf_service *c = cs(t, i);
-	struct sp_view v;
-	int recovery;
-	uint32_t to;
-
-	if (!c || t->s[i].busy || t->s[i].asked || r->frozen || t->locked)
-		return;
-	if (lost_dep(t, i) || not_here(t, i))
-		return;
-	view_of(t, i, &v);
-	if (r->state == SVC_RECOVERING && r->plan == SA_DISABLE) {
-		if (t->me == t->members[0])
-			send_event(t, i, SE_DISABLE, 0, 0);
-		return;
-	}
-	if ((to = target(t, i, &v, &recovery)) == t->me && st_dep_ok(t, i) &&
-	    room_here(t, i)) {
-		send_event(t, i, SE_START, recovery, 0);
-		return;
-	}
-	if (t->joined && r->state == SVC_STARTED && r->owner == t->me &&
-	    (to = sp_best(c, 0, &v)) && to != t->me &&
-	    sp_score(c, to, &v) > sp_score(c, t->me, &v)) {
-		say(t, LOG_LVL_NOTICE, "Relocating %s to better node %u",
-		    t->s[i].name, to);
-		send_event(t, i, SE_STOP, 0, 0);
-	}
-}
-
-/* Where each stopped service starts (an automatic start), decided the
- * same on every member from the shared records alone: of the nodes
- * with the top score the least loaded, counting what this pass placed
- * before it (so services spread; RHCS let the nodes race for them). */
-static void place_stopped(struct svc_table *t)
-{
-	for (int i = 0; i < t->ns; i++) {
-		const struct svc_rec *r = &t->s[i].rec;
-		struct sp_view v;
-
-		t->s[i].spread_to = 0;
-		if (!cs(t, i) || r->state != SVC_STOPPED || r->next ||
-		    r->frozen || !st_dep_ok(t, i))
-			continue;
-		view_of(t, i, &v);
-		v.load = placed_of;
-		v.spread = 1;
-		v.spread_load = spread_of;
-		if ((t->s[i].spread_to = sp_best(cs(t, i), 0, &v)))
-			count_at(t, t->placed, t->placed_excl,
-				 t->s[i].spread_to, i);
-	}
-}
-
-void st_evaluate(struct svc_table *t)
-{
-	if (!t->settled || !t->quorate || !is_member(t, t->me))
-		return;
-	send_releases(t);	/* (whether or not this node may act) */
-	if (t->unlock_due && t->locked && t->me == t->members[0])
-		st_lock(t, 0);	/* quorum regained: unlocked */
-	t->unlock_due = 0;
-	if (!t->ready || t->leaving || t->fence_pending)
-		return;
-	t->loads_valid = 1;
-	count_loads(t);
-	if (!t->locked)
-		place_stopped(t);
-	for (int i = 0; i < t->ns; i++)
-		evaluate_one(t, i);
-	t->loads_valid = 0;
-	t->joined = 0;		/* failback: when a node joins, not after */
-}
-
-/* --- placement, for requests ----------------------------------------------- */
-int st_accepts(const struct svc_table *t, int i, uint32_t node)
-{
-	struct sp_view v;
-
-	view_of(t, i, &v);
-	return cs(t, i) && is_member(t, node) && sp_accepts(cs(t, i), node, &v);
-}
-
-int st_score(const struct svc_table *t, int i, uint32_t node)
-{
-	struct sp_view v;
-
-	view_of(t, i, &v);
-	return cs(t, i) ? sp_score(cs(t, i), node, &v) : SP_ILLEGAL;
-}
-
-uint32_t st_best(const struct svc_table *t, int i, uint32_t except)
-{
-	struct sp_view v;
-
-	view_of(t, i, &v);
-	return cs(t, i) ? sp_best(cs(t, i), except, &v) : 0;
+		st_act_on(t, i);
 }
 
 /* --- set-up ---------------------------------------------------------------------- */
