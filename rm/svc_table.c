@@ -41,12 +41,11 @@
  * Evaluation (st_evaluate, rm/svc_eval.c) is a pure function of the
  * table, the configuration and the members, so every member picks the
  * same node; only that node sends the event.  A stopped service goes to
- * the best
- * node (rm/svc_place.c); a recovering one follows the plan its recovery
- * policy chose as it became recovering (restart on its last owner,
- * relocate elsewhere, disable); one that runs moves to a better node
- * when a node joins (failback), unless nofailback: an administrator's
- * enable elsewhere stays where it was put. */
+ * the best node (rm/svc_place.c); a recovering one follows the plan its
+ * recovery policy chose as it became recovering (restart on its last
+ * owner, relocate elsewhere, disable); one that runs moves to a better
+ * node when a node joins (failback), unless nofailback: an
+ * administrator's enable elsewhere stays where it was put. */
 #include "svc_table.h"
 #include "svc_int.h"
 
