@@ -117,7 +117,7 @@ static void view_of(const struct svc_table *t, int i, struct sp_view *v)
 {
 	*v = (struct sp_view){ t->members, t->nmembers,
 		st_running(t->s[i].rec.state), t->s[i].rec.owner, load_of,
-		(void *)t, 0, NULL };
+		(void *)t, NULL };
 }
 
 /* Where a service stopped to move goes (spec 4.6): its target, when it
@@ -286,7 +286,6 @@ static void place_stopped(struct svc_table *t)
 			continue;
 		view_of(t, i, &v);
 		v.load = placed_of;
-		v.spread = 1;
 		v.spread_load = spread_of;
 		if ((t->s[i].spread_to = sp_best(st_cs(t, i), 0, &v)))
 			count_at(t, t->placed, t->placed_excl,

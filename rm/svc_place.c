@@ -120,7 +120,7 @@ uint32_t sp_best(const struct conf_service *s, uint32_t except,
 		if (v->online[i] == except)
 			continue;
 		score = as_target(s, v->online[i], v);
-		load = v->spread && score >= 0 ?
+		load = v->spread_load && score >= 0 ?
 		       v->spread_load(v->ctx, v->online[i]) : 0;
 		if (score > top || (score == top && load < least)) {
 			top = score;

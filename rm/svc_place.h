@@ -21,9 +21,8 @@ struct sp_view {
 	/* per member: services it runs, and whether one is exclusive */
 	int (*load)(void *ctx, uint32_t node, int *exclusive);
 	void *ctx;
-	/* an automatic start: of the nodes with the top score, the one
-	 * with the least spread load (ties to the lowest id) */
-	int spread;
+	/* set for an automatic start: of the nodes with the top score,
+	 * the one with the least of this load (ties to the lowest id) */
 	int (*spread_load)(void *ctx, uint32_t node);
 };
 
@@ -31,7 +30,7 @@ struct sp_view {
 int sp_score(const struct conf_service *s, uint32_t node,
 	     const struct sp_view *v);
 /* The best other member to move s to (skipping except, 0 none): the
- * highest score, exclusivity kept, ties to the lowest id (v->spread:
+ * highest score, exclusivity kept, ties to the lowest id (v->spread_load:
  * to the least load, then the lowest id); 0 when none may take it. */
 uint32_t sp_best(const struct conf_service *s, uint32_t except,
 		 const struct sp_view *v);

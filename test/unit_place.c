@@ -103,7 +103,7 @@ TEST(place_scores_table)
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		uint32_t on[8];
 		struct sp_view v = { on, ids(t[i].online, on), t[i].started,
-				     (uint32_t)t[i].owner, NULL, NULL, 0, NULL };
+				     (uint32_t)t[i].owner, NULL, NULL, NULL };
 		int got = sp_score(conf_service(c, t[i].svc),
 				   (uint32_t)t[i].node, &v);
 
@@ -145,7 +145,7 @@ TEST(place_best_target_table)
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		uint32_t on[8];
 		struct sp_view v = { on, ids(t[i].online, on), 0, 0, load_of,
-				     NULL, t[i].spread, spread_of };
+				     NULL, t[i].spread ? spread_of : NULL };
 		uint32_t got;
 
 		for (int k = 0; k < 5; k++)
