@@ -32,17 +32,16 @@ static void count_at(struct svc_table *t, int *load, uint8_t *excl,
 	}
 }
 
-/* Each member's load, for one evaluation pass: a pass places every
- * service, and counting per placement made a pass quadratic (280 ms
- * of CPU a pass with 1000 services: the token was lost).  load counts
- * this node's own starts in flight; placed only what every member
- * knows alike. */
+/* Each member's load, counted once for a pass (or a request): counting
+ * per placement made a pass quadratic (280 ms of CPU a pass with 1000
+ * services: the token was lost).  run: the services the records say run
+ * on each member; placed: the same, plus what this pass placed so far
+ * (every member counts both alike); inflight: this node's own starts
+ * sent, not yet applied (known here only). */
 static void count_loads(struct svc_table *t)
 {
-	memset(t->load, 0, sizeof t->load);
-	memset(t->load_excl, 0, sizeof t->load_excl);
-	memset(t->placed, 0, sizeof t->placed);
-	memset(t->placed_excl, 0, sizeof t->placed_excl);
+	memset(t->run, 0, sizeof t->run);
+	memset(t->run_excl, 0, sizeof t->run_excl);
 	t->inflight = t->inflight_excl = 0;
 	for (int i = 0; i < t->ns; i++) {
 		const struct svc_rec *r = &t->s[i].rec;
@@ -50,58 +49,45 @@ static void count_loads(struct svc_table *t)
 
 		if (!st_cs(t, i))
 			continue;
-		if (runs) {
-			count_at(t, t->load, t->load_excl, r->owner, i);
-			count_at(t, t->placed, t->placed_excl, r->owner, i);
-		}
-		if (t->s[i].starting_here && !(runs && r->owner == t->me)) {
-			count_at(t, t->load, t->load_excl, t->me, i);
-			t->inflight++;
-			t->inflight_excl |= st_cs(t, i)->exclusive;
-		}
+		if (runs)
+			count_at(t, t->run, t->run_excl, r->owner, i);
+		if (t->s[i].starting_here && !(runs && r->owner == t->me))
+			st_inflight(t, i);
 	}
+	memcpy(t->placed, t->run, sizeof t->placed);
+	memcpy(t->placed_excl, t->run_excl, sizeof t->placed_excl);
 }
 
 void st_inflight(struct svc_table *t, int i)
 {
-	if (!t->loads_valid)
-		return;
-	count_at(t, t->load, t->load_excl, t->me, i);
 	t->inflight++;
 	t->inflight_excl |= st_cs(t, i)->exclusive;
+}
+
+/* A member's load in counts, this node's own starts in flight added:
+ * what exclusivity is judged by. */
+static int load_in(const struct svc_table *t, const int *load,
+		   const uint8_t *excl, uint32_t node, int *exclusive)
+{
+	int m = member_index(t, node), mine = node == t->me;
+
+	*exclusive = (m >= 0 && excl[m]) || (mine && t->inflight_excl);
+	return (m >= 0 ? load[m] : 0) + (mine ? t->inflight : 0);
 }
 
 static int load_of(void *ctx, uint32_t node, int *exclusive)
 {
 	const struct svc_table *t = ctx;
-	int n = 0, m;
 
-	if (t->loads_valid) {
-		m = member_index(t, node);
-		*exclusive = m >= 0 ? t->load_excl[m] : 0;
-		return m >= 0 ? t->load[m] : 0;
-	}
-	*exclusive = 0;
-	for (int i = 0; i < t->ns; i++)
-		if (st_cs(t, i) && ((t->s[i].rec.owner == node &&
-				  st_running(t->s[i].rec.state)) ||
-				 (node == t->me && t->s[i].starting_here))) {
-			n++;
-			*exclusive |= st_cs(t, i)->exclusive;
-		}
-	return n;
+	return load_in(t, t->run, t->run_excl, node, exclusive);
 }
 
-/* For exclusivity: the shared records, what this pass placed, and
- * (known here only) this node's own starts in flight. */
+/* ...and with what this pass placed. */
 static int placed_of(void *ctx, uint32_t node, int *exclusive)
 {
 	const struct svc_table *t = ctx;
-	int m = member_index(t, node), mine = node == t->me;
 
-	*exclusive = (m >= 0 && t->placed_excl[m]) ||
-		     (mine && t->inflight_excl);
-	return (m >= 0 ? t->placed[m] : 0) + (mine ? t->inflight : 0);
+	return load_in(t, t->placed, t->placed_excl, node, exclusive);
 }
 
 /* For the choice among equals: what every member knows alike. */
@@ -303,23 +289,23 @@ void st_evaluate(struct svc_table *t)
 	t->unlock_due = 0;
 	if (!t->ready || t->leaving || t->fence_pending)
 		return;
-	t->loads_valid = 1;
 	count_loads(t);
 	if (!t->locked)
 		place_stopped(t);
 	for (int i = 0; i < t->ns; i++)
 		evaluate_one(t, i);
-	t->loads_valid = 0;
 	t->joined = 0;		/* failback: when a node joins, not after */
 }
 
 /* --- placement, for requests ----------------------------------------------- */
-int st_accepts(const struct svc_table *t, int i, uint32_t node)
+int st_accepts(struct svc_table *t, int i, uint32_t node)
 {
 	struct sp_view v;
 
+	count_loads(t);
 	view_of(t, i, &v);
-	return st_cs(t, i) && st_is_member(t, node) && sp_accepts(st_cs(t, i), node, &v);
+	return st_cs(t, i) && st_is_member(t, node) &&
+	       sp_accepts(st_cs(t, i), node, &v);
 }
 
 int st_score(const struct svc_table *t, int i, uint32_t node)
@@ -330,10 +316,11 @@ int st_score(const struct svc_table *t, int i, uint32_t node)
 	return st_cs(t, i) ? sp_score(st_cs(t, i), node, &v) : SP_ILLEGAL;
 }
 
-uint32_t st_best(const struct svc_table *t, int i, uint32_t except)
+uint32_t st_best(struct svc_table *t, int i, uint32_t except)
 {
 	struct sp_view v;
 
+	count_loads(t);
 	view_of(t, i, &v);
 	return st_cs(t, i) ? sp_best(st_cs(t, i), except, &v) : 0;
 }

@@ -23,8 +23,8 @@ void st_send_releases(struct svc_table *t);
 /* run the agents an applied event asks of this node */
 void st_act_on(struct svc_table *t, int i);
 
-/* svc_eval.c: service i's start here was just sent: within a pass it
- * counts as this node's load at once */
+/* svc_eval.c: service i's start here was just sent: it counts as this
+ * node's load at once (within a pass; the next count starts anew) */
 void st_inflight(struct svc_table *t, int i);
 
 #endif

@@ -83,17 +83,15 @@ struct svc_table {
 	int nreleased, release_due;
 	int nheld;
 	int ns;
-	/* while st_evaluate runs: each member's load (services running or
-	 * starting there, by its index in members) and whether one of
-	 * them is exclusive; counted once a pass, again after a change */
-	int loads_valid;
-	int load[ST_MAX_NODES];
-	uint8_t load_excl[ST_MAX_NODES];
-	/* the same from the shared records only, plus the stopped services
-	 * this pass places (every member places them alike) */
+	/* counted for an evaluation pass or a request (rm/svc_eval.c), by
+	 * index in members: services the records say run there, and
+	 * whether one is exclusive; the same plus the stopped services the
+	 * pass placed so far; this node's own starts in flight */
+	int run[ST_MAX_NODES];
+	uint8_t run_excl[ST_MAX_NODES];
 	int placed[ST_MAX_NODES];
 	uint8_t placed_excl[ST_MAX_NODES];
-	int inflight, inflight_excl;	/* this node's starts in flight */
+	int inflight, inflight_excl;
 	/* last: st_init leaves them untouched (a slot is cleared when it is
 	 * taken), so the pages of unused ones are never touched */
 	struct st_held held[ST_HELD];
@@ -153,8 +151,8 @@ void st_lock(struct svc_table *t, int locked);
 int st_dep_ok(const struct svc_table *t, int i);
 /* Placement, for requests: whether node takes service i when asked;
  * node's score for it; its best node other than except (0 none). */
-int st_accepts(const struct svc_table *t, int i, uint32_t node);
+int st_accepts(struct svc_table *t, int i, uint32_t node);
 int st_score(const struct svc_table *t, int i, uint32_t node);
-uint32_t st_best(const struct svc_table *t, int i, uint32_t except);
+uint32_t st_best(struct svc_table *t, int i, uint32_t except);
 
 #endif
